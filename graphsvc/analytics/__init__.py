@@ -1,0 +1,1 @@
+"""Analytics: pure functions on networkx graphs built from the domain objects (no Flask, no store)."""

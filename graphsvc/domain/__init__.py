@@ -1,0 +1,1 @@
+"""The domain: actors, initiatives, their validation and the services on them."""

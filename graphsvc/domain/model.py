@@ -1,0 +1,106 @@
+"""The data model of ../shared/domain.md: actors (nodes) and initiatives (co-creation ties).
+
+Objects are immutable dataclasses; stores, analytics and the web layer all speak them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+KINDS = ("library", "municipal_unit", "association", "citizen_group", "business", "other_public")
+#: Kinds inside the municipal organisation (or the public sector at large); the rest are external.
+PUBLIC_KINDS = frozenset({"library", "municipal_unit", "other_public"})
+KINDS_REQUIRING_SECTOR = frozenset({"library", "municipal_unit"})
+ROLES = ("lead", "co_creator", "facilitator", "participant")
+LOCATIONS = ("library", "outside", "digital")
+#: The four ways a library and an innbyggertorg can be organised (the article in shared/reference).
+SERVICE_MODELS = ("total", "hybrid", "en_dor_inn", "pacman")
+#: Offered by forms; the vocabulary is open (any non-empty name is accepted).
+DEFAULT_SECTORS = ("bibliotek", "kultur", "skole", "oppvekst", "helse", "omsorg", "innbyggertorg", "teknisk", "næring")
+CATEGORIES = ("språkkafé", "lesesirkel", "arrangement", "konsert", "verksted", "pop-up bibliotek", "møteplass")
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    municipality: str
+    sector: str | None = None
+    municipality_number: str | None = None
+    org_number: str | None = None
+    service_model: str | None = None
+    registered: date | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in PUBLIC_KINDS
+
+
+@dataclass(frozen=True)
+class Partner:
+    actor: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Initiative:
+    id: str
+    title: str
+    started: date
+    initiator: str
+    location: str
+    partners: tuple[Partner, ...]
+    category: str | None = None
+    ended: date | None = None
+
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        return tuple(p.actor for p in self.partners)
+
+    def running_at(self, day: date) -> bool:
+        return self.started <= day and (self.ended is None or self.ended >= day)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing."""
+
+    items: list
+    total: int
+    limit: int
+    offset: int
+
+
+def normalise_key(text: str) -> str:
+    """Case- and space-insensitive comparison key (sectors, municipalities, duplicate names)."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+_TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss"})
+
+
+def slugify(text: str) -> str:
+    """A URL-safe id from a name: ``"Røde Kors Drammen"`` → ``"rode-kors-drammen"``."""
+    text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
+    text = text.encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:100] or "x"
+
+
+def with_changes(obj, **changes):
+    """A copy of a model object with some fields replaced."""
+    return replace(obj, **changes)
+
+
+__all__ = [
+    "Actor", "Partner", "Initiative", "Page", "KINDS", "PUBLIC_KINDS", "KINDS_REQUIRING_SECTOR", "ROLES",
+    "LOCATIONS", "SERVICE_MODELS", "DEFAULT_SECTORS", "CATEGORIES", "ID_PATTERN", "normalise_key", "slugify",
+    "with_changes", "field",
+]
