@@ -39,8 +39,10 @@ class InitiativeFilter:
 class ImportSummary:
     actors_created: int = 0
     actors_updated: int = 0
+    actors_unchanged: int = 0
     initiatives_created: int = 0
     initiatives_updated: int = 0
+    initiatives_unchanged: int = 0
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -121,7 +123,10 @@ class Store(ABC):
     @abstractmethod
     def import_graph(self, actors: list[Actor], initiatives: list[Initiative]) -> ImportSummary:
         """Upsert by id, all in one transaction: either everything is stored or nothing changes.
-        Initiatives may refer to actors in ``actors`` or already stored."""
+
+        Initiatives may refer to actors in ``actors`` or already stored. Objects equal to the stored
+        ones are counted as unchanged and not rewritten, so importing the same data twice is a no-op.
+        """
 
     @abstractmethod
     def clear(self) -> None:

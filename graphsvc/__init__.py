@@ -1,0 +1,96 @@
+"""graphsvc: co-creation (samskaping) networks of libraries, municipal units and associations.
+
+``create_app`` is the application factory; nothing connects to a database at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from graphsvc.domain.cache import ResultCache
+from graphsvc.domain.errors import ConfigError
+from graphsvc.settings import defaults, from_environ
+from graphsvc.storage import Store, open_store
+
+__version__ = "0.1.0"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _web_dir() -> Path:
+    """Templates and static files live in web/ beside the package (or where GRAPHSVC_WEB_DIR says)."""
+    return Path(os.environ.get("GRAPHSVC_WEB_DIR", PROJECT_ROOT / "web"))
+
+
+class Services:
+    """What the app holds for its requests: the store (schema ensured once, lazily) and the cache."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._ready = False
+        self._lock = threading.Lock()
+        self.cache = ResultCache()
+
+    @property
+    def store(self) -> Store:
+        if not self._ready:
+            with self._lock:
+                if not self._ready:
+                    self._store.ensure_schema()
+                    self._ready = True
+        return self._store
+
+
+def _secret_key(app: Flask) -> str:
+    """A random key kept in the instance folder, so sessions survive restarts without configuration."""
+    path = Path(app.instance_path) / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then ``config`` (tests)."""
+    web = _web_dir()
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"),
+                template_folder=str(web / "templates"), static_folder=str(web / "static"))
+    app.config.update(defaults())
+    try:
+        app.config.update(from_environ())
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if config:
+        app.config.update(config)
+    if not app.config["GRAPHSVC_STORE_URL"]:
+        app.config["GRAPHSVC_STORE_URL"] = f"sqlite:///{Path(app.instance_path) / 'graphsvc.db'}"
+    app.config["SECRET_KEY"] = app.config.get("GRAPHSVC_SECRET_KEY") or app.config.get("SECRET_KEY") or _secret_key(app)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["GRAPHSVC_MAX_UPLOAD_MB"]) * 1024 * 1024
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      JSON_SORT_KEYS=False)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+
+    store = open_store(app.config["GRAPHSVC_STORE_URL"], neo4j_user=app.config["NEO4J_USER"],
+                       neo4j_password=app.config["NEO4J_PASSWORD"], neo4j_database=app.config["NEO4J_DATABASE"])
+    app.extensions["graphsvc"] = Services(store)
+
+    from graphsvc.web import register
+
+    register(app)
+    return app
+
+
+def services() -> Services:
+    """The current app's services (inside a request or app context)."""
+    return current_app.extensions["graphsvc"]

@@ -1,0 +1,126 @@
+"""Co-creation share and the library's invited-vs-initiated counts (the report's figures 16–17).
+
+These need the initiatives themselves, not only the projected network: whether an initiative
+had an external partner, and who took the initiative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from graphsvc.domain.model import PUBLIC_KINDS, Actor, Initiative
+from graphsvc.analytics._compact import actor_lookup
+from graphsvc.analytics.network import select_initiatives
+
+REASON_NO_INITIATIVES = "no initiatives at this date: the share is 0/0"
+REASON_NO_LIBRARIES = "no libraries at this date: the share is 0/0"
+
+
+def _share(part, whole):
+    return None if whole == 0 else part / whole
+
+
+def cocreation(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iterable[Initiative], *,
+               at: date | None = None, view: str = "cumulative", libraries: Iterable[str] | None = None) -> dict:
+    """How much of the work is co-creation, and how libraries meet the other municipal units.
+
+    An initiative is *co-creation* when at least one partner is external (kind not in
+    ``PUBLIC_KINDS``: an association, citizen group or business); otherwise it is internal
+    collaboration only (domain.md: purely internal collaboration between municipal units is not
+    co-creation).
+
+    For each library at the date:
+
+    * ``initiated_with_municipal_units``: initiatives it initiated that have at least one
+      partner of kind ``municipal_unit`` (figure 17, "took such initiatives");
+    * ``invited_by_municipal_units``: initiatives it is a partner in whose initiator is a
+      municipal unit (figure 16, "was invited into co-creation by other municipal units");
+    * ``initiated`` and ``partner_in``: all its initiatives as initiator and as partner.
+
+    Any municipality counts; compare ``municipality`` on the actors to restrict.
+
+    Parameters
+    ----------
+    actors : iterable of Actor, or {id: Actor}
+    initiatives : iterable of Initiative
+    at, view :
+        The date and view, as in :func:`graphsvc.analytics.network.co_creation_graph`.
+    libraries : iterable of str, optional
+        The library ids to list; by default every library actor registered by ``at`` or a
+        partner in a selected initiative.
+
+    Returns
+    -------
+    dict
+        ``initiatives``, ``with_external``, ``internal_only``, ``external_share``,
+        ``internal_share``, ``libraries`` ({id: counts}), ``summary`` (number and share of
+        libraries with at least one of each), ``undefined`` ({key: reason}).
+
+    Examples
+    --------
+    >>> from graphsvc.domain.model import Partner
+    >>> a = [Actor("lib", "Bibliotek", "library", "Drammen", sector="bibliotek"),
+    ...      Actor("skole", "Skole", "municipal_unit", "Drammen", sector="skole"),
+    ...      Actor("rk", "Røde Kors", "association", "Drammen")]
+    >>> i = [Initiative("x", "Lesesirkel", date(2021, 1, 1), "skole", "library",
+    ...                 (Partner("skole", "lead"), Partner("lib", "co_creator"))),
+    ...      Initiative("y", "Språkkafé", date(2021, 2, 1), "lib", "library",
+    ...                 (Partner("lib", "lead"), Partner("rk", "co_creator")))]
+    >>> r = cocreation(a, i)
+    >>> r["external_share"], r["libraries"]["lib"]["invited_by_municipal_units"]
+    (0.5, 1)
+
+    References
+    ----------
+    Biblioteket som samskaper, follow-up report (2024), figures 16–17 (shared/reference).
+    """
+    by_id = actor_lookup(actors)
+    selected = select_initiatives(initiatives, at=at, view=view)
+    if libraries is None:
+        present = {a for i in selected for a in i.actor_ids}
+        libraries = [a_id for a_id, a in by_id.items() if a.kind == "library"
+                     and (a_id in present or at is None or a.registered is None or a.registered <= at)]
+    counts = {lib: {"initiated": 0, "partner_in": 0, "initiated_with_municipal_units": 0,
+                    "invited_by_municipal_units": 0} for lib in sorted(libraries)}
+    with_external = 0
+    for initiative in selected:
+        kinds = {a: by_id[a].kind for a in initiative.actor_ids}
+        if any(kind not in PUBLIC_KINDS for kind in kinds.values()):
+            with_external += 1
+        initiator = initiative.initiator
+        initiator_kind = by_id[initiator].kind
+        if initiator in counts:
+            counts[initiator]["initiated"] += 1
+            if any(kind == "municipal_unit" for a, kind in kinds.items() if a != initiator):
+                counts[initiator]["initiated_with_municipal_units"] += 1
+        for a in kinds:
+            if a in counts and a != initiator:
+                counts[a]["partner_in"] += 1
+                if initiator_kind == "municipal_unit":
+                    counts[a]["invited_by_municipal_units"] += 1
+    total = len(selected)
+    n_lib = len(counts)
+    initiated = sum(1 for c in counts.values() if c["initiated_with_municipal_units"])
+    invited = sum(1 for c in counts.values() if c["invited_by_municipal_units"])
+    undefined = {}
+    if total == 0:
+        undefined["external_share"] = undefined["internal_share"] = REASON_NO_INITIATIVES
+    if n_lib == 0:
+        undefined["summary"] = REASON_NO_LIBRARIES
+    return {
+        "initiatives": total,
+        "with_external": with_external,
+        "internal_only": total - with_external,
+        "external_share": _share(with_external, total),
+        "internal_share": _share(total - with_external, total),
+        "libraries": counts,
+        "summary": {
+            "libraries": n_lib,
+            "initiated_with_municipal_units": initiated,
+            "invited_by_municipal_units": invited,
+            "initiated_with_municipal_units_share": _share(initiated, n_lib),
+            "invited_by_municipal_units_share": _share(invited, n_lib),
+        },
+        "undefined": undefined,
+    }

@@ -1,0 +1,188 @@
+"""The silo report: every silo metric of issue 3 at one date, as one JSON-ready dict.
+
+The API (``GET /api/v1/metrics/silo``), the CLI (``graphsvc metrics``) and the metrics page all
+call :func:`silo_report`. It projects the initiatives straight into arrays (the same network
+as ``co_creation_graph``/``invitation_graph``, tested) instead of building networkx graphs,
+then runs the metric kernels of :mod:`.silo`, :mod:`.structural` and :mod:`.brokerage`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import numpy as np
+
+from graphsvc.domain.model import Actor, Initiative
+from graphsvc.analytics import silo, structural
+from graphsvc.analytics._compact import GROUP_BY, MISSING, check_choice, from_domain
+from graphsvc.analytics.brokerage import ROLES, _brokerage
+from graphsvc.analytics.cocreation import cocreation
+from graphsvc.analytics.network import VIEWS
+
+DEFAULT_PERMUTATIONS = 1000
+DEFAULT_BETWEENNESS_K = 256
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer ≥ {minimum}, not {value!r}")
+
+
+def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iterable[Initiative], *,
+                at: date | None = None, view: str = "cumulative", group_by: str = "sector",
+                weighted: bool = False, convention: str = "ties", missing: str = "kind",
+                permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0,
+                betweenness_k: int = DEFAULT_BETWEENNESS_K, exact_betweenness: bool = False) -> dict:
+    """All silo metrics of the co-creation network at ``at``, JSON-ready.
+
+    Parameters
+    ----------
+    actors : iterable of Actor, or {id: Actor}
+    initiatives : iterable of Initiative
+    at : date, optional
+        The date; None takes every initiative.
+    view : {"cumulative", "active"}
+        Initiatives started by ``at``, or running at ``at``.
+    group_by : {"sector", "kind", "municipality"}
+        The group attribute. Actors without it (externals have no sector) are grouped by kind as
+        ``"(association)"`` etc. (``missing="kind"``) or together as ``"(none)"``
+        (``missing="single"``).
+    weighted : bool
+        Weight ties by shared initiatives in the mixing matrix, E-I, assortativity, Blau,
+        constraint, effective size and modularity. Betweenness and brokerage always use
+        binary ties.
+    convention : {"ties", "members"}
+        Group-level E-I: a group's internal ties counted once (default) or its members' sums
+        (UCINET); see :func:`graphsvc.analytics.silo.ei_index`.
+    permutations : int
+        Label permutations for the E-I p-value (0 skips the test).
+    seed : int
+        One seed for the permutations, the betweenness sample and Louvain.
+    betweenness_k : int
+        Sampled source nodes when the network has more than
+        ``structural.BETWEENNESS_EXACT_UP_TO`` actors.
+    exact_betweenness : bool
+        Exact betweenness whatever the size (slow above ~10,000 actors: a background job).
+
+    Returns
+    -------
+    dict
+        ``at`` (ISO date or None), ``view``, ``group_by``, ``weighted``, ``parameters``,
+        ``counts``, ``groups`` ({group: {actors, ties_internal, ties_external}}),
+        ``mixing_matrix`` ({groups, matrix}), ``ei_index`` (see ``silo.ei_index``),
+        ``assortativity`` ({value, weighted, reason}), ``actors`` ({id: {name, kind, group,
+        degree, strength, ei_index, betweenness, constraint, effective_size, blau, brokerage
+        {5 roles}, community, undefined {metric: reason}}}), ``betweenness`` ({method, k,
+        seed, normalized}), ``communities`` ({method, seed, weighted, count, sizes, modularity,
+        group_modularity, composition, undefined}), ``cocreation`` (see
+        ``cocreation.cocreation``). Values that are 0/0 are None with a reason next to them.
+    """
+    check_choice("view", view, VIEWS)
+    check_choice("group_by", group_by, GROUP_BY)
+    check_choice("weighted", weighted, (False, True))
+    check_choice("convention", convention, silo.EI_CONVENTIONS)
+    check_choice("missing", missing, MISSING)
+    check_choice("exact_betweenness", exact_betweenness, (False, True))
+    _check_int("permutations", permutations, 0)
+    _check_int("betweenness_k", betweenness_k, 1)
+    _check_int("seed", seed, 0)
+
+    projection = from_domain(actors, initiatives, at=at, view=view)
+    ties, arcs = projection.ties, projection.arcs
+    codes, labels = ties.groups(group_by, missing)
+    k = len(labels)
+    w = ties.weights(weighted)
+    n = ties.n
+
+    counts = _mixing_counts_both(ties, codes, k, w)
+    matrix = silo._tie_matrix(counts, False)
+    ei = silo._ei_from_compact(ties, codes, labels, weighted=weighted, convention=convention,
+                               permutations=permutations, seed=seed)
+    r = silo._assortativity(ties, codes, k, w)
+    r_reason = None
+    if r is None:
+        r_reason = ("no ties: r is 0/0" if ties.m == 0 else
+                    "all ties fall in one group: r is 0/0")
+
+    # Per actor.
+    degree = ties.degree()
+    strength = (np.bincount(ties.u, weights=ties.weight, minlength=n)
+                + np.bincount(ties.v, weights=ties.weight, minlength=n))
+    actor_ei = silo._actor_ei(ties, codes, k, w)
+    blau = silo._blau(ties, codes, k, w)
+    cons, eff = structural._holes(ties, weighted)
+    graph = structural.to_igraph(ties)
+    sampled = not exact_betweenness and n > structural.BETWEENNESS_EXACT_UP_TO and betweenness_k < n
+    between = structural._betweenness(ties, k=betweenness_k if sampled else None, seed=seed, graph=graph)
+    roles = _brokerage(arcs, codes, k) if arcs.m else np.zeros((n, 5), dtype=np.int64)
+    membership, sizes, q = structural._louvain(ties, weighted=weighted, seed=seed, graph=graph)
+    q_groups = structural._modularity(ties, codes, weighted=weighted)
+
+    reason_ei = silo.REASON_ONE_GROUP if k < 2 else silo.REASON_ISOLATE
+    actors_out = {}
+    for i, actor_id in enumerate(ties.ids):
+        undefined = {}
+        if actor_ei[i] is None:
+            undefined["ei_index"] = reason_ei
+        if degree[i] == 0:
+            undefined["blau"] = "isolate: no partners, heterogeneity is 0/0"
+            undefined["constraint"] = undefined["effective_size"] = structural.REASON_ISOLATE
+        actors_out[actor_id] = {
+            "name": projection.actors[actor_id].name,
+            "kind": ties.attrs["kind"][i],
+            "group": labels[codes[i]],
+            "degree": int(degree[i]),
+            "strength": _num(strength[i]),
+            "ei_index": actor_ei[i],
+            "betweenness": between[i],
+            "constraint": cons[i],
+            "effective_size": eff[i],
+            "blau": blau[i],
+            "brokerage": dict(zip(ROLES, map(int, roles[i]))),
+            "community": membership[i],
+            "undefined": undefined,
+        }
+
+    composition = {}
+    for community, group in zip(membership, codes):
+        composition.setdefault(community, {}).setdefault(labels[group], 0)
+        composition[community][labels[group]] += 1
+    sizes_g = np.bincount(codes, minlength=k)
+    g_int, g_ext = silo._group_ei_parts(counts, False, "ties")
+    return {
+        "at": at.isoformat() if at else None,
+        "view": view,
+        "group_by": group_by,
+        "weighted": weighted,
+        "parameters": {"convention": convention, "missing": missing, "permutations": permutations,
+                       "seed": seed, "betweenness_k": betweenness_k, "exact_betweenness": exact_betweenness},
+        "counts": {"actors": n, "ties": ties.m, "initiatives": len(projection.initiatives),
+                   "invitations": arcs.m, "isolates": int((degree == 0).sum()), "groups": k},
+        "groups": {label: {"actors": int(sizes_g[g]), "ties_internal": _num(g_int[g]),
+                           "ties_external": _num(g_ext[g])} for g, label in enumerate(labels)},
+        "mixing_matrix": {"groups": labels, "matrix": [[_num(x) for x in row] for row in matrix]},
+        "ei_index": ei,
+        "assortativity": {"value": r, "weighted": weighted, "reason": r_reason},
+        "actors": actors_out,
+        "betweenness": {"method": "sampled" if sampled else "exact", "k": betweenness_k if sampled else None,
+                        "seed": seed if sampled else None, "normalized": True, "weighted": False},
+        "communities": {
+            "method": "louvain", "seed": seed, "resolution": 1.0, "weighted": weighted,
+            "count": len(sizes), "sizes": sizes, "modularity": q, "group_modularity": q_groups,
+            "composition": [composition.get(c, {}) for c in range(len(sizes))],
+            "undefined": {} if q is not None else {"modularity": "no ties: Q is 0/0",
+                                                   "group_modularity": "no ties: Q is 0/0"},
+        },
+        "cocreation": cocreation(projection.actors, projection.initiatives,
+                                 libraries=[a for a, kind in zip(ties.ids, ties.attrs["kind"]) if kind == "library"]),
+    }
+
+
+def _mixing_counts_both(c, codes, k, w):
+    return silo._mixing_counts(c, codes, k, w)
+
+
+def _num(x):
+    x = float(x)
+    return int(x) if x.is_integer() else x

@@ -1,0 +1,156 @@
+"""Services: what a user can do with the graph, called alike by the API, the CLI and the pages.
+
+Each function takes the store first, validates untrusted input through ``domain.validation``
+and returns model objects or JSON-ready dicts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
+from graphsvc.domain.cache import ResultCache
+from graphsvc.domain.errors import Invalid, NotFound, Problem
+from graphsvc.domain.model import Actor, Initiative, slugify
+from graphsvc.domain.serialize import to_document
+from graphsvc.domain.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.storage.base import ImportSummary, Store
+
+_default_cache = ResultCache()
+
+
+def _unique_id(taken, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3`` … whichever is free (``taken(id) -> bool``)."""
+    candidate, n = base, 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _with_id(data, actor_id: str):
+    if not isinstance(data, Mapping):
+        raise Invalid([Problem("", "the body must be a JSON object")])
+    if "id" in data and data["id"] != actor_id:
+        raise Invalid([Problem("id", f"does not match the id in the address ({actor_id!r}); ids cannot change")])
+    return {**data, "id": actor_id}
+
+
+# -- actors ----------------------------------------------------------------------------
+def create_actor(store: Store, data, *, today: date | None = None) -> Actor:
+    """Validate and store a new actor; without an id, one is made from the name."""
+    actor = parse_actor(data, today=today or date.today(), require_id=False)
+    if not actor.id:
+        actor_id = _unique_id(lambda c: bool(store.existing_actor_ids([c])), slugify(actor.name))
+        actor = Actor(**{**actor.__dict__, "id": actor_id})
+    return store.create_actor(actor)
+
+
+def update_actor(store: Store, actor_id: str, data) -> Actor:
+    """Replace an actor's fields (a full update); ``registered`` is kept when not given."""
+    current = store.get_actor(actor_id)
+    actor = parse_actor(_with_id(data, actor_id), today=current.registered)
+    return store.update_actor(actor)
+
+
+# -- initiatives -----------------------------------------------------------------------
+def _partner_ids(data) -> list[str]:
+    partners = data.get("partners") if isinstance(data, Mapping) else None
+    if not isinstance(partners, list):
+        return []
+    return [p["actor"] for p in partners if isinstance(p, Mapping) and isinstance(p.get("actor"), str)]
+
+
+def create_initiative(store: Store, data) -> Initiative:
+    """Validate and store a new initiative; without an id, one is made from title and start year."""
+    known = store.existing_actor_ids(_partner_ids(data))
+    initiative = parse_initiative(data, known_actor_ids=known, require_id=False)
+    if not initiative.id:
+        base = slugify(f"{initiative.title} {initiative.started.year}")
+
+        def taken(candidate: str) -> bool:
+            try:
+                store.get_initiative(candidate)
+                return True
+            except NotFound:
+                return False
+
+        initiative = Initiative(**{**initiative.__dict__, "id": _unique_id(taken, base)})
+    return store.create_initiative(initiative)
+
+
+def update_initiative(store: Store, initiative_id: str, data) -> Initiative:
+    store.get_initiative(initiative_id)  # NotFound first: a clearer answer than validation errors
+    data = _with_id(data, initiative_id)
+    known = store.existing_actor_ids(_partner_ids(data))
+    return store.update_initiative(parse_initiative(data, known_actor_ids=known))
+
+
+# -- documents -------------------------------------------------------------------------
+def read_document_file(path: str | Path) -> dict:
+    """Read a ``graphsvc/1`` JSON file; unreadable or malformed files raise ``Invalid``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise Invalid([Problem("file", f"{path}: no such file")]) from None
+    except UnicodeDecodeError as exc:
+        raise Invalid([Problem("file", f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    except OSError as exc:
+        raise Invalid([Problem("file", f"{path}: {exc.strerror}")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid([Problem("file", f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]) from None
+
+
+def import_document(store: Store, doc, *, today: date | None = None) -> ImportSummary:
+    """Validate a whole ``graphsvc/1`` document, then store it in one transaction (all or nothing)."""
+    referenced = []
+    if isinstance(doc, Mapping) and isinstance(doc.get("initiatives"), list):
+        for item in doc["initiatives"]:
+            referenced += _partner_ids(item)
+    existing = store.existing_actor_ids(referenced) if referenced else set()
+    actors, initiatives = parse_document(doc, existing_actor_ids=existing, today=today or date.today())
+    return store.import_graph(actors, initiatives)
+
+
+def export_document(store: Store) -> dict:
+    actors, initiatives = store.snapshot()
+    return to_document(actors, initiatives)
+
+
+# -- the network -----------------------------------------------------------------------
+def snapshot(store: Store, cache: ResultCache | None = None) -> tuple[list[Actor], list[Initiative]]:
+    """The whole graph, read once per graph version."""
+    cache = cache or _default_cache
+    return cache.get_or_compute(store.graph_version(), "snapshot", (id(store),), store.snapshot)
+
+
+def network_json(store: Store, *, at: date | None = None, view: str = "cumulative",
+                 cache: ResultCache | None = None) -> dict:
+    """Nodes and weighted ties at a date, as the API serves them."""
+    check_view(view)
+    cache = cache or _default_cache
+    version = store.graph_version()
+
+    def compute() -> dict:
+        actors, initiatives = snapshot(store, cache)
+        graph = co_creation_graph(actors, initiatives, at=at, view=view)
+        invited = invitation_graph(actors, initiatives, at=at, view=view)
+        nodes = [{"id": n, "name": d["name"], "kind": d["kind"], "sector": d["sector"],
+                  "municipality": d["municipality"], "public": d["public"],
+                  "degree": graph.degree(n), "strength": graph.degree(n, weight="weight")}
+                 for n, d in graph.nodes(data=True)]
+        ties = [{"source": u, "target": v, "weight": d["weight"], "first": d["first"].isoformat(),
+                 "last": d["last"].isoformat(), "initiatives": d["initiatives"]}
+                for u, v, d in graph.edges(data=True)]
+        invitations = [{"source": u, "target": v, "weight": d["weight"]} for u, v, d in invited.edges(data=True)]
+        return {"at": at.isoformat() if at else None, "view": view, "graph_version": version,
+                "counts": {"actors": graph.number_of_nodes(), "ties": graph.number_of_edges(),
+                           "initiatives": graph.graph["initiatives"]},
+                "nodes": nodes, "ties": ties, "invitations": invitations}
+
+    return cache.get_or_compute(version, "network", (id(store), at, view), compute)

@@ -1,0 +1,314 @@
+"""Validation at the edge: one module shared by the API, the import and the forms.
+
+Each ``parse_*`` function takes untrusted plain data (decoded JSON, form fields, spreadsheet
+rows), checks every field and returns a model object, or raises :class:`Invalid` carrying
+*every* problem found, each with the path of the offending field (``partners[1].actor``).
+Messages are English sentences; ``code`` values on problems stay stable for translation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from graphsvc.domain.errors import Invalid, Problem
+from graphsvc.domain.model import (
+    ID_PATTERN, KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, Partner,
+    normalise_key,
+)
+
+FORMAT = "graphsvc/1"
+MAX_TEXT = 300
+MAX_TAGS = 50
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MUNICIPALITY_NUMBER = re.compile(r"^\d{4}$")
+_ORG_NUMBER = re.compile(r"^\d{9}$")
+_ORG_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+
+ACTOR_FIELDS = ("id", "name", "kind", "sector", "municipality", "municipality_number", "org_number",
+                "service_model", "registered", "tags")
+INITIATIVE_FIELDS = ("id", "title", "category", "started", "ended", "initiator", "location", "partners")
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def org_number_is_valid(number: str) -> bool:
+    """Enhetsregisteret's MOD11 check on a nine-digit organisation number.
+
+    The check digit is ``11 - (Σ wᵢ·dᵢ mod 11)`` with weights 3,2,7,6,5,4,3,2 over the first eight
+    digits; 11 means 0 and 10 means the number cannot exist (Brønnøysundregistrene,
+    "Organisasjonsnummer", modulus 11).
+
+    >>> org_number_is_valid("974760673"), org_number_is_valid("974760674")
+    (True, False)
+    """
+    if not _ORG_NUMBER.match(number):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:8], _ORG_WEIGHTS))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(number[8])
+
+
+class _Checker:
+    """Collects problems while reading one mapping, so the caller sees all of them at once."""
+
+    def __init__(self, data, path: str):
+        self.problems: list[Problem] = []
+        self.path = path
+        if not isinstance(data, Mapping):
+            self.problems.append(Problem(path, "must be an object"))
+            data = {}
+        self.data = data
+
+    def fail(self, name: str, message: str) -> None:
+        self.problems.append(Problem(_join(self.path, name), message))
+
+    def unknown_fields(self, allowed: Iterable[str]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.fail(str(key), "is not a known field")
+
+    def text(self, name: str, *, required: bool = True, max_len: int = MAX_TEXT) -> str | None:
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(name, "is required")
+            return None
+        if not isinstance(value, str):
+            self.fail(name, "must be a string")
+            return None
+        value = " ".join(value.split()) if "\n" not in value else value.strip()
+        if len(value) > max_len:
+            self.fail(name, f"is longer than {max_len} characters")
+            return None
+        if any(ord(c) < 32 and c not in "\n\t" for c in value):
+            self.fail(name, "contains control characters")
+            return None
+        return value
+
+    def identifier(self, name: str, *, required: bool = True) -> str | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "is required")
+            return None
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.fail(name, "must be a URL-safe id: letters a-z, A-Z, digits and . _ ~ -, "
+                            "starting with a letter or digit, at most 128 characters")
+            return None
+        return value
+
+    def choice(self, name: str, legal: Iterable[str], *, required: bool = True) -> str | None:
+        legal = tuple(legal)
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, f"is required (one of: {', '.join(legal)})")
+            return None
+        if value not in legal:
+            self.fail(name, f"must be one of: {', '.join(legal)} (got {value!r})")
+            return None
+        return value
+
+    def day(self, name: str, *, required: bool = True) -> date | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "is required (a date, YYYY-MM-DD)")
+            return None
+        if isinstance(value, date):
+            return value
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            self.fail(name, f"must be a date as YYYY-MM-DD (got {value!r})")
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(name, f"is not a real date (got {value!r})")
+            return None
+
+
+def parse_actor(data, *, path: str = "", today: date | None = None, require_id: bool = True) -> Actor:
+    """Check an actor's fields (see the data model) and return an :class:`Actor`.
+
+    ``registered`` defaults to ``today`` when given and the field is missing. With
+    ``require_id=False`` a missing id becomes ``""`` for the caller to fill in (from the name).
+    """
+    c = _Checker(data, path)
+    c.unknown_fields(ACTOR_FIELDS)
+    actor_id = c.identifier("id", required=require_id) or ""
+    name = c.text("name")
+    kind = c.choice("kind", KINDS)
+    sector = c.text("sector", required=False, max_len=80)
+    if kind in KINDS_REQUIRING_SECTOR and sector is None and "sector" not in {p.path.rsplit(".", 1)[-1] for p in c.problems}:
+        c.fail("sector", f"is required for kind {kind!r}")
+    municipality = c.text("municipality", max_len=120)
+    number = c.data.get("municipality_number")
+    if number not in (None, ""):
+        if not isinstance(number, str) or not _MUNICIPALITY_NUMBER.match(number):
+            c.fail("municipality_number", "must be a four-digit kommunenummer, e.g. \"3301\"")
+            number = None
+    else:
+        number = None
+    org = c.data.get("org_number")
+    if org not in (None, ""):
+        org = org.replace(" ", "") if isinstance(org, str) else org
+        if not isinstance(org, str) or not _ORG_NUMBER.match(org):
+            c.fail("org_number", "must be a nine-digit organisation number")
+            org = None
+        elif not org_number_is_valid(org):
+            c.fail("org_number", "fails the MOD11 check digit: not a valid organisation number")
+            org = None
+    else:
+        org = None
+    service_model = c.choice("service_model", SERVICE_MODELS, required=False)
+    registered = c.day("registered", required=False) or today
+    tags_raw = c.data.get("tags") or []
+    tags: list[str] = []
+    if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
+        c.fail("tags", "must be a list of strings")
+    elif len(tags_raw) > MAX_TAGS:
+        c.fail("tags", f"has more than {MAX_TAGS} tags")
+    else:
+        for tag in tags_raw:
+            tag = " ".join(tag.split())
+            if tag and tag not in tags:
+                if len(tag) > 80:
+                    c.fail("tags", "has a tag longer than 80 characters")
+                    break
+                tags.append(tag)
+    if c.problems:
+        raise Invalid(c.problems)
+    return Actor(id=actor_id, name=name, kind=kind, municipality=municipality,
+                 sector=normalise_key(sector) if sector else None, municipality_number=number,
+                 org_number=org, service_model=service_model, registered=registered, tags=tuple(tags))
+
+
+def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | None = None,
+                     require_id: bool = True) -> Initiative:
+    """Check an initiative and return an :class:`Initiative`.
+
+    Rules: dates are ISO dates and ``ended`` ≥ ``started``; at least two partners, each a
+    distinct actor with a legal role; the initiator is among the partners; when
+    ``known_actor_ids`` is given, every partner must be one of them.
+    """
+    c = _Checker(data, path)
+    c.unknown_fields(INITIATIVE_FIELDS)
+    initiative_id = c.identifier("id", required=require_id) or ""
+    title = c.text("title")
+    category = c.text("category", required=False, max_len=80)
+    started = c.day("started")
+    ended = c.day("ended", required=False)
+    if started and ended and ended < started:
+        c.fail("ended", f"must not be before started ({started.isoformat()})")
+    initiator = c.identifier("initiator")
+    location = c.choice("location", LOCATIONS)
+    known = set(known_actor_ids) if known_actor_ids is not None else None
+    partners: list[Partner] = []
+    raw = c.data.get("partners")
+    if not isinstance(raw, list):
+        c.fail("partners", "is required: a list of at least two {actor, role}")
+        raw = []
+    elif len(raw) < 2:
+        c.fail("partners", "must list at least two partners")
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        pc = _Checker(item, _join(path, f"partners[{index}]"))
+        pc.unknown_fields(("actor", "role"))
+        actor = pc.identifier("actor")
+        role = pc.choice("role", ROLES)
+        if actor:
+            if actor in seen:
+                pc.fail("actor", f"actor {actor!r} is listed twice")
+            elif known is not None and actor not in known:
+                pc.fail("actor", f"unknown actor {actor!r}")
+            seen.add(actor)
+        c.problems.extend(pc.problems)
+        if actor and role:
+            partners.append(Partner(actor, role))
+    if initiator and isinstance(raw, list) and raw and initiator not in seen:
+        c.fail("initiator", f"{initiator!r} must be one of the partners")
+    if c.problems:
+        raise Invalid(c.problems)
+    return Initiative(id=initiative_id, title=title, category=category, started=started, ended=ended,
+                      initiator=initiator, location=location, partners=tuple(partners))
+
+
+def parse_document(doc, *, existing_actor_ids: Iterable[str] = (), today: date | None = None
+                   ) -> tuple[list[Actor], list[Initiative]]:
+    """Check a whole ``graphsvc/1`` document; raise :class:`Invalid` listing every problem.
+
+    Partners may be actors of the document or ``existing_actor_ids`` (already stored).
+    """
+    problems: list[Problem] = []
+    if not isinstance(doc, Mapping):
+        raise Invalid([Problem("", "the document must be a JSON object")])
+    if doc.get("format") != FORMAT:
+        problems.append(Problem("format", f"must be {FORMAT!r} (got {doc.get('format')!r})"))
+    for key in doc:
+        if key not in ("format", "description", "actors", "initiatives"):
+            problems.append(Problem(str(key), "is not a known field"))
+    if "description" in doc and not isinstance(doc["description"], str):
+        problems.append(Problem("description", "must be a string"))
+    raw_actors = doc.get("actors", [])
+    raw_initiatives = doc.get("initiatives", [])
+    for name, value in (("actors", raw_actors), ("initiatives", raw_initiatives)):
+        if not isinstance(value, list):
+            problems.append(Problem(name, "must be a list"))
+    if not isinstance(raw_actors, list):
+        raw_actors = []
+    if not isinstance(raw_initiatives, list):
+        raw_initiatives = []
+
+    actors: list[Actor] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw_actors):
+        path = f"actors[{index}]"
+        try:
+            actor = parse_actor(item, path=path, today=today)
+        except Invalid as exc:
+            problems.extend(exc.problems)
+            if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                seen.setdefault(item["id"], index)
+            continue
+        if actor.id in seen:
+            problems.append(Problem(f"{path}.id", f"duplicate id {actor.id!r} (also actors[{seen[actor.id]}])"))
+            continue
+        seen[actor.id] = index
+        actors.append(actor)
+
+    known = set(seen) | set(existing_actor_ids)
+    initiatives: list[Initiative] = []
+    seen_initiatives: dict[str, int] = {}
+    for index, item in enumerate(raw_initiatives):
+        path = f"initiatives[{index}]"
+        try:
+            initiative = parse_initiative(item, path=path, known_actor_ids=known)
+        except Invalid as exc:
+            problems.extend(exc.problems)
+            continue
+        if initiative.id in seen_initiatives:
+            problems.append(Problem(f"{path}.id", f"duplicate id {initiative.id!r} "
+                                                  f"(also initiatives[{seen_initiatives[initiative.id]}])"))
+            continue
+        seen_initiatives[initiative.id] = index
+        initiatives.append(initiative)
+    if problems:
+        raise Invalid(problems)
+    return actors, initiatives
+
+
+def parse_date_param(value: str | None, name: str) -> date | None:
+    """A query or CLI date parameter; ``None`` or empty means "not given"."""
+    if value in (None, ""):
+        return None
+    c = _Checker({name: value}, "")
+    result = c.day(name)
+    if c.problems:
+        raise Invalid(c.problems)
+    return result

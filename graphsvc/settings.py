@@ -1,0 +1,80 @@
+"""The one settings table: defaults, environment variables and help, read by the app, CLI and docs.
+
+Every setting is an environment variable of the same name. ``python -m graphsvc.settings``
+prints the table in Markdown for the README.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def _bool(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected 1/0, true/false, yes/no or on/off, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("GRAPHSVC_STORE_URL", None,
+            "Where the graph lives: sqlite:///path/to/file.db (default: graphsvc.db in the instance folder) "
+            "or neo4j://host:7687, neo4j+s://…, bolt://…"),
+    Setting("NEO4J_USER", "neo4j", "Neo4j user name, when the store URL carries none."),
+    Setting("NEO4J_PASSWORD", "", "Neo4j password, when the store URL carries none."),
+    Setting("NEO4J_DATABASE", None, "Neo4j database name (default: the server's default database)."),
+    Setting("GRAPHSVC_SECRET_KEY", None,
+            "Key that signs session cookies. Set it in production; without it a random key is made and "
+            "kept in the instance folder."),
+    Setting("GRAPHSVC_SEED_PATH", None,
+            "The demo data `graphsvc seed` loads (a graphsvc/1 JSON file). Default: seed/demo.json."),
+    Setting("GRAPHSVC_MAX_UPLOAD_MB", 64, "Largest request body or upload accepted, in MiB (larger gets 413).",
+            int),
+    Setting("GRAPHSVC_WORKERS", 2, "Server worker processes for `graphsvc serve`.", int),
+    Setting("GRAPHSVC_THREADS", 4, "Threads per worker process for `graphsvc serve`.", int),
+    Setting("GRAPHSVC_PUBLIC_READ", False, "1 opens maps, metrics and the read API to everyone.", _bool),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings given in the environment, parsed; a bad value raises ``ValueError`` naming it."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for setting in SETTINGS:
+        if setting.name in environ:
+            raw = environ[setting.name]
+            try:
+                values[setting.name] = setting.parse(raw)
+            except ValueError as exc:
+                raise ValueError(f"{setting.name}: {exc}") from None
+    return values
+
+
+def defaults() -> dict[str, Any]:
+    return {s.name: s.default for s in SETTINGS}
+
+
+def markdown_table() -> str:
+    rows = ["| setting | default | what it does |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = "" if s.default is None else f"`{s.default}`"
+        rows.append(f"| `{s.name}` | {default} | {s.help} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown_table())

@@ -1,0 +1,513 @@
+"""The Neo4j store: the graph in Neo4j, co-creation shown as ties between actor nodes (docs/neo4j-schema.md).
+
+One driver per store; every method is one managed transaction (``execute_read`` /
+``execute_write``) whose unit of work may run more than once, so each is idempotent: it reads
+what it needs, writes, and consumes every result inside the transaction. Every statement is a
+constant in :mod:`graphsvc.storage.cypher` (linted offline by tests/test_cypher_lint.py); values
+travel as parameters only. Driver errors become the project's own exceptions at this boundary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any, LiteralString, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import exceptions as neo4j_errors
+
+from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
+from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.storage import cypher
+from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store
+
+T = TypeVar("T")
+
+#: Seconds to open a TCP connection; a dead server is reported quickly instead of hanging a request.
+CONNECTION_TIMEOUT = 5.0
+#: Seconds a managed transaction keeps retrying transient failures (leader switch, deadlock, restart).
+MAX_RETRY_TIME = 10.0
+#: ``check()`` answers health probes: one attempt, no retries.
+CHECK_RETRY_TIME = 0.0
+#: Rows per ``UNWIND`` statement in an import; all batches still run in one transaction.
+BATCH_SIZE = 5000
+
+# Neo4j's codes for a database name that the server does not know.
+_DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+
+
+class Neo4jStore(Store):
+    """A store in a Neo4j 5 database, reached with the official driver.
+
+    ``uri`` is a ``neo4j://`` (routing) or ``bolt://`` URL without credentials; ``database``
+    ``None`` means the server's default database. Nothing connects until the first call.
+    """
+
+    kind = "neo4j"
+
+    def __init__(self, uri: str, *, user: str = "neo4j", password: str = "", database: str | None = None,
+                 max_retry_time: float = MAX_RETRY_TIME, connection_timeout: float = CONNECTION_TIMEOUT):
+        parts = urlsplit(uri)
+        if parts.username or parts.password:  # credentials in the URL: use them, but never show them
+            user = parts.username or user
+            password = parts.password or password
+            netloc = parts.hostname or "localhost"
+            if parts.port:
+                netloc = f"{netloc}:{parts.port}"
+            uri = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        self.uri = uri
+        self.user = user
+        self.database = database
+        self._driver = GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=connection_timeout,
+            connection_acquisition_timeout=connection_timeout * 2,
+            max_transaction_retry_time=max_retry_time,
+            # Server notifications (unknown labels in an empty database, performance hints) stay
+            # out of Python's warnings, which the test suite turns into errors.
+            warn_notification_severity="OFF",
+            user_agent="graphsvc",
+        )
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.uri!r}, user={self.user!r}, database={self.database!r})"
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _translated_errors(self, *, conflict: str | None = None) -> Iterator[None]:
+        """Turn driver errors into graphsvc's: one line, naming the URI, never the password."""
+        try:
+            yield
+        except neo4j_errors.AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials of user {self.user!r}") from exc
+        except neo4j_errors.ConstraintError as exc:
+            raise Conflict(conflict or f"Neo4j refused a duplicate: {_one_line(exc)}", field="id") from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
+                neo4j_errors.ConnectionPoolError, neo4j_errors.TransientError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}") from exc
+        except (neo4j_errors.Forbidden, neo4j_errors.DatabaseError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} cannot be used: {_one_line(exc)}") from exc
+        except neo4j_errors.ClientError as exc:
+            if exc.code == _DATABASE_NOT_FOUND:
+                raise StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}") from exc
+            raise
+
+    def _read(self, work: Callable[[ManagedTransaction], T], *, retry_time: float | None = None) -> T:
+        config: dict[str, Any] = {"database": self.database}
+        if retry_time is not None:
+            config["max_transaction_retry_time"] = retry_time
+        with self._translated_errors(), self._driver.session(**config) as session:
+            return session.execute_read(work)
+
+    def _write(self, work: Callable[[ManagedTransaction], T], *, conflict: str | None = None) -> T:
+        with self._translated_errors(conflict=conflict), self._driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        # Schema commands cannot share a transaction with data writes: one transaction each.
+        for statement in cypher.SCHEMA_STATEMENTS:
+            try:
+                self._write(_runner(statement))
+            except neo4j_errors.ClientError as exc:
+                # Several server processes starting at once may race to create the same rule.
+                if "AlreadyExists" not in (exc.code or ""):
+                    raise
+        self._write(_runner(cypher.ENSURE_GRAPH_META))
+
+    def check(self) -> dict:
+        def work(tx: ManagedTransaction) -> dict:
+            components = [record.data() for record in tx.run(cypher.SERVER_COMPONENTS)]
+            version = tx.run(cypher.GRAPH_VERSION).single(strict=True)["version"]
+            return {"components": components, "graph_version": version}
+
+        facts = self._read(work, retry_time=CHECK_RETRY_TIME)
+        kernel = next((c for c in facts["components"] if c.get("name") == "Neo4j Kernel"),
+                      facts["components"][0] if facts["components"] else {})
+        return {
+            "store": self.kind,
+            "uri": self.uri,
+            "database": self.database or "(default)",
+            "server_version": (kernel.get("versions") or ["?"])[0],
+            "edition": kernel.get("edition", "?"),
+            "graph_version": facts["graph_version"],
+        }
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def graph_version(self) -> int:
+        return self._read(lambda tx: tx.run(cypher.GRAPH_VERSION).single(strict=True)["version"])
+
+    # -- actors --------------------------------------------------------------------------------
+    def get_actor(self, actor_id: str) -> Actor:
+        def work(tx: ManagedTransaction) -> dict | None:
+            record = tx.run(cypher.GET_ACTOR, {"id": actor_id}).single()
+            return record["actor"] if record else None
+
+        props = self._read(work)
+        if props is None:
+            raise NotFound(f"no actor {actor_id!r}", field="id")
+        return _actor_from(props)
+
+    def list_actors(self, flt: ActorFilter = ActorFilter(), *, limit: int = 50, offset: int = 0) -> Page:
+        params = {
+            "kind": flt.kind or None,
+            "sector_key": _key(flt.sector),
+            "municipality_key": _key(flt.municipality),
+            "q": _key(flt.q),
+        }
+
+        def work(tx: ManagedTransaction) -> tuple[int, list[dict]]:
+            total = tx.run(cypher.COUNT_ACTORS, params).single(strict=True)["total"]
+            rows = [record["actor"] for record in
+                    tx.run(cypher.LIST_ACTORS, {**params, "limit": int(limit), "offset": int(offset)})]
+            return total, rows
+
+        total, rows = self._read(work)
+        return Page(items=[_actor_from(r) for r in rows], total=total, limit=limit, offset=offset)
+
+    def existing_actor_ids(self, ids: list[str]) -> set[str]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return set()
+        return self._read(lambda tx: _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, ids))
+
+    def create_actor(self, actor: Actor) -> Actor:
+        row = _actor_row(actor)
+
+        def work(tx: ManagedTransaction) -> None:
+            _bump_version(tx)
+            # A taken id fails on the uniqueness constraint (ConstraintError → Conflict), which
+            # also decides races between two writers creating the same id.
+            tx.run(cypher.CREATE_ACTOR, {"actor": row}).consume()
+
+        self._write(work, conflict=f"an actor with id {actor.id!r} already exists")
+        return actor
+
+    def update_actor(self, actor: Actor) -> Actor:
+        row = _actor_row(actor)
+
+        def work(tx: ManagedTransaction) -> bool:
+            _bump_version(tx)
+            return tx.run(cypher.UPDATE_ACTOR, {"actor": row}).single() is not None
+
+        if not self._write(work):
+            raise NotFound(f"no actor {actor.id!r}", field="id")
+        return actor
+
+    def delete_actor(self, actor_id: str, *, cascade: bool = False) -> list[str]:
+        def work(tx: ManagedTransaction) -> list[str]:
+            _bump_version(tx)
+            record = tx.run(cypher.ACTOR_INITIATIVE_IDS, {"id": actor_id}).single()
+            if record is None:
+                raise NotFound(f"no actor {actor_id!r}", field="id")
+            initiative_ids = sorted(set(record["initiative_ids"]))
+            if initiative_ids and not cascade:
+                raise Conflict(
+                    f"actor {actor_id!r} is a partner in {len(initiative_ids)} initiative(s) "
+                    f"({_preview(initiative_ids)}); delete those first or delete with cascade")
+            if initiative_ids:
+                _delete_initiatives(tx, initiative_ids)
+            tx.run(cypher.DELETE_ACTOR, {"id": actor_id}).consume()
+            return initiative_ids
+
+        return self._write(work)
+
+    # -- initiatives ---------------------------------------------------------------------------
+    def get_initiative(self, initiative_id: str) -> Initiative:
+        def work(tx: ManagedTransaction) -> tuple[dict, list[dict]] | None:
+            record = tx.run(cypher.GET_INITIATIVE, {"id": initiative_id}).single()
+            return (record["initiative"], record["partners"]) if record else None
+
+        found = self._read(work)
+        if found is None:
+            raise NotFound(f"no initiative {initiative_id!r}", field="id")
+        return _initiative_from(*found)
+
+    def list_initiatives(self, flt: InitiativeFilter = InitiativeFilter(), *, limit: int = 50,
+                         offset: int = 0) -> Page:
+        params = {
+            "actor": flt.actor or None,
+            "category_key": _key(flt.category),
+            "started_from": _iso(flt.started_from),
+            "started_to": _iso(flt.started_to),
+            "active_at": _iso(flt.active_at),
+        }
+
+        def work(tx: ManagedTransaction) -> tuple[int, list[tuple[dict, list[dict]]]]:
+            total = tx.run(cypher.COUNT_INITIATIVES, params).single(strict=True)["total"]
+            rows = [(record["initiative"], record["partners"]) for record in
+                    tx.run(cypher.LIST_INITIATIVES, {**params, "limit": int(limit), "offset": int(offset)})]
+            return total, rows
+
+        total, rows = self._read(work)
+        return Page(items=[_initiative_from(*r) for r in rows], total=total, limit=limit, offset=offset)
+
+    def create_initiative(self, initiative: Initiative) -> Initiative:
+        row = _initiative_row(initiative)
+        partners = _partner_rows([initiative])
+
+        def work(tx: ManagedTransaction) -> None:
+            _bump_version(tx)
+            if _existing_ids(tx, cypher.EXISTING_INITIATIVE_IDS, [initiative.id]):
+                raise Conflict(f"an initiative with id {initiative.id!r} already exists", field="id")
+            _check_partners_exist(tx, [initiative], _no_prefix)
+            tx.run(cypher.CREATE_INITIATIVE, {"initiative": row}).consume()
+            _create_partners(tx, partners, [initiative], _no_prefix)
+            _rebuild_ties(tx, [initiative.id])
+
+        self._write(work, conflict=f"an initiative with id {initiative.id!r} already exists")
+        return initiative
+
+    def update_initiative(self, initiative: Initiative) -> Initiative:
+        row = _initiative_row(initiative)
+        partners = _partner_rows([initiative])
+
+        def work(tx: ManagedTransaction) -> None:
+            _bump_version(tx)
+            if tx.run(cypher.UPDATE_INITIATIVE, {"initiative": row}).single() is None:
+                raise NotFound(f"no initiative {initiative.id!r}", field="id")
+            _check_partners_exist(tx, [initiative], _no_prefix)
+            tx.run(cypher.DELETE_PARTNERS, {"ids": [initiative.id]}).consume()
+            _create_partners(tx, partners, [initiative], _no_prefix)
+            _rebuild_ties(tx, [initiative.id])
+
+        self._write(work)
+        return initiative
+
+    def delete_initiative(self, initiative_id: str) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            _bump_version(tx)
+            if not _existing_ids(tx, cypher.EXISTING_INITIATIVE_IDS, [initiative_id]):
+                raise NotFound(f"no initiative {initiative_id!r}", field="id")
+            _delete_initiatives(tx, [initiative_id])
+
+        self._write(work)
+
+    # -- whole graph -----------------------------------------------------------------------------
+    def snapshot(self) -> tuple[list[Actor], list[Initiative]]:
+        def work(tx: ManagedTransaction) -> tuple[list[dict], list[tuple[dict, list[dict]]]]:
+            actors = [record["actor"] for record in tx.run(cypher.ALL_ACTORS)]
+            initiatives = [(record["initiative"], record["partners"]) for record in tx.run(cypher.ALL_INITIATIVES)]
+            return actors, initiatives
+
+        actor_rows, initiative_rows = self._read(work)
+        return [_actor_from(r) for r in actor_rows], [_initiative_from(*r) for r in initiative_rows]
+
+    def import_graph(self, actors: list[Actor], initiatives: list[Initiative]) -> ImportSummary:
+        actor_rows = [_actor_row(a) for a in actors]
+        initiative_rows = [_initiative_row(i) for i in initiatives]
+        partner_rows = _partner_rows(initiatives)
+        actor_ids = list(dict.fromkeys(a.id for a in actors))
+        initiative_ids = list(dict.fromkeys(i.id for i in initiatives))
+
+        def work(tx: ManagedTransaction) -> ImportSummary:
+            _bump_version(tx)
+            stored_actors = _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, actor_ids)
+            stored_initiatives = _existing_ids(tx, cypher.EXISTING_INITIATIVE_IDS, initiative_ids)
+            for batch in _batches(actor_rows):
+                tx.run(cypher.UPSERT_ACTORS, {"actors": batch}).consume()
+            # After the actors: partners may be actors of this import or already stored ones.
+            _check_partners_exist(tx, initiatives, _document_prefix)
+            for batch in _batches(initiative_rows):
+                tx.run(cypher.UPSERT_INITIATIVES, {"initiatives": batch}).consume()
+            for batch in _batches(initiative_ids):
+                tx.run(cypher.DELETE_PARTNERS, {"ids": batch}).consume()
+            _create_partners(tx, partner_rows, initiatives, _document_prefix)
+            _rebuild_ties(tx, initiative_ids)
+            return ImportSummary(
+                actors_created=len(actor_ids) - len(stored_actors),
+                actors_updated=len(stored_actors),
+                initiatives_created=len(initiative_ids) - len(stored_initiatives),
+                initiatives_updated=len(stored_initiatives),
+            )
+
+        return self._write(work)
+
+    def clear(self) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            _bump_version(tx)
+            tx.run(cypher.CLEAR_GRAPH).consume()
+
+        self._write(work)
+
+
+# -- units of work's helpers (all run inside a transaction) -------------------------------------
+
+def _runner(statement: LiteralString) -> Callable[[ManagedTransaction], None]:
+    def work(tx: ManagedTransaction) -> None:
+        tx.run(statement).consume()
+
+    return work
+
+
+def _no_prefix(index: int) -> str:
+    return ""
+
+
+def _document_prefix(index: int) -> str:
+    return f"initiatives[{index}]."
+
+
+def _bump_version(tx: ManagedTransaction) -> int:
+    return tx.run(cypher.BUMP_GRAPH_VERSION).single(strict=True)["version"]
+
+
+def _existing_ids(tx: ManagedTransaction, statement: LiteralString, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for batch in _batches(list(ids)):
+        found.update(record["id"] for record in tx.run(statement, {"ids": batch}))
+    return found
+
+
+def _check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiative],
+                          prefix: Callable[[int], str]) -> None:
+    """Raise ``Invalid`` naming every partner (``partners[1].actor``) that is not a stored actor."""
+    wanted = list(dict.fromkeys(
+        actor_id for i in initiatives for actor_id in (*i.actor_ids, i.initiator)))
+    known = _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, wanted)
+    problems: list[Problem] = []
+    for index, initiative in enumerate(initiatives):
+        for position, partner in enumerate(initiative.partners):
+            if partner.actor not in known:
+                problems.append(Problem(f"{prefix(index)}partners[{position}].actor",
+                                        f"unknown actor {partner.actor!r}"))
+        if initiative.initiator not in known and initiative.initiator not in initiative.actor_ids:
+            problems.append(Problem(f"{prefix(index)}initiator", f"unknown actor {initiative.initiator!r}"))
+    if problems:
+        raise Invalid(problems)
+
+
+def _create_partners(tx: ManagedTransaction, rows: list[dict], initiatives: Sequence[Initiative],
+                     prefix: Callable[[int], str]) -> None:
+    created = 0
+    for batch in _batches(rows):
+        created += tx.run(cypher.CREATE_PARTNERS, {"partners": batch}).single(strict=True)["created"]
+    if created != len(rows):
+        # Only if an actor vanished between the check and the write (a concurrent delete).
+        _check_partners_exist(tx, initiatives, prefix)
+        raise Invalid("a partner was deleted while the initiative was being saved; try again",
+                      field=f"{prefix(0)}partners")
+
+
+def _rebuild_ties(tx: ManagedTransaction, initiative_ids: Sequence[str]) -> None:
+    """Replace the derived CO_CREATES ties of these initiatives from their PARTNER_IN relationships."""
+    for batch in _batches(list(initiative_ids)):
+        tx.run(cypher.DELETE_CO_CREATES, {"ids": batch}).consume()
+        tx.run(cypher.CREATE_CO_CREATES, {"ids": batch}).consume()
+
+
+def _delete_initiatives(tx: ManagedTransaction, initiative_ids: Sequence[str]) -> None:
+    for batch in _batches(list(initiative_ids)):
+        tx.run(cypher.DELETE_CO_CREATES, {"ids": batch}).consume()
+        tx.run(cypher.DELETE_INITIATIVES, {"ids": batch}).consume()
+
+
+# -- between domain objects and parameters / records --------------------------------------------
+
+def _key(text: str | None) -> str | None:
+    return normalise_key(text) if text else None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _actor_row(actor: Actor) -> dict[str, Any]:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "name_key": normalise_key(actor.name),
+        "kind": actor.kind,
+        "sector": actor.sector,
+        "sector_key": _key(actor.sector),
+        "municipality": actor.municipality,
+        "municipality_key": _key(actor.municipality),
+        "municipality_number": actor.municipality_number,
+        "org_number": actor.org_number,
+        "service_model": actor.service_model,
+        "registered": _iso(actor.registered),
+        # An empty list is stored as no property: Neo4j cannot tell the type of an empty list.
+        "tags": list(actor.tags) or None,
+    }
+
+
+def _initiative_row(initiative: Initiative) -> dict[str, Any]:
+    return {
+        "id": initiative.id,
+        "title": initiative.title,
+        "category": initiative.category,
+        "category_key": _key(initiative.category),
+        "started": _iso(initiative.started),
+        "ended": _iso(initiative.ended),
+        "location": initiative.location,
+        "initiator": initiative.initiator,
+    }
+
+
+def _partner_rows(initiatives: Iterable[Initiative]) -> list[dict[str, Any]]:
+    return [{"initiative": i.id, "actor": p.actor, "role": p.role, "position": position}
+            for i in initiatives for position, p in enumerate(i.partners)]
+
+
+def _to_date(value: Any) -> date | None:
+    """A Neo4j ``date`` (``neo4j.time.Date``) as a ``datetime.date``."""
+    if value is None:
+        return None
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _actor_from(props: dict[str, Any]) -> Actor:
+    return Actor(
+        id=props["id"],
+        name=props["name"],
+        kind=props["kind"],
+        municipality=props["municipality"],
+        sector=props.get("sector"),
+        municipality_number=props.get("municipality_number"),
+        org_number=props.get("org_number"),
+        service_model=props.get("service_model"),
+        registered=_to_date(props.get("registered")),
+        tags=tuple(props.get("tags") or ()),
+    )
+
+
+def _initiative_from(props: dict[str, Any], partners: list[dict[str, Any]]) -> Initiative:
+    ordered = sorted(partners, key=lambda p: (p["position"] if p.get("position") is not None else 1 << 30,
+                                              p["actor"]))
+    return Initiative(
+        id=props["id"],
+        title=props["title"],
+        started=_to_date(props["started"]),
+        initiator=props["initiator"],
+        location=props["location"],
+        partners=tuple(Partner(actor=p["actor"], role=p["role"]) for p in ordered),
+        category=props.get("category"),
+        ended=_to_date(props.get("ended")),
+    )
+
+
+def _batches(rows: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _one_line(exc: BaseException, limit: int = 240) -> str:
+    text = " ".join(str(getattr(exc, "message", None) or exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _preview(ids: list[str], shown: int = 5) -> str:
+    head = ", ".join(ids[:shown])
+    return head if len(ids) <= shown else f"{head}, … ({len(ids) - shown} more)"
+
+
+__all__ = ["Neo4jStore"]

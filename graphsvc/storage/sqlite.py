@@ -1,0 +1,397 @@
+"""The embedded store: one SQLite file, the default, so a fresh clone runs with nothing else.
+
+Concurrency (field-notes, "SQLite under several server processes"): WAL journal, a busy
+timeout, and ``BEGIN IMMEDIATE`` for every write so that a writer takes the lock before it
+reads — a deferred transaction cannot upgrade once another process has committed, and would
+fail with "database is locked". Identity is guarded by PRIMARY KEY / UNIQUE constraints, never
+by check-then-insert alone. Connections are per thread and per process (safe after fork).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
+from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store
+
+SCHEMA_VERSION = 1
+
+#: Migrations by target version; each runs once, inside one transaction, in order.
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE actors (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sector TEXT,
+        municipality TEXT NOT NULL,
+        municipality_key TEXT NOT NULL,
+        municipality_number TEXT,
+        org_number TEXT,
+        service_model TEXT,
+        registered TEXT,
+        tags TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX actors_by_name ON actors (name_key, id);
+    CREATE TABLE initiatives (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        category TEXT,
+        started TEXT NOT NULL,
+        ended TEXT,
+        initiator TEXT NOT NULL REFERENCES actors (id),
+        location TEXT NOT NULL
+    );
+    CREATE INDEX initiatives_by_start ON initiatives (started, id);
+    CREATE TABLE partners (
+        initiative_id TEXT NOT NULL REFERENCES initiatives (id) ON DELETE CASCADE,
+        actor_id TEXT NOT NULL REFERENCES actors (id),
+        role TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (initiative_id, actor_id)
+    );
+    CREATE INDEX partners_by_actor ON partners (actor_id);
+    """,
+}
+
+ACTOR_COLUMNS = ("id", "name", "name_key", "kind", "sector", "municipality", "municipality_key",
+                 "municipality_number", "org_number", "service_model", "registered", "tags")
+UPSERT_ACTOR = (
+    f"INSERT INTO actors ({', '.join(ACTOR_COLUMNS)}) VALUES ({', '.join('?' * len(ACTOR_COLUMNS))}) "
+    "ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in ACTOR_COLUMNS[1:])
+)
+INSERT_ACTOR = f"INSERT INTO actors ({', '.join(ACTOR_COLUMNS)}) VALUES ({', '.join('?' * len(ACTOR_COLUMNS))})"
+UPSERT_INITIATIVE = (
+    "INSERT INTO initiatives (id, title, category, started, ended, initiator, location) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, "
+    "started = excluded.started, ended = excluded.ended, initiator = excluded.initiator, location = excluded.location"
+)
+INSERT_PARTNER = "INSERT INTO partners (initiative_id, actor_id, role, position) VALUES (?, ?, ?, ?)"
+BUMP_VERSION = ("INSERT INTO meta (key, value) VALUES ('graph_version', '1') "
+                "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+
+def _actor_row(actor: Actor) -> tuple:
+    return (actor.id, actor.name, normalise_key(actor.name), actor.kind, actor.sector, actor.municipality,
+            normalise_key(actor.municipality), actor.municipality_number, actor.org_number, actor.service_model,
+            actor.registered.isoformat() if actor.registered else None, json.dumps(list(actor.tags), ensure_ascii=False))
+
+
+def _actor_from_row(row: sqlite3.Row) -> Actor:
+    return Actor(id=row["id"], name=row["name"], kind=row["kind"], municipality=row["municipality"],
+                 sector=row["sector"], municipality_number=row["municipality_number"],
+                 org_number=row["org_number"], service_model=row["service_model"],
+                 registered=date.fromisoformat(row["registered"]) if row["registered"] else None,
+                 tags=tuple(json.loads(row["tags"])))
+
+
+def _initiative_row(initiative: Initiative) -> tuple:
+    return (initiative.id, initiative.title, initiative.category, initiative.started.isoformat(),
+            initiative.ended.isoformat() if initiative.ended else None, initiative.initiator, initiative.location)
+
+
+def _partner_rows(initiative: Initiative) -> list[tuple]:
+    return [(initiative.id, p.actor, p.role, position) for position, p in enumerate(initiative.partners)]
+
+
+class SQLiteStore(Store):
+    kind = "sqlite"
+
+    def __init__(self, path: str, *, timeout: float = 5.0):
+        self.path = path
+        self.timeout = timeout
+        self._local = threading.local()
+
+    # -- connections and transactions --------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            return conn
+        try:
+            directory = os.path.dirname(os.path.abspath(self.path))
+            os.makedirs(directory, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.timeout)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnavailable(f"cannot open SQLite database {self.path!r}: {exc}") from exc
+        self._local.conn = conn
+        self._local.pid = os.getpid()
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"the database is busy, try again ({exc})") from exc
+        try:
+            yield conn
+            conn.execute(BUMP_VERSION)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _read(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        try:
+            return self._connection().execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+
+    # -- life cycle ----------------------------------------------------------
+    def ensure_schema(self) -> None:
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise StoreUnavailable(f"the database {self.path!r} has schema version {current}, newer than "
+                                       f"this graphsvc ({SCHEMA_VERSION}): upgrade graphsvc")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(version),))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise StoreUnavailable(f"cannot create the schema in {self.path!r}: {exc}") from exc
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def check(self) -> dict:
+        rows = self._read("SELECT key, value FROM meta WHERE key IN ('schema_version', 'graph_version')")
+        facts = {row["key"]: int(row["value"]) for row in rows}
+        return {"store": self.kind, "path": self.path, "schema_version": facts.get("schema_version"),
+                "graph_version": facts.get("graph_version", 0)}
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def graph_version(self) -> int:
+        rows = self._read("SELECT value FROM meta WHERE key = 'graph_version'")
+        return int(rows[0][0]) if rows else 0
+
+    # -- actors ----------------------------------------------------------------
+    def get_actor(self, actor_id: str) -> Actor:
+        rows = self._read("SELECT * FROM actors WHERE id = ?", (actor_id,))
+        if not rows:
+            raise NotFound(f"no actor with id {actor_id!r}", field="id")
+        return _actor_from_row(rows[0])
+
+    def list_actors(self, flt: ActorFilter = ActorFilter(), *, limit: int = 50, offset: int = 0) -> Page:
+        where, params = [], []
+        if flt.kind:
+            where.append("kind = ?")
+            params.append(flt.kind)
+        if flt.sector:
+            where.append("sector = ?")
+            params.append(normalise_key(flt.sector))
+        if flt.municipality:
+            where.append("municipality_key = ?")
+            params.append(normalise_key(flt.municipality))
+        if flt.q:
+            where.append("instr(name_key, ?) > 0")
+            params.append(normalise_key(flt.q))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = self._read(f"SELECT count(*) FROM actors {clause}", params)[0][0]
+        rows = self._read(f"SELECT * FROM actors {clause} ORDER BY name_key, id LIMIT ? OFFSET ?",
+                          [*params, limit, offset])
+        return Page([_actor_from_row(r) for r in rows], total, limit, offset)
+
+    def existing_actor_ids(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            rows = self._read(f"SELECT id FROM actors WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            found.update(r[0] for r in rows)
+        return found
+
+    def create_actor(self, actor: Actor) -> Actor:
+        try:
+            with self._write() as conn:
+                conn.execute(INSERT_ACTOR, _actor_row(actor))
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"an actor with id {actor.id!r} already exists", field="id") from exc
+        return actor
+
+    def update_actor(self, actor: Actor) -> Actor:
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM actors WHERE id = ?", (actor.id,)).fetchone() is None:
+                raise NotFound(f"no actor with id {actor.id!r}", field="id")
+            conn.execute(UPSERT_ACTOR, _actor_row(actor))
+        return actor
+
+    def delete_actor(self, actor_id: str, *, cascade: bool = False) -> list[str]:
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM actors WHERE id = ?", (actor_id,)).fetchone() is None:
+                raise NotFound(f"no actor with id {actor_id!r}", field="id")
+            linked = [r[0] for r in conn.execute(
+                "SELECT initiative_id FROM partners WHERE actor_id = ? ORDER BY initiative_id", (actor_id,))]
+            if linked and not cascade:
+                raise Conflict(f"actor {actor_id!r} is a partner in {len(linked)} initiative(s) "
+                               f"({', '.join(linked[:5])}{', …' if len(linked) > 5 else ''}); "
+                               "delete those first or ask to cascade", field="id")
+            conn.executemany("DELETE FROM initiatives WHERE id = ?", [(i,) for i in linked])
+            conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
+        return linked
+
+    # -- initiatives ---------------------------------------------------------------
+    def _partners_of(self, ids: list[str]) -> dict[str, list[Partner]]:
+        partners: dict[str, list[Partner]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self._read(
+                f"SELECT initiative_id, actor_id, role FROM partners WHERE initiative_id IN "
+                f"({', '.join('?' * len(chunk))}) ORDER BY initiative_id, position", chunk)
+            for r in rows:
+                partners[r[0]].append(Partner(r[1], r[2]))
+        return partners
+
+    @staticmethod
+    def _initiative(row, partners: list[Partner]) -> Initiative:
+        return Initiative(id=row["id"], title=row["title"], category=row["category"],
+                          started=date.fromisoformat(row["started"]),
+                          ended=date.fromisoformat(row["ended"]) if row["ended"] else None,
+                          initiator=row["initiator"], location=row["location"], partners=tuple(partners))
+
+    def get_initiative(self, initiative_id: str) -> Initiative:
+        rows = self._read("SELECT * FROM initiatives WHERE id = ?", (initiative_id,))
+        if not rows:
+            raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+        return self._initiative(rows[0], self._partners_of([initiative_id])[initiative_id])
+
+    def list_initiatives(self, flt: InitiativeFilter = InitiativeFilter(), *, limit: int = 50,
+                         offset: int = 0) -> Page:
+        where, params = [], []
+        if flt.actor:
+            where.append("id IN (SELECT initiative_id FROM partners WHERE actor_id = ?)")
+            params.append(flt.actor)
+        if flt.category:
+            where.append("category = ?")
+            params.append(flt.category)
+        if flt.started_from:
+            where.append("started >= ?")
+            params.append(flt.started_from.isoformat())
+        if flt.started_to:
+            where.append("started <= ?")
+            params.append(flt.started_to.isoformat())
+        if flt.active_at:
+            where.append("started <= ? AND (ended IS NULL OR ended >= ?)")
+            params += [flt.active_at.isoformat()] * 2
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = self._read(f"SELECT count(*) FROM initiatives {clause}", params)[0][0]
+        rows = self._read(f"SELECT * FROM initiatives {clause} ORDER BY started, id LIMIT ? OFFSET ?",
+                          [*params, limit, offset])
+        partners = self._partners_of([r["id"] for r in rows])
+        return Page([self._initiative(r, partners[r["id"]]) for r in rows], total, limit, offset)
+
+    @staticmethod
+    def _check_partners_exist(conn: sqlite3.Connection, initiative: Initiative) -> None:
+        ids = list(initiative.actor_ids)
+        found = {r[0] for r in conn.execute(
+            f"SELECT id FROM actors WHERE id IN ({', '.join('?' * len(ids))})", ids)}
+        problems = [Problem(f"partners[{n}].actor", f"unknown actor {p.actor!r}")
+                    for n, p in enumerate(initiative.partners) if p.actor not in found]
+        if problems:
+            raise Invalid(problems)
+
+    def _write_initiative(self, initiative: Initiative, *, create: bool) -> Initiative:
+        with self._write() as conn:
+            exists = conn.execute("SELECT 1 FROM initiatives WHERE id = ?", (initiative.id,)).fetchone()
+            if create and exists:
+                raise Conflict(f"an initiative with id {initiative.id!r} already exists", field="id")
+            if not create and not exists:
+                raise NotFound(f"no initiative with id {initiative.id!r}", field="id")
+            self._check_partners_exist(conn, initiative)
+            conn.execute(UPSERT_INITIATIVE, _initiative_row(initiative))
+            conn.execute("DELETE FROM partners WHERE initiative_id = ?", (initiative.id,))
+            conn.executemany(INSERT_PARTNER, _partner_rows(initiative))
+        return initiative
+
+    def create_initiative(self, initiative: Initiative) -> Initiative:
+        return self._write_initiative(initiative, create=True)
+
+    def update_initiative(self, initiative: Initiative) -> Initiative:
+        return self._write_initiative(initiative, create=False)
+
+    def delete_initiative(self, initiative_id: str) -> None:
+        with self._write() as conn:
+            if conn.execute("DELETE FROM initiatives WHERE id = ?", (initiative_id,)).rowcount == 0:
+                raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+
+    # -- whole graph ---------------------------------------------------------------------
+    def _read_all(self, conn: sqlite3.Connection) -> tuple[list[Actor], list[Initiative]]:
+        actors = [_actor_from_row(r) for r in conn.execute("SELECT * FROM actors ORDER BY id")]
+        partners: dict[str, list[Partner]] = {}
+        for initiative_id, actor_id, role in conn.execute(
+                "SELECT initiative_id, actor_id, role FROM partners ORDER BY initiative_id, position"):
+            partners.setdefault(initiative_id, []).append(Partner(actor_id, role))
+        initiatives = [self._initiative(r, partners.get(r["id"], []))
+                       for r in conn.execute("SELECT * FROM initiatives ORDER BY id")]
+        return actors, initiatives
+
+    def snapshot(self) -> tuple[list[Actor], list[Initiative]]:
+        conn = self._connection()
+        # One read transaction, so actors and initiatives come from the same moment.
+        try:
+            conn.execute("BEGIN")
+            try:
+                return self._read_all(conn)
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+
+    def import_graph(self, actors: list[Actor], initiatives: list[Initiative]) -> ImportSummary:
+        try:
+            with self._write() as conn:
+                stored_actors, stored_initiatives = self._read_all(conn)
+                old_actors = {a.id: a for a in stored_actors}
+                old_initiatives = {i.id: i for i in stored_initiatives}
+                changed_actors = [a for a in actors if old_actors.get(a.id) != a]
+                changed_initiatives = [i for i in initiatives if old_initiatives.get(i.id) != i]
+                conn.executemany(UPSERT_ACTOR, (_actor_row(a) for a in changed_actors))
+                conn.executemany(UPSERT_INITIATIVE, (_initiative_row(i) for i in changed_initiatives))
+                conn.executemany("DELETE FROM partners WHERE initiative_id = ?",
+                                 [(i.id,) for i in changed_initiatives if i.id in old_initiatives])
+                conn.executemany(INSERT_PARTNER, (row for i in changed_initiatives for row in _partner_rows(i)))
+        except sqlite3.IntegrityError as exc:
+            raise Invalid(f"the import refers to an actor that does not exist ({exc})", field="initiatives") from exc
+        actors_updated = sum(1 for a in changed_actors if a.id in old_actors)
+        initiatives_updated = sum(1 for i in changed_initiatives if i.id in old_initiatives)
+        return ImportSummary(
+            actors_created=len(changed_actors) - actors_updated, actors_updated=actors_updated,
+            actors_unchanged=len(actors) - len(changed_actors),
+            initiatives_created=len(changed_initiatives) - initiatives_updated,
+            initiatives_updated=initiatives_updated,
+            initiatives_unchanged=len(initiatives) - len(changed_initiatives))
+
+    def clear(self) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM partners")
+            conn.execute("DELETE FROM initiatives")
+            conn.execute("DELETE FROM actors")

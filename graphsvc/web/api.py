@@ -1,0 +1,162 @@
+"""The JSON API under /api/v1: actors, initiatives, the network, import and export.
+
+Views only parse the request, call a service and shape the answer; errors go through
+``web.errors``. The OpenAPI document (``web.openapi``) describes every route here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+
+from graphsvc import services
+from graphsvc.domain import services as svc
+from graphsvc.domain.errors import Invalid, Problem
+from graphsvc.domain.model import KINDS, Page
+from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
+from graphsvc.domain.validation import parse_date_param
+from graphsvc.storage.base import ActorFilter, InitiativeFilter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_LIMIT = 1000
+
+
+def _int_param(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
+    if not low <= value <= high:
+        raise Invalid([Problem(name, f"must be between {low} and {high} (got {value})")])
+    return value
+
+
+def _bool_param(name: str) -> bool:
+    raw = request.args.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise Invalid([Problem(name, f"must be true or false (got {raw!r})")])
+
+
+def _choice_param(name: str, legal: tuple[str, ...], default: str | None = None) -> str | None:
+    raw = request.args.get(name) or default
+    if raw is not None and raw not in legal:
+        raise Invalid([Problem(name, f"must be one of: {', '.join(legal)} (got {raw!r})")])
+    return raw
+
+
+def _json_body():
+    data = request.get_json(silent=True)
+    if data is None:
+        raise Invalid([Problem("", "the request body must be a JSON object (Content-Type: application/json)")])
+    return data
+
+
+def _page(page: Page, to_dict) -> dict:
+    return {"items": [to_dict(x) for x in page.items], "total": page.total, "limit": page.limit,
+            "offset": page.offset}
+
+
+def _paging() -> tuple[int, int]:
+    return _int_param("limit", 50, 1, MAX_LIMIT), _int_param("offset", 0, 0, 10**9)
+
+
+# -- actors ------------------------------------------------------------------------
+@bp.get("/actors")
+def list_actors():
+    limit, offset = _paging()
+    flt = ActorFilter(kind=_choice_param("kind", KINDS), sector=request.args.get("sector") or None,
+                      municipality=request.args.get("municipality") or None, q=request.args.get("q") or None)
+    return jsonify(_page(services().store.list_actors(flt, limit=limit, offset=offset), actor_to_dict))
+
+
+@bp.post("/actors")
+def create_actor():
+    actor = svc.create_actor(services().store, _json_body())
+    response = jsonify(actor_to_dict(actor))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_actor", actor_id=actor.id)
+    return response
+
+
+@bp.get("/actors/<actor_id>")
+def get_actor(actor_id: str):
+    return jsonify(actor_to_dict(services().store.get_actor(actor_id)))
+
+
+@bp.put("/actors/<actor_id>")
+def update_actor(actor_id: str):
+    return jsonify(actor_to_dict(svc.update_actor(services().store, actor_id, _json_body())))
+
+
+@bp.delete("/actors/<actor_id>")
+def delete_actor(actor_id: str):
+    deleted = services().store.delete_actor(actor_id, cascade=_bool_param("cascade"))
+    return jsonify({"deleted": actor_id, "deleted_initiatives": deleted})
+
+
+# -- initiatives -----------------------------------------------------------------------
+@bp.get("/initiatives")
+def list_initiatives():
+    limit, offset = _paging()
+    flt = InitiativeFilter(actor=request.args.get("actor") or None, category=request.args.get("category") or None,
+                           started_from=parse_date_param(request.args.get("started_from"), "started_from"),
+                           started_to=parse_date_param(request.args.get("started_to"), "started_to"),
+                           active_at=parse_date_param(request.args.get("active_at"), "active_at"))
+    return jsonify(_page(services().store.list_initiatives(flt, limit=limit, offset=offset), initiative_to_dict))
+
+
+@bp.post("/initiatives")
+def create_initiative():
+    initiative = svc.create_initiative(services().store, _json_body())
+    response = jsonify(initiative_to_dict(initiative))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_initiative", initiative_id=initiative.id)
+    return response
+
+
+@bp.get("/initiatives/<initiative_id>")
+def get_initiative(initiative_id: str):
+    return jsonify(initiative_to_dict(services().store.get_initiative(initiative_id)))
+
+
+@bp.put("/initiatives/<initiative_id>")
+def update_initiative(initiative_id: str):
+    return jsonify(initiative_to_dict(svc.update_initiative(services().store, initiative_id, _json_body())))
+
+
+@bp.delete("/initiatives/<initiative_id>")
+def delete_initiative(initiative_id: str):
+    services().store.delete_initiative(initiative_id)
+    return jsonify({"deleted": initiative_id})
+
+
+# -- the network, import and export -------------------------------------------------------
+@bp.get("/network")
+def network():
+    at = parse_date_param(request.args.get("at"), "at")
+    view = _choice_param("view", ("cumulative", "active"), "cumulative")
+    return jsonify(svc.network_json(services().store, at=at, view=view, cache=services().cache))
+
+
+@bp.post("/import")
+def import_document():
+    summary = svc.import_document(services().store, _json_body())
+    return jsonify({"imported": summary.to_dict()})
+
+
+@bp.get("/export")
+def export_document():
+    return jsonify(svc.export_document(services().store))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from graphsvc.web.openapi import openapi_document
+
+    return jsonify(openapi_document())

@@ -1,0 +1,44 @@
+"""One place that turns errors into HTTP: JSON for the API, a page for the browser.
+
+Every error body has ``status``, ``message`` and ``field`` (the offending input, or null);
+validation errors add ``problems``, one per field.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from graphsvc.domain.errors import GraphsvcError
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _respond(body: dict, status: int):
+    if wants_json():
+        return make_response(jsonify(body), status)
+    return make_response(render_template("error.html", error=body), status)
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(GraphsvcError)
+    def domain_error(exc: GraphsvcError):
+        return _respond(exc.to_dict(), exc.status)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        body = {"status": exc.code, "message": exc.description or exc.name, "field": None}
+        response = _respond(body, exc.code or 500)
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return _respond({"status": 500, "message": "internal error: the server logged it", "field": None}, 500)

@@ -1,0 +1,21 @@
+"""Liveness and readiness: /healthz checks the store answers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from graphsvc import __version__, services
+from graphsvc.domain.errors import StoreUnavailable
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        facts = services().store.check()
+    except StoreUnavailable as exc:
+        return jsonify({"status": "unavailable", "message": exc.message, "version": __version__}), 503
+    # Facts only, never secrets: the store reports its kind, schema and graph version.
+    return jsonify({"status": "ok", "version": __version__, "store": facts.get("store"),
+                    "schema_version": facts.get("schema_version"), "graph_version": facts.get("graph_version")})

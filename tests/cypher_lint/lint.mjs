@@ -1,0 +1,69 @@
+// Lints Cypher statements with Neo4j's own analyzer (@neo4j-cypher/language-support), offline.
+//
+// stdin:  a JSON list of {"name": ..., "query": ...}
+// stdout: a JSON list of {"name", "severity" ("error"|"warning"|...), "message", "line", "column"}
+//         with every diagnostic, parameter ones included (the caller decides what to ignore).
+// Exit status 0 when linting ran, whatever it found; 2 when the input could not be read.
+//
+// The dbSchema below is graphsvc's Neo4j schema (docs/neo4j-schema.md): a label, relationship
+// type or property key missing here is reported as "not present in the database", which is how
+// misspellings are caught. Function and procedure names are checked against the registry of a
+// Neo4j 5 server that the package ships (testData.mockSchema).
+import { readFileSync } from 'node:fs';
+import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
+
+export const graphsvcSchema = {
+  labels: ['Actor', 'Initiative', 'GraphMeta'],
+  relationshipTypes: ['PARTNER_IN', 'CO_CREATES'],
+  propertyKeys: [
+    // Actor
+    'id', 'name', 'name_key', 'kind', 'sector', 'sector_key', 'municipality', 'municipality_key',
+    'municipality_number', 'org_number', 'service_model', 'registered', 'tags',
+    // Initiative (id shared with Actor)
+    'title', 'category', 'category_key', 'started', 'ended', 'location', 'initiator',
+    // PARTNER_IN
+    'role', 'position',
+    // CO_CREATES (title, category, started, ended shared with Initiative)
+    'initiative',
+    // GraphMeta
+    'key', 'version',
+    // keys of parameter rows that are not stored (CREATE_PARTNERS: row.actor)
+    'actor',
+  ],
+};
+
+const dbSchema = {
+  ...graphsvcSchema,
+  functions: testData.mockSchema.functions,
+  procedures: testData.mockSchema.procedures,
+  defaultLanguage: 'CYPHER 5',
+};
+
+const SEVERITY = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
+
+function main() {
+  let statements;
+  try {
+    statements = JSON.parse(readFileSync(0, 'utf8'));
+    if (!Array.isArray(statements)) throw new Error('expected a JSON list of {name, query}');
+  } catch (err) {
+    process.stderr.write(`lint.mjs: cannot read statements from stdin: ${err.message}\n`);
+    process.exit(2);
+  }
+  const out = [];
+  for (const { name, query } of statements) {
+    const { diagnostics } = lintCypherQuery(query, dbSchema);
+    for (const d of diagnostics) {
+      out.push({
+        name,
+        severity: SEVERITY[d.severity] ?? String(d.severity),
+        message: d.message,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+      });
+    }
+  }
+  process.stdout.write(JSON.stringify(out, null, 1) + '\n');
+}
+
+main();

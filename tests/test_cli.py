@@ -1,0 +1,99 @@
+"""A researcher imports and exports graphsvc/1 files from the command line."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import example_document
+
+
+def write(path, doc):
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_import_then_export_gives_the_same_document_again(cli, tmp_path, store_url):
+    doc = example_document()
+    doc["actors"][0]["registered"] = "2019-03-01"
+    doc["actors"][1]["registered"] = "2020-01-15"
+    result = cli("import", write(tmp_path / "in.json", doc))
+    assert result.exit_code == 0
+    assert "actors 2 new" in result.output and "initiatives 1 new" in result.output
+
+    assert cli("export", "--format", "json", "-o", tmp_path / "out.json").exit_code == 0
+    first = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert first["actors"][1]["name"] == "Røde Kors Drammen"
+    assert first == {**doc, "actors": sorted(doc["actors"], key=lambda a: a["id"])}
+
+    from click.testing import CliRunner
+
+    from graphsvc.cli import main
+
+    other = f"sqlite:///{tmp_path / 'empty.db'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--store", other, "import", str(tmp_path / "out.json")]).exit_code == 0
+    again = runner.invoke(main, ["--store", other, "export"])
+    assert json.loads(again.output) == first
+
+
+def test_a_bad_document_is_refused_with_every_problem_and_nothing_changes(cli, tmp_path):
+    assert cli("import", write(tmp_path / "good.json", example_document())).exit_code == 0
+    before = cli("export").output
+
+    doc = example_document()
+    doc["actors"][0]["name"] = "Endret navn"  # a valid change that must not land either
+    doc["actors"].append({"id": "x y", "name": "", "kind": "wizard", "municipality": "Hamar"})
+    doc["initiatives"].append({
+        "id": "lesesirkel", "title": "Lesesirkel", "started": "2022-01-01", "initiator": "drammen-bibliotek",
+        "location": "library", "partners": [{"actor": "drammen-bibliotek", "role": "lead"},
+                                            {"actor": "x", "role": "participant"}]})
+    result = cli("import", write(tmp_path / "bad.json", doc))
+    assert result.exit_code == 1
+    assert "nothing was changed" in result.output
+    assert "initiatives[1].partners[1].actor: unknown actor 'x'" in result.output
+    assert "actors[2].kind: must be one of" in result.output
+    assert "actors[2].name: is required" in result.output
+    assert "actors[2].id: must be a URL-safe id" in result.output
+    assert cli("export").output == before
+
+
+def test_unreadable_files_get_one_clear_line(cli, tmp_path):
+    missing = cli("import", tmp_path / "nope.json")
+    assert missing.exit_code == 1 and "no such file" in missing.output
+    (tmp_path / "broken.json").write_text('{"format": "graphsvc/1", "actors": [', encoding="utf-8")
+    broken = cli("import", tmp_path / "broken.json")
+    assert broken.exit_code == 1 and "not valid JSON" in broken.output
+    (tmp_path / "latin1.json").write_bytes('{"name": "Bjørn"}'.encode("latin-1"))
+    assert "not UTF-8" in cli("import", tmp_path / "latin1.json").output
+
+
+def test_seed_twice_changes_nothing_the_second_time(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHSVC_SEED_PATH", str(write(tmp_path / "seed.json", example_document())))
+    first = cli("seed")
+    assert first.exit_code == 0 and "actors 2 new" in first.output
+    second = cli("seed")
+    assert "actors 0 new, 0 updated, 2 unchanged" in second.output
+    assert len(json.loads(cli("export").output)["actors"]) == 2
+
+
+def test_a_wrong_store_url_fails_in_one_line():
+    from click.testing import CliRunner
+
+    from graphsvc.cli import main
+
+    result = CliRunner().invoke(main, ["--store", "postgres://db/graph", "check"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: GRAPHSVC_STORE_URL 'postgres://db/graph' is not a store URL; use sqlite:///path/to/file.db "
+        "or neo4j://host:7687 (also neo4j+s://, bolt://)"]
+
+
+def test_an_unreachable_neo4j_fails_in_one_line():
+    from click.testing import CliRunner
+
+    from graphsvc.cli import main
+
+    result = CliRunner().invoke(main, ["--store", "bolt://neo4j:secret@127.0.0.1:9", "check"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "secret" not in lines[0]
