@@ -158,7 +158,7 @@ def test_openapi_document_is_valid_and_covers_every_api_route(app, client):
     validate(spec)
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops if method != "parameters"}
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1") or rule.rule == "/healthz":
+        if rule.rule.startswith("/api/v1") or rule.rule in ("/healthz", "/readyz"):
             path = rule.rule.replace("<", "{").replace(">", "}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented, f"{method} {path} is not in the OpenAPI document"

@@ -97,3 +97,18 @@ def test_an_unreachable_neo4j_fails_in_one_line():
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "secret" not in lines[0]
+
+
+def test_reimporting_a_file_without_registration_dates_on_another_day_changes_nothing(store_url, tmp_path):
+    from datetime import date
+
+    from graphsvc.domain import services
+    from graphsvc.storage import open_store
+
+    store = open_store(store_url)
+    store.ensure_schema()
+    services.import_document(store, example_document(), today=date(2024, 1, 1))
+    again = services.import_document(store, example_document(), today=date(2025, 6, 1))
+    assert (again.actors_unchanged, again.actors_updated) == (2, 0)
+    assert store.get_actor("drammen-bibliotek").registered == date(2024, 1, 1)
+    store.close()

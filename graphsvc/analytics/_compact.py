@@ -165,7 +165,7 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     selected = select_initiatives(initiatives, at=at, view=view)
     keep = {a_id for a_id, a in by_id.items() if at is None or a.registered is None or a.registered <= at}
     for initiative in selected:
-        keep.update(initiative.actor_ids)
+        keep.update(p.actor for p in initiative.partners)
         keep.add(initiative.initiator)
     unknown = keep - by_id.keys()
     if unknown:
@@ -173,33 +173,41 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     ids = sorted(keep)
     index = {a: i for i, a in enumerate(ids)}
     attrs = {a: [getattr(by_id[i], a) for i in ids] for a in _NODE_ATTRS}
-    us, vs, fs, srcs, dsts, afs = [], [], [], [], [], []
-    for initiative in selected:
-        members = sorted({index[a] for a in initiative.actor_ids})
-        day = initiative.started.toordinal()
-        k = len(members)
-        for x in range(k):
-            mx = members[x]
-            for y in range(x + 1, k):
-                us.append(mx)
-                vs.append(members[y])
-        fs.extend([day] * (k * (k - 1) // 2))
-        src = index[initiative.initiator]
-        for mx in members:
-            if mx != src:
-                srcs.append(src)
-                dsts.append(mx)
-                afs.append(day)
     n = len(ids)
+    # Group the initiatives by their number of partners, then form all pairs of each group of
+    # equal-sized member rows at once (numpy), instead of one Python loop per pair.
+    rows: dict[int, list] = {}
+    days: dict[int, list] = {}
+    initiators: dict[int, list] = {}
+    for initiative in selected:
+        members = sorted({index[p.actor] for p in initiative.partners})
+        size = len(members)
+        rows.setdefault(size, []).append(members)
+        days.setdefault(size, []).append(initiative.started.toordinal())
+        initiators.setdefault(size, []).append(index[initiative.initiator])
+    parts_u, parts_v, parts_f, arcs_s, arcs_d, arcs_f = [], [], [], [], [], []
+    for size, members in rows.items():
+        block = np.array(members, dtype=np.int64).reshape(len(members), size)
+        day = np.array(days[size], dtype=np.int64)
+        src = np.array(initiators[size], dtype=np.int64)
+        if size >= 2:
+            x, y = np.triu_indices(size, 1)
+            parts_u.append(block[:, x].ravel())
+            parts_v.append(block[:, y].ravel())
+            parts_f.append(np.repeat(day, len(x)))
+        keep_arc = block != src[:, None]
+        arcs_s.append(np.broadcast_to(src[:, None], block.shape)[keep_arc])
+        arcs_d.append(block[keep_arc])
+        arcs_f.append(np.broadcast_to(day[:, None], block.shape)[keep_arc])
 
-    def compact(a, b, days, directed):
-        a = np.array(a, dtype=np.int64)
-        b = np.array(b, dtype=np.int64)
-        days = np.array(days, dtype=np.int64)
-        a, b, w, first = _merge(a, b, np.ones(len(a), dtype=np.float64), n, days)
+    def compact(a, b, f, directed):
+        cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+        a, b, f = cat(a), cat(b), cat(f)
+        a, b, w, first = _merge(a, b, np.ones(len(a), dtype=np.float64), n, f)
         return Compact(ids, attrs, a, b, w, directed=directed, first=first)
 
-    return Projection(compact(us, vs, fs, False), compact(srcs, dsts, afs, True), selected, by_id)
+    return Projection(compact(parts_u, parts_v, parts_f, False), compact(arcs_s, arcs_d, arcs_f, True),
+                      selected, by_id)
 
 
 def expand_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -213,36 +221,25 @@ def expand_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total, dtype=np.int64)
 
 
-def csr(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(indptr, indices sorted within each row, position of each entry in the input order)."""
-    order = np.lexsort((cols, rows))
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return indptr, cols[order], order
-
-
-def has_pairs(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Membership of ``keys`` in the sorted array ``sorted_keys``."""
-    if len(sorted_keys) == 0:
-        return np.zeros(len(keys), dtype=bool)
-    pos = np.searchsorted(sorted_keys, keys)
-    pos[pos == len(sorted_keys)] = 0
-    return sorted_keys[pos] == keys
-
-
 def closing_paths(src: np.ndarray, dst: np.ndarray, n: int, *, chunk: int = 4_000_000):
     """Every (a, b, c) with arcs a→b, b→c and a→c, a, b, c distinct: transitive triples.
 
-    For an undirected graph pass both directions of each tie; then each triangle appears once for
-    each of its 6 orderings. Work is the sum over arcs (a, c) of min(out-degree a, in-degree c).
-    Yields arrays (a, b, c) in chunks.
+    ``src``/``dst`` must be sorted by (src, dst) without repeats. For an undirected graph pass
+    both directions of each tie; then each triangle appears once for each of its 6 orderings.
+    Work is the sum over arcs (a, c) of min(out-degree a, in-degree c). Yields, in chunks,
+    the positions of the arcs a→b, b→c and a→c in the input arrays.
     """
     m = len(src)
     if m == 0:
         return
-    keys = np.sort(src * n + dst)
-    out_ptr, out_idx, _ = csr(src, dst, n)
-    in_ptr, in_idx, _ = csr(dst, src, n)
+    keys = src * n + dst
+    if m > 1 and np.any(keys[1:] <= keys[:-1]):
+        raise ValueError("closing_paths needs arcs sorted by (src, dst) without repeats")
+    out_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=out_ptr[1:])
+    in_order = np.lexsort((src, dst))              # arc positions sorted by (dst, src)
+    in_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(dst, minlength=n), out=in_ptr[1:])
     out_deg = np.diff(out_ptr)
     in_deg = np.diff(in_ptr)
     via_out = out_deg[src] <= in_deg[dst]
@@ -256,18 +253,26 @@ def closing_paths(src: np.ndarray, dst: np.ndarray, n: int, *, chunk: int = 4_00
             stop = max(stop, start + 1)
             part = arcs[start:stop]
             a, c = src[part], dst[part]
-            if side:  # b among a's out-neighbours; need b → c
-                pos = expand_ranges(out_ptr[a], out_deg[a])
-                b = out_idx[pos]
+            if side:  # b among a's out-neighbours; look up b → c
                 reps = out_deg[a]
-                a_rep, c_rep = np.repeat(a, reps), np.repeat(c, reps)
-                ok = has_pairs(keys, b * n + c_rep)
-            else:  # b among c's in-neighbours; need a → b
-                pos = expand_ranges(in_ptr[c], in_deg[c])
-                b = in_idx[pos]
+                ab = expand_ranges(out_ptr[a], reps)
+                b = dst[ab]
+                c_rep = np.repeat(c, reps)
+                other = np.searchsorted(keys, b * n + c_rep)
+            else:  # b among c's in-neighbours; look up a → b
                 reps = in_deg[c]
-                a_rep, c_rep = np.repeat(a, reps), np.repeat(c, reps)
-                ok = has_pairs(keys, a_rep * n + b)
-            ok &= (b != a_rep) & (b != c_rep)
-            yield a_rep[ok], b[ok], c_rep[ok]
+                bc = in_order[expand_ranges(in_ptr[c], reps)]
+                b = src[bc]
+                a_rep = np.repeat(a, reps)
+                other = np.searchsorted(keys, a_rep * n + b)
+            other[other == m] = 0
+            ac = np.repeat(part, reps)
+            if side:
+                ok = keys[other] == b * n + c_rep
+                ok &= b != c_rep
+                yield ab[ok], other[ok], ac[ok]
+            else:
+                ok = keys[other] == a_rep * n + b
+                ok &= b != a_rep
+                yield other[ok], bc[ok], ac[ok]
             start = stop

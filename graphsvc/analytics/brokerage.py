@@ -114,8 +114,11 @@ def _brokerage(c: Compact, codes: np.ndarray, k: int) -> np.ndarray:
     out[:, 3] = in_same * (out_total - out_same)
     out[:, 4] = (in_total - in_same) * (out_total - out_same) - other_same_pairs
     # Remove the two-paths closed by a direct arc a → c.
-    for a, b, cc in closing_paths(src, dst, n):
-        role = _role(codes[a], codes[b], codes[cc])
+    order = np.argsort(src * n + dst)
+    s_src, s_dst = src[order], dst[order]
+    for ab, bc, _ in closing_paths(s_src, s_dst, n):
+        b = s_dst[ab]
+        role = _role(codes[s_src[ab]], codes[b], codes[s_dst[bc]])
         out -= np.bincount(b * 5 + role, minlength=n * 5).reshape(n, 5)
     return out
 

@@ -78,26 +78,30 @@ def cocreation(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Itera
     by_id = actor_lookup(actors)
     selected = select_initiatives(initiatives, at=at, view=view)
     if libraries is None:
-        present = {a for i in selected for a in i.actor_ids}
+        present = {p.actor for i in selected for p in i.partners}
         libraries = [a_id for a_id, a in by_id.items() if a.kind == "library"
                      and (a_id in present or at is None or a.registered is None or a.registered <= at)]
     counts = {lib: {"initiated": 0, "partner_in": 0, "initiated_with_municipal_units": 0,
                     "invited_by_municipal_units": 0} for lib in sorted(libraries)}
+    kind_of = {a_id: a.kind for a_id, a in by_id.items()}
+    public = PUBLIC_KINDS
     with_external = 0
     for initiative in selected:
-        kinds = {a: by_id[a].kind for a in initiative.actor_ids}
-        if any(kind not in PUBLIC_KINDS for kind in kinds.values()):
+        partners = [p.actor for p in initiative.partners]
+        kinds = [kind_of[a] for a in partners]
+        if not public.issuperset(kinds):
             with_external += 1
         initiator = initiative.initiator
-        initiator_kind = by_id[initiator].kind
-        if initiator in counts:
-            counts[initiator]["initiated"] += 1
-            if any(kind == "municipal_unit" for a, kind in kinds.items() if a != initiator):
-                counts[initiator]["initiated_with_municipal_units"] += 1
-        for a in kinds:
-            if a in counts and a != initiator:
+        mine = counts.get(initiator)
+        if mine is not None:
+            mine["initiated"] += 1
+            if any(kind == "municipal_unit" for a, kind in zip(partners, kinds) if a != initiator):
+                mine["initiated_with_municipal_units"] += 1
+        invited_by_unit = kind_of[initiator] == "municipal_unit"
+        for a in partners:
+            if a != initiator and a in counts:
                 counts[a]["partner_in"] += 1
-                if initiator_kind == "municipal_unit":
+                if invited_by_unit:
                     counts[a]["invited_by_municipal_units"] += 1
     total = len(selected)
     n_lib = len(counts)

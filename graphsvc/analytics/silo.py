@@ -132,7 +132,7 @@ def _expected_parts(sizes: np.ndarray, directed: bool, convention: str):
 def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed):
     """E-I of the network after randomly reassigning group labels to nodes (sizes kept)."""
     rng = np.random.default_rng(seed)
-    small = codes.astype(np.int16 if codes.max(initial=0) < 2**15 else np.int64)
+    small = codes.astype(np.int64)  # numpy shuffles int64 fastest
     total = float(w.sum())
     binary = bool(np.all(w == 1))
     values = np.empty(permutations)

@@ -104,7 +104,6 @@ def _holes(c: Compact, weighted: bool):
     ww = np.concatenate([w, w])
     order = np.argsort(src * n + dst)
     src, dst, ww = src[order], dst[order], ww[order]
-    keys = src * n + dst
     strength = np.bincount(src, weights=ww, minlength=n)
     wmax = np.zeros(n)
     np.maximum.at(wmax, src, ww)
@@ -112,13 +111,10 @@ def _holes(c: Compact, weighted: bool):
     p = ww / strength[src]                       # p_ij for each directed copy i → j
     indirect = np.zeros(len(src))                # Σ_q p_iq p_qj for each i → j
     redundancy = np.zeros(n)                     # Σ_j Σ_q p_iq m_jq for each i
-    for a, b, cc in closing_paths(src, dst, n):  # a–b–c a triangle; i = a, q = b, j = c
-        pos_ab = np.searchsorted(keys, a * n + b)
-        pos_bc = np.searchsorted(keys, b * n + cc)
-        pos_ac = np.searchsorted(keys, a * n + cc)
-        indirect += np.bincount(pos_ac, weights=p[pos_ab] * p[pos_bc], minlength=len(src))
-        m_cb = ww[pos_bc] / wmax[cc]             # m_jq with j = c, q = b
-        redundancy += np.bincount(a, weights=p[pos_ab] * m_cb, minlength=n)
+    for ab, bc, ac in closing_paths(src, dst, n):  # a–b–c a triangle; i = a, q = b, j = c
+        indirect += np.bincount(ac, weights=p[ab] * p[bc], minlength=len(src))
+        m_cb = ww[bc] / wmax[dst[bc]]                # m_jq with j = c, q = b
+        redundancy += np.bincount(src[ab], weights=p[ab] * m_cb, minlength=n)
     constraint = np.bincount(src, weights=(p + indirect) ** 2, minlength=n)
     effective = deg - redundancy
     isolate = deg == 0

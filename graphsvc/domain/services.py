@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -107,13 +108,24 @@ def read_document_file(path: str | Path) -> dict:
 
 
 def import_document(store: Store, doc, *, today: date | None = None) -> ImportSummary:
-    """Validate a whole ``graphsvc/1`` document, then store it in one transaction (all or nothing)."""
+    """Validate a whole ``graphsvc/1`` document, then store it in one transaction (all or nothing).
+
+    An actor without ``registered`` keeps the date already stored for it (or gets today's when
+    new), so importing the same hand-written file on another day still changes nothing.
+    """
     referenced = []
     if isinstance(doc, Mapping) and isinstance(doc.get("initiatives"), list):
         for item in doc["initiatives"]:
             referenced += _partner_ids(item)
     existing = store.existing_actor_ids(referenced) if referenced else set()
-    actors, initiatives = parse_document(doc, existing_actor_ids=existing, today=today or date.today())
+    actors, initiatives = parse_document(doc, existing_actor_ids=existing)
+    undated = [a for a in actors if a.registered is None]
+    if undated:
+        stored = {a.id: a.registered for a in store.snapshot()[0]} if store.existing_actor_ids(
+            [a.id for a in undated]) else {}
+        today = today or date.today()
+        dated = {a.id: replace(a, registered=stored.get(a.id) or today) for a in undated}
+        actors = [dated.get(a.id, a) for a in actors]
     return store.import_graph(actors, initiatives)
 
 

@@ -144,9 +144,7 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
     actor_id = c.identifier("id", required=require_id) or ""
     name = c.text("name")
     kind = c.choice("kind", KINDS)
-    sector = c.text("sector", required=False, max_len=80)
-    if kind in KINDS_REQUIRING_SECTOR and sector is None and "sector" not in {p.path.rsplit(".", 1)[-1] for p in c.problems}:
-        c.fail("sector", f"is required for kind {kind!r}")
+    sector = c.text("sector", required=kind in KINDS_REQUIRING_SECTOR, max_len=80)
     municipality = c.text("municipality", max_len=120)
     number = c.data.get("municipality_number")
     if number not in (None, ""):

@@ -6,7 +6,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from graphsvc.web import api, errors, health, pages
+    from graphsvc.web import api, errors, health, middleware, pages
+
+    middleware.register(app)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)

@@ -1,4 +1,7 @@
-"""Liveness and readiness: /healthz checks the store answers."""
+"""Health: /healthz (the process answers and its store does) and /readyz (ready for traffic).
+
+Both check the store, because without it nothing works; load balancers use /readyz, people /healthz.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@bp.get("/readyz")
 def healthz():
     try:
         facts = services().store.check()

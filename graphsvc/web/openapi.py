@@ -178,6 +178,11 @@ def openapi_document() -> dict:
                         "responses": {"200": _json({"type": "object"}, "Up"),
                                       "503": _json({"type": "object"}, "The store does not answer")}},
             },
+            "/readyz": {
+                "get": {"summary": "Ready for traffic? (checks the store)", "operationId": "readyz",
+                        "responses": {"200": _json({"type": "object"}, "Ready"),
+                                      "503": _json({"type": "object"}, "The store does not answer")}},
+            },
         },
         "components": {"schemas": {
             "Actor": _actor_schema(id_required=True),

@@ -1,0 +1,54 @@
+"""GraphML export and import (Gephi, yEd, igraph, networkx, Cytoscape), lossless.
+
+Nodes are actors with every field as a ``<data>`` attribute (plus ``label`` for Gephi and
+``public``); edges are the weighted co-creation ties with ``first``, ``last`` and the
+``initiatives`` they come from (ids joined by ``;``). Initiatives travel whole, as graphsvc/1
+JSON, in the node attribute ``initiated`` of their initiator (see :mod:`.records`), so
+``from_graphml(to_graphml(a, i))`` gives back the same actors and initiatives. Edge data is
+derived: :func:`from_graphml` ignores it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from datetime import date
+
+import networkx as nx
+
+from graphsvc.domain.errors import Invalid
+from graphsvc.domain.model import Actor, Initiative
+from graphsvc.domain.validation import FORMAT
+from graphsvc.interchange.filters import filter_network
+from graphsvc.interchange.records import actor_node_attributes, initiated_by, parse_nodes, tie_rows
+
+
+def to_graphml(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: date | None = None,
+               view: str = "cumulative", municipality: str | None = None, sector: str | None = None) -> bytes:
+    """The network as a GraphML document (UTF-8 bytes); filters as in :func:`filter_network`."""
+    actors, initiatives = filter_network(actors, initiatives, at=at, view=view, municipality=municipality,
+                                         sector=sector)
+    graph = nx.Graph(format=FORMAT)
+    by_initiator = initiated_by(initiatives)
+    for actor in sorted(actors, key=lambda a: a.id):
+        graph.add_node(actor.id, label=actor.name, **actor_node_attributes(actor, by_initiator.get(actor.id, [])))
+    for row in tie_rows(actors, initiatives):
+        graph.add_edge(row["source"], row["target"], weight=row["weight"], first=row["first"].isoformat(),
+                       last=row["last"].isoformat(), initiatives=";".join(row["initiatives"]))
+    text = "\n".join(nx.generate_graphml(graph, encoding="utf-8", prettyprint=True, named_key_ids=True))
+    return text.encode("utf-8")
+
+
+def from_graphml(data: bytes | str) -> tuple[list[Actor], list[Initiative]]:
+    """Actors and initiatives (sorted by id) from a file written by :func:`to_graphml`.
+
+    Raises :class:`~graphsvc.domain.errors.Invalid` when the file is not GraphML or its content
+    breaks the data model (same checks and messages as the JSON import).
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        graph = nx.read_graphml(io.BytesIO(data), node_type=str, force_multigraph=False)
+    except Exception as exc:  # networkx raises several kinds (ParseError, NetworkXError, KeyError…)
+        raise Invalid(f"not a readable GraphML file: {exc}") from exc
+    return parse_nodes(graph.nodes(data=True))

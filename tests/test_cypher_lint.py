@@ -1,0 +1,174 @@
+"""Every Cypher statement the Neo4j store sends passes Neo4j's own analyzer, offline.
+
+No Neo4j server runs in development or in most CI jobs, so this is the check that the
+statements in graphsvc/storage/cypher.py parse, use only the labels, relationship types and
+property keys of docs/neo4j-schema.md, and call functions that exist. The analyzer is
+@neo4j-cypher/language-support under node (tests/cypher_lint); the store itself is kept from
+sending anything else by the source checks at the end of this file.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from graphsvc.storage import cypher
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_DIR = ROOT / "tests" / "cypher_lint"
+CYPHER_PY = ROOT / "graphsvc" / "storage" / "cypher.py"
+NEO4J_PY = ROOT / "graphsvc" / "storage" / "neo4j.py"
+SCHEMA_DOC = ROOT / "docs" / "neo4j-schema.md"
+
+#: Parameters are supplied at run time; the analyzer only knows them if told, so these are expected.
+PARAMETER_NOT_DEFINED = re.compile(r"^Parameter \$\w+ is not defined\.?$")
+#: Words that start Cypher clauses; a string literal in neo4j.py with one of them is Cypher out of place.
+CYPHER_CLAUSE = re.compile(r"\b(MATCH|MERGE|CREATE|UNWIND|RETURN|DELETE|DETACH|CALL|REMOVE|FOREACH)\b")
+
+
+def cypher_statements() -> dict[str, str]:
+    """Every UPPERCASE ``str`` constant of graphsvc.storage.cypher, by name."""
+    return {name: value for name, value in vars(cypher).items() if name.isupper() and isinstance(value, str)}
+
+
+def _node_or_skip() -> None:
+    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    if missing:
+        reason = (f"the Cypher lint needs {' and '.join(missing)} on PATH (node 18+); "
+                  "install Node.js to run it")
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} — CI must run it")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def lint():
+    """A function linting ``{name: query}`` in one node process; returns its diagnostics."""
+    _node_or_skip()
+    if not (LINT_DIR / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
+        done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=LINT_DIR, capture_output=True,
+                              text=True, timeout=600)
+        if done.returncode != 0:
+            pytest.fail(f"npm ci in {LINT_DIR} failed:\n{done.stderr[-2000:]}")
+
+    def run(statements: dict[str, str]) -> list[dict]:
+        payload = json.dumps([{"name": name, "query": query} for name, query in statements.items()])
+        done = subprocess.run(["node", "lint.mjs"], cwd=LINT_DIR, input=payload, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, f"lint.mjs failed:\n{done.stderr[-2000:]}"
+        return json.loads(done.stdout)
+
+    return run
+
+
+def _unexpected(diagnostics: list[dict]) -> list[dict]:
+    return [d for d in diagnostics if not PARAMETER_NOT_DEFINED.match(d["message"])]
+
+
+def _report(diagnostics: list[dict]) -> str:
+    return "\n".join(f"{d['name']}:{d['line']}:{d['column']}: {d['severity']}: {d['message']}" for d in diagnostics)
+
+
+@pytest.mark.node
+def test_every_statement_of_the_neo4j_store_passes_the_cypher_analyzer(lint):
+    statements = cypher_statements()
+    assert len(statements) >= 20, "cypher.py should hold the store's statements"
+    problems = _unexpected(lint(statements))
+    assert not problems, "Cypher analyzer findings:\n" + _report(problems)
+
+
+@pytest.mark.node
+def test_the_analyzer_catches_misspellings_and_syntax_errors(lint):
+    broken = {
+        "misspelled_label": "MATCH (a:Actr) RETURN a",
+        "misspelled_relationship": "MATCH (a:Actor)-[:PARTNER_OF]->(i:Initiative) RETURN a, i",
+        "misspelled_property": "MATCH (a:Actor) RETURN a.nmae",
+        "misspelled_function": "MATCH (a:Actor) RETURN toLowr(a.name)",
+        "syntax_error": "MATCH (a:Actor) RETUR a",
+        "undefined_variable": "MATCH (a:Actor) RETURN b",
+    }
+    found = _unexpected(lint(broken))
+    flagged = {d["name"] for d in found}
+    assert flagged == set(broken), "not caught: " + ", ".join(sorted(set(broken) - flagged))
+    messages = _report(found)
+    assert "Actr" in messages and "PARTNER_OF" in messages and "nmae" in messages and "RETUR" in messages
+
+
+@pytest.mark.node
+def test_parameters_alone_are_tolerated(lint):
+    diagnostics = lint({"parameterised": "MATCH (a:Actor {id: $id}) RETURN a.name"})
+    assert diagnostics and not _unexpected(diagnostics)
+
+
+# -- the store sends nothing the lint did not see ---------------------------------------------------
+
+def test_cypher_module_holds_only_literal_statements():
+    """No f-strings, concatenation or formatting: each statement is one literal, values are $parameters."""
+    tree = ast.parse(CYPHER_PY.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            value = node.value
+            if isinstance(value, ast.Tuple):  # a sequence of statements, by name
+                assert all(isinstance(e, ast.Name) for e in value.elts), names
+                continue
+            assert isinstance(value, ast.Constant) and isinstance(value.value, str), (
+                f"{names} must be a plain string literal (line {node.lineno})")
+    for name, statement in cypher_statements().items():
+        assert "%s" not in statement and "{}" not in statement, name
+        assert cypher.__annotations__.get(name) == "LiteralString", f"{name} should be typed LiteralString"
+
+
+def test_neo4j_store_has_no_cypher_of_its_own():
+    tree = ast.parse(NEO4J_PY.read_text(encoding="utf-8"))
+    offending = [
+        (node.lineno, node.value) for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and CYPHER_CLAUSE.search(node.value)
+    ]
+    assert not offending, f"Cypher in neo4j.py outside cypher.py: {offending}"
+
+
+def test_neo4j_store_runs_only_statements_from_the_cypher_module():
+    """Every ``tx.run(...)`` in neo4j.py sends ``cypher.NAME`` (or a parameter that receives one)."""
+    tree = ast.parse(NEO4J_PY.read_text(encoding="utf-8"))
+    runs = [node for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run"]
+    assert runs
+    for call in runs:
+        statement = call.args[0]
+        if isinstance(statement, ast.Name):
+            assert statement.id == "statement", ast.unparse(call)
+            continue
+        assert (isinstance(statement, ast.Attribute) and isinstance(statement.value, ast.Name)
+                and statement.value.id == "cypher" and statement.attr in cypher_statements()), ast.unparse(call)
+    # Helpers that take a ``statement`` parameter are only ever handed cypher.NAME.
+    helpers = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+               and any(arg.arg == "statement" for arg in node.args.args)}
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in helpers:
+            index = next(i for i, a in enumerate(_function(tree, call.func.id).args.args) if a.arg == "statement")
+            argument = call.args[index]
+            assert isinstance(argument, ast.Attribute) and argument.value.id == "cypher" \
+                or isinstance(argument, ast.Name) and argument.id == "statement", ast.unparse(call)
+
+
+def _function(tree: ast.AST, name: str) -> ast.FunctionDef:
+    return next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
+
+
+def test_lint_schema_is_the_documented_schema():
+    """Labels, relationship types and property keys the lint accepts are the ones docs/neo4j-schema.md names."""
+    source = (LINT_DIR / "lint.mjs").read_text(encoding="utf-8")
+    block = source[source.index("graphsvcSchema = {"):source.index("};", source.index("graphsvcSchema = {"))]
+    names = set(re.findall(r"'([A-Za-z_]+)'", block))
+    doc = SCHEMA_DOC.read_text(encoding="utf-8")
+    undocumented = sorted(n for n in names if f"`{n}`" not in doc and f":{n}" not in doc)
+    assert not undocumented, f"in the lint schema but not in {SCHEMA_DOC.name}: {undocumented}"
