@@ -122,26 +122,3 @@ def _brokerage(c: Compact, codes: np.ndarray, k: int) -> np.ndarray:
         out -= np.bincount(b * 5 + role, minlength=n * 5).reshape(n, 5)
     return out
 
-
-def brokerage_brute_force(D, attribute: str = "sector") -> dict:
-    """The same counts by enumerating every path a → b → c: slow, for tests only."""
-    group = {node: D.nodes[node].get(attribute) for node in D}
-    result = {node: dict.fromkeys(ROLES, 0) for node in D}
-    for b in D:
-        for a in D.predecessors(b):
-            for c in D.successors(b):
-                if a == c or a == b or c == b or D.has_edge(a, c):
-                    continue
-                ga, gb, gc = group[a], group[b], group[c]
-                if ga == gb == gc:
-                    role = "coordinator"
-                elif ga == gc:
-                    role = "itinerant"
-                elif gb == gc:
-                    role = "gatekeeper"
-                elif ga == gb:
-                    role = "representative"
-                else:
-                    role = "liaison"
-                result[b][role] += 1
-    return result

@@ -95,7 +95,7 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     w = ties.weights(weighted)
     n = ties.n
 
-    counts = _mixing_counts_both(ties, codes, k, w)
+    counts = silo._mixing_counts(ties, codes, k, w)
     matrix = silo._tie_matrix(counts, False)
     ei = silo._ei_from_compact(ties, codes, labels, weighted=weighted, convention=convention,
                                permutations=permutations, seed=seed)
@@ -177,10 +177,6 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
         "cocreation": cocreation(projection.actors, projection.initiatives,
                                  libraries=[a for a, kind in zip(ties.ids, ties.attrs["kind"]) if kind == "library"]),
     }
-
-
-def _mixing_counts_both(c, codes, k, w):
-    return silo._mixing_counts(c, codes, k, w)
 
 
 def _num(x):
