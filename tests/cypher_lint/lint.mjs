@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
 
 export const graphsvcSchema = {
-  labels: ['Actor', 'Initiative', 'GraphMeta'],
+  labels: ['Actor', 'Initiative', 'GraphMeta', 'User', 'Credential', 'Proposal', 'AuditEntry'],
   relationshipTypes: ['PARTNER_IN', 'CO_CREATES'],
   propertyKeys: [
     // Actor
@@ -29,6 +29,12 @@ export const graphsvcSchema = {
     'key', 'version',
     // keys of parameter rows that are not stored (CREATE_PARTNERS: row.actor)
     'actor',
+    // Actor: one per kind, municipality and normalised name
+    'identity_key',
+    // User, Credential, Proposal, AuditEntry (docs/neo4j-schema.md, "Accounts and the audit trail")
+    'password_hash', 'disabled', 'created', 'digest', 'user', 'label', 'expires',
+    'data', 'proposer', 'status', 'decided_by', 'decided_at', 'note', 'result_id',
+    'seq', 'at', 'action', 'object_kind', 'object_id', 'before', 'after',
   ],
 };
 

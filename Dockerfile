@@ -1,0 +1,28 @@
+# graphsvc as a container: the app only; the database is Neo4j (docker-compose.yml) or a SQLite
+# file on the /data volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY graphsvc ./graphsvc
+COPY web ./web
+COPY seed ./seed
+RUN pip install . \
+ && useradd --system --uid 10001 --home-dir /data --create-home graphsvc
+
+# The package is installed into site-packages, so tell it where web/ and seed/ are. Without
+# GRAPHSVC_STORE_URL (compose sets Neo4j) the graph is a SQLite file on the /data volume.
+ENV GRAPHSVC_WEB_DIR=/app/web \
+    GRAPHSVC_SEED_PATH=/app/seed/demo.json \
+    GRAPHSVC_STORE_URL=sqlite:////data/graphsvc.db
+VOLUME ["/data"]
+USER graphsvc
+EXPOSE 5000
+
+# `graphsvc serve` runs gunicorn (GRAPHSVC_WORKERS × GRAPHSVC_THREADS).
+CMD ["graphsvc", "serve", "--host", "0.0.0.0", "--port", "5000"]
