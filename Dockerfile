@@ -19,7 +19,8 @@ RUN pip install . \
 # GRAPHSVC_STORE_URL (compose sets Neo4j) the graph is a SQLite file on the /data volume.
 ENV GRAPHSVC_WEB_DIR=/app/web \
     GRAPHSVC_SEED_PATH=/app/seed/demo.json \
-    GRAPHSVC_STORE_URL=sqlite:////data/graphsvc.db
+    GRAPHSVC_STORE_URL=sqlite:////data/graphsvc.db \
+    GRAPHSVC_INSTANCE_DIR=/data/instance
 VOLUME ["/data"]
 USER graphsvc
 EXPOSE 5000

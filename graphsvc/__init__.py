@@ -63,7 +63,9 @@ def _secret_key(app: Flask) -> str:
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: defaults, then the environment, then ``config`` (tests)."""
     web = _web_dir()
-    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"),
+    instance = os.environ.get("GRAPHSVC_INSTANCE_DIR") or (config or {}).get("GRAPHSVC_INSTANCE_DIR") \
+        or PROJECT_ROOT / "instance"
+    app = Flask(__name__, instance_path=str(Path(instance).resolve()),
                 template_folder=str(web / "templates"), static_folder=str(web / "static"))
     app.config.update(defaults())
     try:
