@@ -1,0 +1,123 @@
+"""In a real browser (Debian chromium via Playwright): the map draws, the slider moves through time,
+hostile names stay text, nothing loads from the internet, and axe finds no violations."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from conftest import require_tool
+from test_map import EVIL, evil_document, load
+
+from graphsvc import create_app
+from graphsvc.analytics.mapview import MapFilter, map_base, map_view, visible_at
+from graphsvc.domain.validation import parse_document
+
+pytestmark = pytest.mark.browser
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    path = tmp_path_factory.mktemp("browser") / "app.db"
+    app = create_app({"GRAPHSVC_STORE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "GRAPHSVC_SECRET_KEY": "test",
+                      "TESTING": True})
+    load(app, evil_document())
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    app.extensions["graphsvc"].store.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_tool("chromium", "browser tests drive Debian's chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (dev extra)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.dialogs, page.errors, page.outside = [], [], []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:")) else page.outside.append(r.url))
+    yield page
+    context.close()
+    assert page.dialogs == [], "a name or title ran as HTML"
+    assert page.errors == []
+    assert page.outside == [], "the page loaded something from outside the app"
+
+
+def open_map(page, server, query=""):
+    page.goto(f"{server}/map{query}")
+    page.wait_for_selector("#map-canvas[data-ready=true]", timeout=20_000)
+
+
+def test_the_slider_shows_the_network_at_each_step(page, server):
+    actors, initiatives = parse_document(evil_document(), existing_actor_ids=set())
+    view = map_view(map_base(actors, initiatives), MapFilter(group="none"))
+    open_map(page, server, "?group=none")
+    canvas = page.locator("#map-canvas")
+    assert canvas.get_attribute("data-visible-nodes") == str(len(view.nodes))
+    periods = page.locator("#time-slider")
+    for mode in ("cumulative", "active"):
+        page.check(f"#mode-{mode}")
+        periods.fill("2")  # the third year: 2018
+        assert page.locator("#time-label").text_content().startswith("2018")
+        nodes, edges = visible_at(view, date(2018, 12, 31), mode)
+        assert canvas.get_attribute("data-visible-nodes") == str(len(nodes)), mode
+        assert canvas.get_attribute("data-visible-edges") == str(len(edges)), mode
+        assert "2018" in page.locator("#map-status").text_content()
+    page.click("#play")
+    assert page.get_attribute("#play", "aria-pressed") == "true"
+    for _ in range(50):  # no wait_for_function: the page's CSP forbids eval
+        if int(periods.input_value()) > 2:
+            break
+        page.wait_for_timeout(100)
+    assert int(periods.input_value()) > 2
+    page.click("#play")
+    assert page.get_attribute("#play", "aria-pressed") == "false"
+
+
+def test_a_hostile_name_is_shown_as_text(page, server):
+    open_map(page, server, "?municipality=Alta")
+    page.fill("#search-input", "onerror")
+    page.click("#map-search button")
+    assert page.locator("#map-status").text_content() == f"Fant {EVIL}."
+    page.goto(f"{server}/actors/evil")
+    assert page.locator("h1").text_content() == EVIL
+    page.goto(f"{server}/map/table?municipality=Alta")
+    assert page.get_by_role("link", name=EVIL).count() >= 1
+    html = page.request.get(f"{server}/map/export.html?municipality=Alta").text()
+    page.goto("about:blank")  # the downloaded file, opened outside the app (no CSP of ours)
+    page.set_content(html)
+    page.wait_for_timeout(300)
+    assert page.locator("canvas").count() == 1  # the standalone viewer drew, offline, and ran nothing else
+
+
+def test_an_aggregated_map_drills_down(page, server):
+    open_map(page, server, "?group=municipality")
+    assert page.locator("#map-status").text_content().endswith("grupper.")
+    assert "samlet per kommune" in page.locator("#map-summary").text_content()
+
+
+@pytest.mark.parametrize("url", ["/map/table?municipality=Alta", "/growth", "/map"])
+def test_axe_finds_no_violations(page, server, url):
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="pip install axe-playwright-python")
+    page.goto(server + url)
+    if url == "/map":
+        page.wait_for_selector("#map-canvas[data-ready=true]", timeout=20_000)
+    results = axe_module.Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
