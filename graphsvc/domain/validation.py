@@ -21,6 +21,7 @@ from graphsvc.domain.model import (
 FORMAT = "graphsvc/1"
 MAX_TEXT = 300
 MAX_TAGS = 50
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MUNICIPALITY_NUMBER = re.compile(r"^\d{4}$")
 _ORG_NUMBER = re.compile(r"^\d{9}$")
@@ -86,7 +87,7 @@ class _Checker:
         if len(value) > max_len:
             self.fail(name, f"is longer than {max_len} characters")
             return None
-        if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        if _CONTROL.search(value):
             self.fail(name, "contains control characters")
             return None
         return value
@@ -206,7 +207,8 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
         c.fail("ended", f"must not be before started ({started.isoformat()})")
     initiator = c.identifier("initiator")
     location = c.choice("location", LOCATIONS)
-    known = set(known_actor_ids) if known_actor_ids is not None else None
+    known = known_actor_ids if known_actor_ids is None or isinstance(known_actor_ids, (set, frozenset)) \
+        else set(known_actor_ids)
     partners: list[Partner] = []
     raw = c.data.get("partners")
     if not isinstance(raw, list):

@@ -1,0 +1,249 @@
+"""Import and export in the browser: the upload page with its preview, the export page, and their API twins.
+
+The pages and the API call the same service (``graphsvc.domain.imports``) and exporters
+(``graphsvc.interchange.FORMATS``). The upload page previews first (a dry run) and keeps the
+uploaded files in a private temporary folder until the user confirms or an hour has passed,
+so the confirm step does not upload them again; nothing else is written to disk.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from graphsvc import services
+from graphsvc.domain.errors import Invalid, Problem
+from graphsvc.domain.imports import ImportReport, import_files
+from graphsvc.domain.serialize import to_document
+from graphsvc.domain.validation import parse_date_param
+from graphsvc.interchange import FORMATS, filter_network
+from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
+
+bp = Blueprint("transfer", __name__)
+
+EXPORT_FORMATS = ("json", "graphml", "gexf", "csv", "xlsx")
+FORMAT_LABELS = {"json": "graphsvc/1 JSON", "graphml": "GraphML (Gephi, yEd, igraph)",
+                 "gexf": "GEXF med tidslinje (Gephi)", "csv": "CSV i zip (R, pandas)", "xlsx": "Excel (.xlsx)"}
+UPLOAD_LIFETIME_S = 3600
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _acting_name() -> str | None:
+    try:
+        from graphsvc.web.auth import acting_name
+    except ImportError:  # pragma: no cover - accounts not installed
+        return None
+    return acting_name()
+
+
+def _max_import_bytes() -> int:
+    return int(current_app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
+
+
+def _flag(name: str) -> bool:
+    return request.values.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# -- export ---------------------------------------------------------------------------------------
+def export_options() -> dict:
+    """Export filters from the query string (empty fields mean "not given")."""
+    view = request.args.get("view") or "cumulative"
+    if view not in ("cumulative", "active"):
+        raise Invalid([Problem("view", f"must be one of: cumulative, active (got {view!r})")])
+    return {"at": parse_date_param(request.args.get("at"), "at"), "view": view,
+            "municipality": (request.args.get("municipality") or "").strip() or None,
+            "sector": (request.args.get("sector") or "").strip() or None}
+
+
+def export_response(fmt: str) -> Response:
+    """``GET /api/v1/export?format=…``: a download of the (filtered) network."""
+    if fmt not in EXPORT_FORMATS:
+        raise Invalid([Problem("format", f"must be one of: {', '.join(EXPORT_FORMATS)} (got {fmt!r})")])
+    options = export_options()
+    actors, initiatives = services().store.snapshot()
+    stem = "graphsvc"
+    if options["at"]:
+        stem += f"-{options['at'].isoformat()}"
+    if fmt == "json":
+        doc = to_document(*filter_network(actors, initiatives, **options))
+        data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        extension, media_type = "json", "application/json"
+    else:
+        make, extension, media_type = FORMATS[fmt]
+        data = make(actors, initiatives, **options)
+    response = Response(data, mimetype=media_type)
+    if media_type.startswith("application/json") or media_type.endswith("+xml"):
+        response.charset = "utf-8"
+        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+    return response
+
+
+@bp.get("/export")
+def export_page():
+    actors, _ = services().store.snapshot()
+    municipalities = sorted({a.municipality for a in actors}, key=str.casefold)
+    sectors = sorted({a.sector for a in actors if a.sector}, key=str.casefold)
+    return render_template("export.html", formats=[(f, FORMAT_LABELS[f]) for f in EXPORT_FORMATS],
+                           municipalities=municipalities, sectors=sectors, today=date.today().isoformat())
+
+
+@bp.get("/api/v1/import/template")
+def import_template():
+    fmt = request.args.get("format") or "xlsx"
+    if fmt not in TEMPLATES:
+        raise Invalid([Problem("format", f"must be one of: {', '.join(TEMPLATES)} (got {fmt!r})")])
+    make, filename, media_type = TEMPLATES[fmt]
+    response = Response(make(), mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# -- import --------------------------------------------------------------------------------------
+def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
+    """An uploaded file's name and bytes; its size is checked before it is read."""
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        if required:
+            raise Invalid([Problem(field, "choose a file to upload")])
+        return None
+    name = Path(upload.filename).name
+    stream = upload.stream
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    if not name.lower().endswith((".json", ".graphml", ".gexf")):
+        try:
+            check_size(name, size, _max_import_bytes())
+        except Invalid as exc:
+            raise Invalid([Problem(field, str(exc.problems[0]))]) from None
+    return name, stream.read()
+
+
+def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
+    files = [_uploaded("file", required=True)]
+    kinds: list[str | None] = [None]
+    second = _uploaded("initiatives", required=False)
+    if second:
+        files.append(second)
+        kinds = ["actors", "initiatives"]
+    return files, kinds
+
+
+def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
+    return import_files(services().store, files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
+                        max_bytes=_max_import_bytes(), by=_acting_name())
+
+
+def import_upload_response():
+    """``POST /api/v1/import`` with a multipart file upload: the report as JSON.
+
+    200 when the import ran (or would, in a dry run); 422 with every rejected row in
+    ``problems`` and the whole report in ``report`` when rejected rows stopped it.
+    """
+    files, kinds = _uploads()
+    report = _run(files, kinds, dry_run=_flag("dry_run"), valid_only=_flag("valid_only"))
+    if report.rejected and not report.valid_only and not report.dry_run:
+        body = report.to_invalid().to_dict()
+        body["message"] = f"{len(report.rejected)} problem(s) in the file; nothing was changed"
+        body["report"] = report.to_dict()
+        response = jsonify(body)
+        response.status_code = 422
+        return response
+    return jsonify({"report": report.to_dict()})
+
+
+def _upload_dir() -> Path:
+    folder = Path(current_app.config.get("GRAPHSVC_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "graphsvc-uploads")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    now = time.time()
+    for old in folder.iterdir():
+        try:
+            if now - old.stat().st_mtime > UPLOAD_LIFETIME_S:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
+    return folder
+
+
+def _keep(files, kinds) -> str:
+    token = secrets.token_urlsafe(24)
+    folder = _upload_dir() / token
+    folder.mkdir(mode=0o700)
+    for number, (_, data) in enumerate(files):
+        (folder / str(number)).write_bytes(data)
+    meta = {"names": [n for n, _ in files], "kinds": kinds, "user": _acting_name()}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+def _kept(token: str):
+    folder = _upload_dir() / token if _TOKEN.match(token or "") else None
+    if folder is None or not (folder / "meta.json").exists():
+        raise Invalid([Problem("file", "the preview has expired or was already imported; upload the file again")])
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("user") != _acting_name():
+        raise Invalid([Problem("file", "this preview belongs to another user; upload the file again")])
+    files = [(name, (folder / str(n)).read_bytes()) for n, name in enumerate(meta["names"])]
+    return folder, files, meta["kinds"]
+
+
+def _page(status: int = 200, **context):
+    context.setdefault("actor_columns", ACTOR_COLUMNS)
+    context.setdefault("initiative_columns", INITIATIVE_COLUMNS)
+    context.setdefault("max_mb", _max_import_bytes() // (1024 * 1024))
+    return render_template("import.html", **context), status
+
+
+def _field_errors(exc: Invalid) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        field = problem.path if problem.path in ("file", "initiatives") else "file"
+        message = problem.message if problem.path in ("file", "initiatives") else str(problem)
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+@bp.get("/import")
+def import_page():
+    return _page()
+
+
+@bp.post("/import")
+def import_preview():
+    """Step 1: upload and see the dry run."""
+    try:
+        files, kinds = _uploads()
+        report = _run(files, kinds, dry_run=True, valid_only=False)
+    except Invalid as exc:
+        return _page(422, errors=_field_errors(exc))
+    token = _keep(files, kinds) if report.changes or report.rejected else None
+    return _page(report=report, token=token, step="preview")
+
+
+@bp.post("/import/confirm")
+def import_confirm():
+    """Step 2: import what was previewed (all of it, or only the valid rows)."""
+    try:
+        folder, files, kinds = _kept(request.form.get("token", ""))
+    except Invalid as exc:
+        return _page(422, errors=_field_errors(exc))
+    valid_only = _flag("valid_only")
+    try:
+        report = _run(files, kinds, dry_run=False, valid_only=valid_only)
+    except Invalid as exc:
+        return _page(422, errors=_field_errors(exc))
+    if report.applied or not report.rejected or valid_only:
+        shutil.rmtree(folder, ignore_errors=True)
+        token = None
+    else:
+        token = folder.name
+    return _page(report=report, token=token, step="done")
