@@ -11,6 +11,7 @@ PYTEST_ARGS ?=
 ## run: create .venv, install, load the demo data into the embedded store, serve on http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/graphsvc seed
+	$(BIN)/graphsvc users ensure-admin
 	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT)
 
 ## test: install the development dependencies and run the whole suite

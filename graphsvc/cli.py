@@ -115,7 +115,7 @@ def _seed_path(app) -> Path:
 def _import_file(obj: Context, path: Path, what: str) -> None:
     try:
         doc = svc.read_document_file(path)
-        summary = svc.import_document(obj.store, doc)
+        summary = svc.import_document(obj.store, doc, by=cli_user())
     except Invalid as exc:
         report_invalid(exc, f"{what} {path}")
     except GraphsvcError as exc:
@@ -133,21 +133,139 @@ def seed(obj: Context) -> None:
     _import_file(obj, _seed_path(obj.app), "seed")
 
 
+class _ProgressBars:
+    """click progress bars for the checking stages, shown only for large files."""
+
+    def __init__(self):
+        self.bars: dict = {}
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        from graphsvc.interchange.spreadsheet import PROGRESS_FROM_ROWS
+
+        if total < PROGRESS_FROM_ROWS:
+            return
+        bar = self.bars.get(label)
+        if bar is None:
+            bar = self.bars[label] = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+
+def _read_input(path: Path, max_bytes: int) -> tuple[str, bytes]:
+    from graphsvc.domain.imports import is_document
+    from graphsvc.interchange.spreadsheet import check_size
+
+    try:
+        if not is_document(path.name):
+            check_size(str(path), path.stat().st_size, max_bytes)  # before reading: a huge file is refused cheaply
+        return path.name, path.read_bytes()
+    except Invalid as exc:
+        report_invalid(exc, f"import {path}")
+    except FileNotFoundError:
+        raise click.ClickException(f"{path}: no such file") from None
+    except OSError as exc:
+        raise click.ClickException(f"{path}: {exc.strerror}") from None
+
+
 @main.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--initiatives", "initiatives_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The initiatives CSV, when FILE is the actors CSV.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added, changed and rejected; change nothing.")
+@click.option("--valid-only", is_flag=True,
+              help="Import the valid rows of a spreadsheet even when others are rejected.")
 @pass_context
-def import_(obj: Context, file: Path) -> None:
-    """Import a graphsvc/1 JSON document: checked first, then stored all or nothing."""
-    _import_file(obj, file, "import")
+def import_(obj: Context, file: Path, initiatives_file: Path | None, dry_run: bool, valid_only: bool) -> None:
+    """Import FILE: graphsvc/1 JSON, GraphML, GEXF, CSV (actors, with --initiatives), a zip of CSVs, or .xlsx.
+
+    Everything is checked first. A file with problems changes nothing (each rejected row is
+    listed with its row number, column and reason) unless --valid-only is given.
+    """
+    from graphsvc.domain.imports import import_files, is_document, report_lines
+
+    if file.suffix.lower() == ".json" and not (dry_run or valid_only or initiatives_file):
+        _import_file(obj, file, "import")  # the graphsvc/1 path, unchanged
+        return
+    if initiatives_file and is_document(file.name):
+        raise click.ClickException("--initiatives goes with an actors CSV file, not with a JSON/GraphML/GEXF file")
+    max_bytes = int(obj.app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
+    files = [_read_input(file, max_bytes)]
+    kinds = [None]
+    if initiatives_file:
+        files.append(_read_input(initiatives_file, max_bytes))
+        kinds = ["actors", "initiatives"]
+    try:
+        report = import_files(obj.store, files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
+                              progress=_ProgressBars(), max_bytes=max_bytes)
+    except Invalid as exc:
+        report_invalid(exc, f"import {file}")
+    except GraphsvcError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo("\n".join(report_lines(report)))
+    if report.rejected and not report.valid_only:
+        sys.exit(1)
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write.")
+def template(fmt: str, output: Path) -> None:
+    """Write an import template: column headers (Norwegian) and example rows, as a zip of CSVs or .xlsx."""
+    from graphsvc.interchange.spreadsheet import TEMPLATES
+
+    make, _, _ = TEMPLATES[fmt]
+    output.write_bytes(make())
+    click.echo(f"template: {output} written; fill it in, then: graphsvc import {output} --dry-run", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "gexf", "csv", "xlsx"]), default="json",
+              show_default=True, help="graphsvc/1 JSON; GraphML or GEXF (Gephi); csv (a zip of CSV files for R and "
+                                      "pandas); xlsx (Excel).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
+@click.option("--at", "at", metavar="YYYY-MM-DD", default=None, help="The network at this date.")
+@click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+              help="With --at: what had started by then, or what was running then.")
+@click.option("--municipality", default=None, help="Only actors of this municipality and their partners.")
+@click.option("--sector", default=None, help="Only actors of this sector and their partners.")
 @pass_context
-def export(obj: Context, fmt: str, output: Path | None) -> None:
-    """Export the whole graph (graphsvc/1 JSON)."""
+def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: str, municipality: str | None,
+           sector: str | None) -> None:
+    """Export the graph, whole or filtered, as JSON, GraphML, GEXF, CSV (zip) or xlsx."""
+    from graphsvc.domain.validation import parse_date_param
+    from graphsvc.interchange import FORMATS
+
+    try:
+        day = parse_date_param(at, "at")
+    except Invalid as exc:
+        raise click.ClickException(str(exc.problems[0]).replace("at:", "--at", 1)) from None
+    filtered = day is not None or municipality or sector
+    if fmt != "json" or filtered:
+        from graphsvc.domain.serialize import to_document
+        from graphsvc.interchange import filter_network
+
+        try:
+            actors, initiatives = obj.store.snapshot()
+        except GraphsvcError as exc:
+            raise click.ClickException(exc.message) from None
+        options = {"at": day, "view": view, "municipality": municipality or None, "sector": sector or None}
+        if fmt == "json":
+            data = (json.dumps(to_document(*filter_network(actors, initiatives, **options)), ensure_ascii=False,
+                               indent=2) + "\n").encode("utf-8")
+        else:
+            data = FORMATS[fmt][0](actors, initiatives, **options)
+        if output is None:
+            if fmt in ("csv", "xlsx") and sys.stdout.isatty():
+                raise click.ClickException(f"{fmt} is a binary file: give -o FILE (or redirect the output)")
+            click.echo(data, nl=False)  # bytes go to the binary stream as they are
+        else:
+            output.write_bytes(data)
+            click.echo(f"export: {fmt} written to {output} ({len(data)} bytes)", err=True)
+        return
     try:
         doc = svc.export_document(obj.store)
     except GraphsvcError as exc:
@@ -168,6 +286,40 @@ def check(obj: Context) -> None:
     facts = _check_store(obj)
     click.echo(json.dumps(facts))
 
+
+@main.command()
+@click.option("--freq", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True)
+@click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+              help="cumulative: everything started by each period's end; active: what was running then.")
+@click.option("--json", "as_json", is_flag=True, help="The same JSON as GET /api/v1/growth.")
+@pass_context
+def growth(obj: Context, freq: str, view: str, as_json: bool) -> None:
+    """The growth series: actors, ties, initiatives and E-I at the end of every period."""
+    from graphsvc.web.maps import growth_json
+
+    try:
+        with obj.app.app_context():
+            data = growth_json(freq, view)
+    except GraphsvcError as exc:
+        raise click.ClickException(exc.message) from None
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'period':<10} {'end':<10} {'actors':>7} {'ties':>7} {'initiatives':>11} {'cross':>6} {'E-I':>6}")
+    for p in data["periods"]:
+        cross = "–" if p["cross_sector_share"] is None else f"{p['cross_sector_share']:.0%}"
+        ei = "–" if p["ei_index"] is None else f"{p['ei_index']:+.2f}"
+        click.echo(f"{p['period']:<10} {p['period_end']:<10} {p['actors']:>7} {p['ties']:>7} "
+                   f"{p['initiatives']:>11} {cross:>6} {ei:>6}")
+
+
+from graphsvc.cli_accounts import cli_user, register as _register_accounts  # noqa: E402
+
+_register_accounts(main, pass_context)  # graphsvc users …, graphsvc tokens …
+
+from graphsvc.cli_metrics import register as _register_metrics  # noqa: E402
+
+_register_metrics(main, pass_context)  # graphsvc metrics
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRAPHSVC_STORE_URL", None,
             "Where the graph lives: sqlite:///path/to/file.db (default: graphsvc.db in the instance folder) "
             "or neo4j://host:7687, neo4j+s://…, bolt://…"),
+    Setting("GRAPHSVC_INSTANCE_DIR", None,
+            "Folder for the SQLite file and the generated secret key (default: instance/ in the project)."),
     Setting("NEO4J_USER", "neo4j", "Neo4j user name, when the store URL carries none."),
     Setting("NEO4J_PASSWORD", "", "Neo4j password, when the store URL carries none."),
     Setting("NEO4J_DATABASE", None, "Neo4j database name (default: the server's default database)."),
@@ -42,9 +44,17 @@ SETTINGS: tuple[Setting, ...] = (
             "The demo data `graphsvc seed` loads (a graphsvc/1 JSON file). Default: seed/demo.json."),
     Setting("GRAPHSVC_MAX_UPLOAD_MB", 64, "Largest request body or upload accepted, in MiB (larger gets 413).",
             int),
+    Setting("GRAPHSVC_MAX_IMPORT_MB", 20,
+            "Largest spreadsheet (CSV, zip, xlsx) `graphsvc import` and the upload page accept, in MiB.", int),
     Setting("GRAPHSVC_WORKERS", 2, "Server worker processes for `graphsvc serve`.", int),
     Setting("GRAPHSVC_THREADS", 4, "Threads per worker process for `graphsvc serve`.", int),
     Setting("GRAPHSVC_PUBLIC_READ", False, "1 opens maps, metrics and the read API to everyone.", _bool),
+    Setting("GRAPHSVC_SECURE_COOKIES", True,
+            "Send the session cookie over HTTPS only (browsers also accept it on http://localhost and "
+            "127.0.0.1). Set 0 only to try the app over plain HTTP on another host.", _bool),
+    Setting("GRAPHSVC_LOGIN_ATTEMPTS", 5,
+            "Failed logins allowed per user name and per client address in 15 minutes before "
+            "further attempts are refused (429) until the window passes.", int),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -53,9 +53,46 @@ def app(tmp_path):
     app.extensions["graphsvc"].store.close()
 
 
+def _client_for(app, role: str | None):
+    """A test client that sends an API token of a fresh user with ``role`` (None: anonymous)."""
+    test_client = app.test_client()
+    if role is not None:
+        from graphsvc.domain import accounts
+        from graphsvc.domain.users import User
+
+        store = app.extensions["graphsvc"].store
+        store.create_user(User(f"test-{role}", role))  # no password: this user only has a token
+        token = accounts.create_token(store, f"test-{role}", "tests")
+        test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        test_client.user_name = f"test-{role}"
+    return test_client
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """An authenticated editor (Authorization: Bearer …): may read and write the graph."""
+    return _client_for(app, "editor")
+
+
+@pytest.fixture
+def anonymous_client(app):
+    return _client_for(app, None)
+
+
+@pytest.fixture
+def viewer_client(app):
+    return _client_for(app, "viewer")
+
+
+@pytest.fixture
+def admin_client(app):
+    return _client_for(app, "admin")
+
+
+@pytest.fixture
+def client_as(app):
+    """A factory: ``client_as("viewer")`` → a client with a token of a new user of that role."""
+    return lambda role: _client_for(app, role)
 
 
 @pytest.fixture

@@ -163,3 +163,90 @@ def test_partner_roles_survive(store):
     store.import_graph([library(), association()], [replace(initiative(), partners=(
         Partner("drammen-bibliotek", "facilitator"), Partner("rode-kors-drammen", "lead")))])
     assert [p.role for p in store.get_initiative("sprakkafe-2021").partners] == ["facilitator", "lead"]
+
+
+# -- accounts, the audit trail, merging and one actor per name (issue 5) ----------------------------
+def _unique(prefix: str) -> str:
+    import uuid
+
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"  # the Neo4j leg keeps users between tests
+
+
+def test_users_and_credentials_round_trip(store):
+    from graphsvc.domain.users import Credential, User, digest
+
+    name = _unique("eva")
+    store.create_user(User(name, "editor", "hash"), by="admin")
+    with pytest.raises(Conflict):
+        store.create_user(User(name, "viewer"))
+    assert store.get_user(name).role == "editor"
+    store.add_credential(Credential(digest("s1"), "session", name))
+    store.add_credential(Credential(digest("t1"), "token", name, "script"))
+    credential, user = store.find_credential(digest("t1"))
+    assert (credential.kind, credential.label, user.name) == ("token", "script", name)
+    assert [c.label for c in store.list_credentials(name, "token")] == ["script"]
+    store.update_user(User(name, "editor", "hash", disabled=True), by="admin")
+    assert store.find_credential(digest("s1")) is None  # disabling ends the sessions
+    assert store.find_credential(digest("t1"))[1].disabled
+    assert store.delete_credentials(user=name, kind="token") == 1
+    store.delete_user(name, by="admin")
+    with pytest.raises(NotFound):
+        store.get_user(name)
+    actions = [e.action for e in store.list_audit(object_kind="user", object_id=name).items]
+    assert actions == ["delete", "update", "create"]
+
+
+def test_every_graph_write_is_in_the_audit_trail_with_who_and_what(store):
+    store.create_actor(library(), by="eva")
+    store.create_actor(association(), by="eva")
+    store.update_actor(replace(library(), name="Drammensbiblioteket"), by="per")
+    store.create_initiative(initiative(), by="eva")
+    store.delete_initiative("sprakkafe-2021", by="per")
+    entries = store.list_audit(object_kind="actor", object_id="drammen-bibliotek").items
+    assert [(e.user, e.action) for e in entries] == [("per", "update"), ("eva", "create")]
+    assert entries[0].before["name"] == "Drammen bibliotek" and entries[0].after["name"] == "Drammensbiblioteket"
+    deleted = store.list_audit(object_kind="initiative", object_id="sprakkafe-2021").items
+    assert [e.action for e in deleted] == ["delete", "create"] and deleted[0].before["title"] == "Språkkafé"
+    store.import_graph([school()], [], by="importer")
+    assert store.list_audit(object_kind="graph").items[0].user == "importer"
+
+
+def test_a_failed_write_leaves_no_audit_entry(store):
+    store.create_actor(library(), by="eva")
+    with pytest.raises(Conflict):
+        store.create_actor(library(), by="eva")
+    assert len(store.list_audit(object_kind="actor", object_id="drammen-bibliotek").items) == 1
+
+
+def test_one_actor_per_kind_municipality_and_normalised_name(store):
+    store.create_actor(association())
+    with pytest.raises(Conflict) as caught:
+        store.create_actor(association("another-id", name="  røde KORS drammen "))
+    assert caught.value.field == "name"
+    store.create_actor(association("rode-kors-lier", municipality="Lier"))  # another municipality: fine
+
+
+def test_merging_moves_initiatives_to_the_survivor(store):
+    for actor in (library(), association(), school(), association("rk2", "Røde Kors i Drammen")):
+        store.create_actor(actor)
+    store.create_initiative(initiative("a", ("rk2", "fjell-skole")))
+    store.create_initiative(initiative("b", ("drammen-bibliotek", "rk2", "rode-kors-drammen")))
+    moved = store.merge_actors(replace(association(), tags=("x",)), "rk2", by="ada")
+    assert moved == ["a", "b"]
+    assert store.get_initiative("a").initiator == "rode-kors-drammen"
+    assert [p.actor for p in store.get_initiative("a").partners] == ["rode-kors-drammen", "fjell-skole"]
+    assert [p.actor for p in store.get_initiative("b").partners] == ["drammen-bibliotek", "rode-kors-drammen"]
+    assert store.existing_actor_ids(["rk2"]) == set() and store.get_actor("rode-kors-drammen").tags == ("x",)
+    assert store.list_audit(object_kind="actor", object_id="rk2").items[0].action == "merged_into"
+
+
+def test_proposals_are_decided_once(store):
+    from graphsvc.domain.users import Proposal, now
+
+    proposal = store.add_proposal(Proposal(_unique("p"), "actor", {"name": "X"}, "vera", now()))
+    assert store.get_proposal(proposal.id).data == {"name": "X"}
+    assert proposal.id in [p.id for p in store.list_proposals(status="pending", proposer="vera")]
+    store.decide_proposal(replace(proposal, status="rejected", decided_by="eva", decided_at=now(), note="dup"))
+    with pytest.raises(Conflict):
+        store.decide_proposal(replace(proposal, status="accepted", decided_by="per", decided_at=now()))
+    assert store.get_proposal(proposal.id).note == "dup"

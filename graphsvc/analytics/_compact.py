@@ -149,6 +149,11 @@ class Projection:
     arcs: Compact
     initiatives: list
     actors: dict
+    #: Partner rows of the selected initiatives: node index and initiative position (sorted, unique).
+    members: np.ndarray | None = None
+    member_of: np.ndarray | None = None
+    #: Node index of each selected initiative's initiator.
+    initiators: np.ndarray | None = None
 
 
 def actor_lookup(actors: Iterable[Actor] | Mapping[str, Actor]) -> dict:
@@ -164,9 +169,12 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     by_id = actor_lookup(actors)
     selected = select_initiatives(initiatives, at=at, view=view)
     keep = {a_id for a_id, a in by_id.items() if at is None or a.registered is None or a.registered <= at}
-    for initiative in selected:
-        keep.update(p.actor for p in initiative.partners)
-        keep.add(initiative.initiator)
+    # One flat pass over the partners; everything after it is numpy.
+    sizes = np.fromiter((len(i.partners) for i in selected), dtype=np.int64, count=len(selected))
+    flat = [p.actor for i in selected for p in i.partners]
+    initiator_ids = [i.initiator for i in selected]
+    keep.update(flat)
+    keep.update(initiator_ids)
     unknown = keep - by_id.keys()
     if unknown:
         raise ValueError(f"initiatives refer to unknown actors: {', '.join(sorted(unknown)[:5])}")
@@ -174,22 +182,28 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     index = {a: i for i, a in enumerate(ids)}
     attrs = {a: [getattr(by_id[i], a) for i in ids] for a in _NODE_ATTRS}
     n = len(ids)
-    # Group the initiatives by their number of partners, then form all pairs of each group of
-    # equal-sized member rows at once (numpy), instead of one Python loop per pair.
-    rows: dict[int, list] = {}
-    days: dict[int, list] = {}
-    initiators: dict[int, list] = {}
-    for initiative in selected:
-        members = sorted({index[p.actor] for p in initiative.partners})
-        size = len(members)
-        rows.setdefault(size, []).append(members)
-        days.setdefault(size, []).append(initiative.started.toordinal())
-        initiators.setdefault(size, []).append(index[initiative.initiator])
+    count = len(selected)
+    member = np.fromiter((index[a] for a in flat), dtype=np.int64, count=len(flat))
+    src_all = np.fromiter((index[a] for a in initiator_ids), dtype=np.int64, count=count)
+    day_all = np.fromiter((i.started.toordinal() for i in selected), dtype=np.int64, count=count)
+    owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
+    # Members sorted within each initiative, a partner listed twice counted once.
+    order = np.lexsort((member, owner))
+    member, owner = member[order], owner[order]
+    if len(member):
+        fresh = np.r_[True, (owner[1:] != owner[:-1]) | (member[1:] != member[:-1])]
+        member, owner = member[fresh], owner[fresh]
+    sizes = np.bincount(owner, minlength=count)
+    starts = np.cumsum(sizes) - sizes
+    # Form all pairs of the initiatives of each size at once.
     parts_u, parts_v, parts_f, arcs_s, arcs_d, arcs_f = [], [], [], [], [], []
-    for size, members in rows.items():
-        block = np.array(members, dtype=np.int64).reshape(len(members), size)
-        day = np.array(days[size], dtype=np.int64)
-        src = np.array(initiators[size], dtype=np.int64)
+    for size in np.unique(sizes).tolist():
+        if size == 0:
+            continue
+        which = np.flatnonzero(sizes == size)
+        block = member[starts[which][:, None] + np.arange(size)]
+        day = day_all[which]
+        src = src_all[which]
         if size >= 2:
             x, y = np.triu_indices(size, 1)
             parts_u.append(block[:, x].ravel())
@@ -207,7 +221,7 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
         return Compact(ids, attrs, a, b, w, directed=directed, first=first)
 
     return Projection(compact(parts_u, parts_v, parts_f, False), compact(arcs_s, arcs_d, arcs_f, True),
-                      selected, by_id)
+                      selected, by_id, member, owner, src_all)
 
 
 def expand_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

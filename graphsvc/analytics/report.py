@@ -13,11 +13,11 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.domain.model import Actor, Initiative
+from graphsvc.domain.model import Actor, Initiative, normalise_key
 from graphsvc.analytics import silo, structural
 from graphsvc.analytics._compact import GROUP_BY, MISSING, check_choice, from_domain
 from graphsvc.analytics.brokerage import ROLES, _brokerage
-from graphsvc.analytics.cocreation import cocreation
+from graphsvc.analytics.cocreation import _from_projection as cocreation_from_projection
 from graphsvc.analytics.network import VIEWS
 
 DEFAULT_PERMUTATIONS = 1000
@@ -33,7 +33,8 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
                 at: date | None = None, view: str = "cumulative", group_by: str = "sector",
                 weighted: bool = False, convention: str = "ties", missing: str = "kind",
                 permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0,
-                betweenness_k: int = DEFAULT_BETWEENNESS_K, exact_betweenness: bool = False) -> dict:
+                betweenness_k: int = DEFAULT_BETWEENNESS_K, exact_betweenness: bool = False,
+                library_tag: str | None = None) -> dict:
     """All silo metrics of the co-creation network at ``at``, JSON-ready.
 
     Parameters
@@ -64,6 +65,10 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
         ``structural.BETWEENNESS_EXACT_UP_TO`` actors.
     exact_betweenness : bool
         Exact betweenness whatever the size (slow above ~10,000 actors: a background job).
+    library_tag : str, optional
+        List in ``cocreation["libraries"]`` only the libraries carrying this tag (compared case-
+        and space-insensitively), e.g. ``"biblioteket-som-samskaper"`` for the pilot libraries.
+        Only the co-creation section changes; every other metric covers the whole network.
 
     Returns
     -------
@@ -87,6 +92,8 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     _check_int("permutations", permutations, 0)
     _check_int("betweenness_k", betweenness_k, 1)
     _check_int("seed", seed, 0)
+    if library_tag is not None and (not isinstance(library_tag, str) or not library_tag.strip()):
+        raise ValueError(f"library_tag must be a non-empty string or None, not {library_tag!r}")
 
     projection = from_domain(actors, initiatives, at=at, view=view)
     ties, arcs = projection.ties, projection.arcs
@@ -156,7 +163,8 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
         "group_by": group_by,
         "weighted": weighted,
         "parameters": {"convention": convention, "missing": missing, "permutations": permutations,
-                       "seed": seed, "betweenness_k": betweenness_k, "exact_betweenness": exact_betweenness},
+                       "seed": seed, "betweenness_k": betweenness_k, "exact_betweenness": exact_betweenness,
+                       "library_tag": library_tag},
         "counts": {"actors": n, "ties": ties.m, "initiatives": len(projection.initiatives),
                    "invitations": arcs.m, "isolates": int((degree == 0).sum()), "groups": k},
         "groups": {label: {"actors": int(sizes_g[g]), "ties_internal": _num(g_int[g]),
@@ -174,9 +182,17 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
             "undefined": {} if q is not None else {"modularity": "no ties: Q is 0/0",
                                                    "group_modularity": "no ties: Q is 0/0"},
         },
-        "cocreation": cocreation(projection.actors, projection.initiatives,
-                                 libraries=[a for a, kind in zip(ties.ids, ties.attrs["kind"]) if kind == "library"]),
+        "cocreation": cocreation_from_projection(projection, _libraries(projection, library_tag)),
     }
+
+
+def _libraries(projection, tag: str | None) -> list[str]:
+    """The library actors of the network, only those tagged ``tag`` when given."""
+    ids = [a for a, kind in zip(projection.ties.ids, projection.ties.attrs["kind"]) if kind == "library"]
+    if tag is None:
+        return ids
+    key = normalise_key(tag)
+    return [a for a in ids if any(normalise_key(t) == key for t in projection.actors[a].tags)]
 
 
 def _num(x):

@@ -10,6 +10,7 @@ on graphs where networkx is right.
 from __future__ import annotations
 
 import random
+import threading
 
 import igraph as ig
 import numpy as np
@@ -181,15 +182,22 @@ def _require_undirected(c: Compact) -> None:
 # ----------------------------------------------------------------------------------- communities
 
 
+_RNG_LOCK = threading.Lock()
+
+
 def _seeded(seed):
     """Run igraph's random choices from ``random.Random(seed)`` (igraph uses one global RNG)."""
 
     class _Scope:
         def __enter__(self):
+            _RNG_LOCK.acquire()  # the generator is global: one seeded run at a time per process
             ig.set_random_number_generator(random.Random(seed))
 
         def __exit__(self, *exc):
-            ig.set_random_number_generator(random)
+            try:
+                ig.set_random_number_generator(random)
+            finally:
+                _RNG_LOCK.release()
 
     return _Scope()
 
@@ -229,7 +237,7 @@ def _louvain(c: Compact, *, weighted, seed, resolution=1.0, graph=None):
     g = graph if graph is not None else to_igraph(c, weighted)
     weights = c.weight.tolist() if weighted else None
     with _seeded(seed):
-        raw = np.asarray(g.community_multilevel(weights=weights, resolution=resolution).membership)
+        raw = np.asarray(g.community_multilevel(weights=weights, resolution=resolution).membership, dtype=np.int64)
     sizes = np.bincount(raw) if c.n else np.zeros(0, dtype=np.int64)
     first = np.full(len(sizes), c.n)
     np.minimum.at(first, raw, np.arange(c.n))

@@ -41,20 +41,20 @@ def _with_id(data, actor_id: str):
 
 
 # -- actors ----------------------------------------------------------------------------
-def create_actor(store: Store, data, *, today: date | None = None) -> Actor:
+def create_actor(store: Store, data, *, today: date | None = None, by: str | None = None) -> Actor:
     """Validate and store a new actor; without an id, one is made from the name."""
     actor = parse_actor(data, today=today or date.today(), require_id=False)
     if not actor.id:
         actor_id = _unique_id(lambda c: bool(store.existing_actor_ids([c])), slugify(actor.name))
         actor = Actor(**{**actor.__dict__, "id": actor_id})
-    return store.create_actor(actor)
+    return store.create_actor(actor, by=by)
 
 
-def update_actor(store: Store, actor_id: str, data) -> Actor:
+def update_actor(store: Store, actor_id: str, data, *, by: str | None = None) -> Actor:
     """Replace an actor's fields (a full update); ``registered`` is kept when not given."""
     current = store.get_actor(actor_id)
     actor = parse_actor(_with_id(data, actor_id), today=current.registered)
-    return store.update_actor(actor)
+    return store.update_actor(actor, by=by)
 
 
 # -- initiatives -----------------------------------------------------------------------
@@ -65,7 +65,7 @@ def _partner_ids(data) -> list[str]:
     return [p["actor"] for p in partners if isinstance(p, Mapping) and isinstance(p.get("actor"), str)]
 
 
-def create_initiative(store: Store, data) -> Initiative:
+def create_initiative(store: Store, data, *, by: str | None = None) -> Initiative:
     """Validate and store a new initiative; without an id, one is made from title and start year."""
     known = store.existing_actor_ids(_partner_ids(data))
     initiative = parse_initiative(data, known_actor_ids=known, require_id=False)
@@ -80,14 +80,14 @@ def create_initiative(store: Store, data) -> Initiative:
                 return False
 
         initiative = Initiative(**{**initiative.__dict__, "id": _unique_id(taken, base)})
-    return store.create_initiative(initiative)
+    return store.create_initiative(initiative, by=by)
 
 
-def update_initiative(store: Store, initiative_id: str, data) -> Initiative:
+def update_initiative(store: Store, initiative_id: str, data, *, by: str | None = None) -> Initiative:
     store.get_initiative(initiative_id)  # NotFound first: a clearer answer than validation errors
     data = _with_id(data, initiative_id)
     known = store.existing_actor_ids(_partner_ids(data))
-    return store.update_initiative(parse_initiative(data, known_actor_ids=known))
+    return store.update_initiative(parse_initiative(data, known_actor_ids=known), by=by)
 
 
 # -- documents -------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def read_document_file(path: str | Path) -> dict:
         raise Invalid([Problem("file", f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]) from None
 
 
-def import_document(store: Store, doc, *, today: date | None = None) -> ImportSummary:
+def import_document(store: Store, doc, *, today: date | None = None, by: str | None = None) -> ImportSummary:
     """Validate a whole ``graphsvc/1`` document, then store it in one transaction (all or nothing).
 
     An actor without ``registered`` keeps the date already stored for it (or gets today's when
@@ -126,7 +126,7 @@ def import_document(store: Store, doc, *, today: date | None = None) -> ImportSu
         today = today or date.today()
         dated = {a.id: replace(a, registered=stored.get(a.id) or today) for a in undated}
         actors = [dated.get(a.id, a) for a in actors]
-    return store.import_graph(actors, initiatives)
+    return store.import_graph(actors, initiatives, by=by)
 
 
 def export_document(store: Store) -> dict:

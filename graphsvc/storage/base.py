@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from graphsvc.domain.model import Actor, Initiative, Page
+from graphsvc.domain.users import AuditEntry, Credential, Proposal, User
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,19 @@ class Store(ABC):
         """Which of ``ids`` are stored."""
 
     @abstractmethod
-    def create_actor(self, actor: Actor) -> Actor:
-        """Raises ``Conflict`` when the id is taken."""
+    def create_actor(self, actor: Actor, *, by: str | None = None) -> Actor:
+        """Raises ``Conflict`` when the id is taken, or when an actor of the same kind in the same
+        municipality has the same normalised name (two librarians adding one partner at once).
+
+        Every write takes ``by`` (the acting user's name) and records an audit entry in the same
+        transaction."""
 
     @abstractmethod
-    def update_actor(self, actor: Actor) -> Actor:
+    def update_actor(self, actor: Actor, *, by: str | None = None) -> Actor:
         """Replace the stored actor with the same id. Raises ``NotFound``."""
 
     @abstractmethod
-    def delete_actor(self, actor_id: str, *, cascade: bool = False) -> list[str]:
+    def delete_actor(self, actor_id: str, *, cascade: bool = False, by: str | None = None) -> list[str]:
         """Delete an actor. If it is a partner in initiatives, raise ``Conflict`` unless ``cascade``,
         in which case those initiatives are deleted too; returns their ids."""
 
@@ -106,14 +111,14 @@ class Store(ABC):
         """Initiatives ordered by start date then id."""
 
     @abstractmethod
-    def create_initiative(self, initiative: Initiative) -> Initiative:
+    def create_initiative(self, initiative: Initiative, *, by: str | None = None) -> Initiative:
         """Raises ``Conflict`` when the id is taken, ``Invalid`` when a partner is unknown."""
 
     @abstractmethod
-    def update_initiative(self, initiative: Initiative) -> Initiative: ...
+    def update_initiative(self, initiative: Initiative, *, by: str | None = None) -> Initiative: ...
 
     @abstractmethod
-    def delete_initiative(self, initiative_id: str) -> None: ...
+    def delete_initiative(self, initiative_id: str, *, by: str | None = None) -> None: ...
 
     # -- whole graph ------------------------------------------------------------
     @abstractmethod
@@ -121,7 +126,8 @@ class Store(ABC):
         """Every actor (by id) and initiative (by id): the input of analytics and export."""
 
     @abstractmethod
-    def import_graph(self, actors: list[Actor], initiatives: list[Initiative]) -> ImportSummary:
+    def import_graph(self, actors: list[Actor], initiatives: list[Initiative], *,
+                     by: str | None = None) -> ImportSummary:
         """Upsert by id, all in one transaction: either everything is stored or nothing changes.
 
         Initiatives may refer to actors in ``actors`` or already stored. Objects equal to the stored
@@ -131,3 +137,71 @@ class Store(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove everything (tests, restore)."""
+
+    # -- merging ----------------------------------------------------------------------
+    @abstractmethod
+    def merge_actors(self, survivor: Actor, merged_id: str, *, by: str | None = None) -> list[str]:
+        """In one transaction: store ``survivor`` (already combined by the caller), move every
+        partnership and initiator reference of ``merged_id`` to it (where both were partners, the
+        survivor's role stays), delete ``merged_id`` and record the merge. Returns the ids of the
+        initiatives that moved. Raises ``NotFound`` for either actor."""
+
+    # -- accounts (users, sessions and API tokens); these writes leave graph_version alone --------
+    @abstractmethod
+    def create_user(self, user: User, *, by: str | None = None) -> User:
+        """Raises ``Conflict`` when the name is taken."""
+
+    @abstractmethod
+    def get_user(self, name: str) -> User:
+        """Raises ``NotFound``."""
+
+    @abstractmethod
+    def list_users(self) -> list[User]:
+        """Every user, by name."""
+
+    @abstractmethod
+    def update_user(self, user: User, *, by: str | None = None) -> User:
+        """Replace role, password hash and disabled flag. Raises ``NotFound``. Disabling a user
+        also deletes their sessions (their tokens stop working because the user is disabled)."""
+
+    @abstractmethod
+    def delete_user(self, name: str, *, by: str | None = None) -> None:
+        """Delete a user and every credential of theirs. Raises ``NotFound``."""
+
+    @abstractmethod
+    def add_credential(self, credential: Credential) -> None: ...
+
+    @abstractmethod
+    def find_credential(self, digest: str) -> tuple[Credential, User] | None:
+        """The credential with this digest and its user, or None (unknown or expired)."""
+
+    @abstractmethod
+    def list_credentials(self, user: str, kind: str) -> list[Credential]: ...
+
+    @abstractmethod
+    def delete_credentials(self, *, digest: str | None = None, user: str | None = None,
+                           kind: str | None = None, label: str | None = None) -> int:
+        """Delete the credentials matching every given filter (at least one); returns how many."""
+
+    # -- proposals ------------------------------------------------------------------------
+    @abstractmethod
+    def add_proposal(self, proposal: Proposal) -> Proposal: ...
+
+    @abstractmethod
+    def get_proposal(self, proposal_id: str) -> Proposal:
+        """Raises ``NotFound``."""
+
+    @abstractmethod
+    def list_proposals(self, *, status: str | None = None, proposer: str | None = None) -> list[Proposal]:
+        """Newest first."""
+
+    @abstractmethod
+    def decide_proposal(self, proposal: Proposal, *, expected_status: str = "pending") -> Proposal:
+        """Store the decision fields of ``proposal`` only if the stored status is still
+        ``expected_status`` (so two editors cannot both accept); raises ``Conflict`` otherwise."""
+
+    # -- the audit trail ---------------------------------------------------------------------
+    @abstractmethod
+    def list_audit(self, *, object_kind: str | None = None, object_id: str | None = None,
+                   limit: int = 100, offset: int = 0) -> Page:
+        """Audit entries, newest first, optionally of one object."""

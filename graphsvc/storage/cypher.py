@@ -25,9 +25,9 @@ CREATE_INITIATIVE_ID_CONSTRAINT: LiteralString = (
 CREATE_GRAPH_META_KEY_CONSTRAINT: LiteralString = (
     "CREATE CONSTRAINT graph_meta_key IF NOT EXISTS FOR (m:GraphMeta) REQUIRE m.key IS UNIQUE"
 )
-# Listing actors sorts by name; listing initiatives sorts and filters by start date.
+# Listing actors sorts by normalised name; listing initiatives sorts and filters by start date.
 CREATE_ACTOR_NAME_INDEX: LiteralString = (
-    "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)"
+    "CREATE INDEX actor_name_key IF NOT EXISTS FOR (a:Actor) ON (a.name_key)"
 )
 CREATE_INITIATIVE_STARTED_INDEX: LiteralString = (
     "CREATE INDEX initiative_started IF NOT EXISTS FOR (i:Initiative) ON (i.started)"
@@ -37,7 +37,31 @@ CREATE_CO_CREATES_INITIATIVE_INDEX: LiteralString = (
     "CREATE INDEX co_creates_initiative IF NOT EXISTS FOR ()-[c:CO_CREATES]-() ON (c.initiative)"
 )
 
+# One actor per kind, municipality and normalised name (identity_key: the JSON list
+# [kind, municipality_key, name_key], unambiguous whatever the names contain):
+# two librarians adding the same partner at once get one actor and a Conflict.
+CREATE_ACTOR_IDENTITY_CONSTRAINT: LiteralString = (
+    "CREATE CONSTRAINT actor_identity IF NOT EXISTS FOR (a:Actor) REQUIRE a.identity_key IS UNIQUE"
+)
+CREATE_USER_NAME_CONSTRAINT: LiteralString = (
+    "CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE"
+)
+CREATE_CREDENTIAL_DIGEST_CONSTRAINT: LiteralString = (
+    "CREATE CONSTRAINT credential_digest IF NOT EXISTS FOR (c:Credential) REQUIRE c.digest IS UNIQUE"
+)
+CREATE_PROPOSAL_ID_CONSTRAINT: LiteralString = (
+    "CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (p:Proposal) REQUIRE p.id IS UNIQUE"
+)
+CREATE_AUDIT_OBJECT_INDEX: LiteralString = (
+    "CREATE INDEX audit_object IF NOT EXISTS FOR (e:AuditEntry) ON (e.object_kind, e.object_id)"
+)
+
 SCHEMA_STATEMENTS: tuple[LiteralString, ...] = (
+    CREATE_ACTOR_IDENTITY_CONSTRAINT,
+    CREATE_USER_NAME_CONSTRAINT,
+    CREATE_CREDENTIAL_DIGEST_CONSTRAINT,
+    CREATE_PROPOSAL_ID_CONSTRAINT,
+    CREATE_AUDIT_OBJECT_INDEX,
     CREATE_ACTOR_ID_CONSTRAINT,
     CREATE_INITIATIVE_ID_CONSTRAINT,
     CREATE_GRAPH_META_KEY_CONSTRAINT,
@@ -86,7 +110,7 @@ WHERE ($kind IS NULL OR a.kind = $kind)
   AND ($municipality_key IS NULL OR a.municipality_key = $municipality_key)
   AND ($q IS NULL OR a.name_key CONTAINS $q)
 RETURN a {.*} AS actor
-ORDER BY a.name, a.id
+ORDER BY a.name_key, a.id
 SKIP $offset
 LIMIT $limit
 """
@@ -104,6 +128,20 @@ ALL_ACTORS: LiteralString = """
 MATCH (a:Actor)
 RETURN a {.*} AS actor
 ORDER BY a.id
+"""
+
+GET_ACTORS: LiteralString = """
+UNWIND $ids AS actor_id
+MATCH (a:Actor {id: actor_id})
+RETURN a {.*} AS actor
+"""
+
+# Another actor with this (kind, municipality, normalised name): create and update refuse it.
+ACTOR_WITH_IDENTITY: LiteralString = """
+MATCH (a:Actor {identity_key: $identity_key})
+WHERE a.id <> $id
+RETURN a.id AS id
+LIMIT 1
 """
 
 EXISTING_ACTOR_IDS: LiteralString = """
@@ -127,7 +165,8 @@ SET a.name = row.name,
     a.org_number = row.org_number,
     a.service_model = row.service_model,
     a.registered = date(row.registered),
-    a.tags = row.tags
+    a.tags = row.tags,
+    a.identity_key = row.identity_key
 RETURN a.id AS id
 """
 
@@ -145,7 +184,8 @@ SET a.name = row.name,
     a.org_number = row.org_number,
     a.service_model = row.service_model,
     a.registered = date(row.registered),
-    a.tags = row.tags
+    a.tags = row.tags,
+    a.identity_key = row.identity_key
 RETURN a.id AS id
 """
 
@@ -163,7 +203,8 @@ SET a.name = row.name,
     a.org_number = row.org_number,
     a.service_model = row.service_model,
     a.registered = date(row.registered),
-    a.tags = row.tags
+    a.tags = row.tags,
+    a.identity_key = row.identity_key
 """
 
 # No row: the actor does not exist. One row: the ids of the initiatives it is a partner in.
@@ -215,6 +256,13 @@ MATCH (i:Initiative)
 RETURN i {.*} AS initiative,
        [(p:Actor)-[r:PARTNER_IN]->(i) | {actor: p.id, role: r.role, position: r.position}] AS partners
 ORDER BY i.id
+"""
+
+GET_INITIATIVES: LiteralString = """
+UNWIND $ids AS initiative_id
+MATCH (i:Initiative {id: initiative_id})
+RETURN i {.*} AS initiative,
+       [(p:Actor)-[r:PARTNER_IN]->(i) | {actor: p.id, role: r.role, position: r.position}] AS partners
 """
 
 EXISTING_INITIATIVE_IDS: LiteralString = """
@@ -313,3 +361,167 @@ MATCH (n)
 WHERE n:Actor OR n:Initiative
 DETACH DELETE n
 """
+
+
+# -- merging two actors (graphsvc/storage/neo4j_accounts.py) ------------------------------------
+
+# The survivor takes the merged actor's place where it was not a partner already (else keeps its role).
+MOVE_PARTNERSHIPS: LiteralString = """
+MATCH (m:Actor {id: $merged})-[r:PARTNER_IN]->(i:Initiative)
+MATCH (s:Actor {id: $survivor})
+WHERE NOT EXISTS { (s)-[:PARTNER_IN]->(i) }
+CREATE (s)-[:PARTNER_IN {role: r.role, position: r.position}]->(i)
+"""
+
+MOVE_INITIATOR: LiteralString = """
+MATCH (i:Initiative {initiator: $merged})
+SET i.initiator = $survivor
+"""
+
+# -- the audit trail: one node per change, numbered by a counter node, written in the change's transaction --
+
+CREATE_AUDIT_ENTRY: LiteralString = """
+MERGE (m:GraphMeta {key: 'audit'})
+ON CREATE SET m.version = 0
+SET m.version = m.version + 1
+WITH m, $entry AS row
+CREATE (e:AuditEntry {id: row.id})
+SET e.seq = m.version,
+    e.at = datetime(row.at),
+    e.user = row.user,
+    e.action = row.action,
+    e.object_kind = row.object_kind,
+    e.object_id = row.object_id,
+    e.before = row.before,
+    e.after = row.after
+"""
+
+LIST_AUDIT: LiteralString = """
+MATCH (e:AuditEntry)
+WHERE ($object_kind IS NULL OR e.object_kind = $object_kind)
+  AND ($object_id IS NULL OR e.object_id = $object_id)
+RETURN e {.*} AS entry
+ORDER BY e.seq DESC
+SKIP $offset
+LIMIT $limit
+"""
+
+COUNT_AUDIT: LiteralString = """
+MATCH (e:AuditEntry)
+WHERE ($object_kind IS NULL OR e.object_kind = $object_kind)
+  AND ($object_id IS NULL OR e.object_id = $object_id)
+RETURN count(e) AS total
+"""
+
+# -- users and their credentials (sessions, API tokens); only digests of credentials are stored --
+
+CREATE_USER: LiteralString = """
+WITH $user AS row
+CREATE (u:User {name: row.name})
+SET u.role = row.role,
+    u.password_hash = row.password_hash,
+    u.disabled = row.disabled,
+    u.created = datetime(row.created)
+"""
+
+GET_USER: LiteralString = """
+MATCH (u:User {name: $name})
+RETURN u {.*} AS user
+"""
+
+LIST_USERS: LiteralString = """
+MATCH (u:User)
+RETURN u {.*} AS user
+ORDER BY u.name
+"""
+
+UPDATE_USER: LiteralString = """
+WITH $user AS row
+MATCH (u:User {name: row.name})
+WITH u, row, u {.*} AS before
+SET u.role = row.role,
+    u.password_hash = row.password_hash,
+    u.disabled = row.disabled
+RETURN before
+"""
+
+DELETE_USER: LiteralString = """
+MATCH (u:User {name: $name})
+WITH u, u {.*} AS before
+DETACH DELETE u
+RETURN before
+"""
+
+ADD_CREDENTIAL: LiteralString = """
+WITH $credential AS row
+MATCH (u:User {name: row.user})
+CREATE (c:Credential {digest: row.digest})
+SET c.kind = row.kind,
+    c.user = row.user,
+    c.label = row.label,
+    c.created = datetime(row.created),
+    c.expires = datetime(row.expires)
+RETURN c.digest AS digest
+"""
+
+FIND_CREDENTIAL: LiteralString = """
+MATCH (c:Credential {digest: $digest})
+MATCH (u:User {name: c.user})
+RETURN c {.*} AS credential, u {.*} AS user
+"""
+
+LIST_CREDENTIALS: LiteralString = """
+MATCH (c:Credential {user: $user, kind: $kind})
+RETURN c {.*} AS credential
+ORDER BY c.created
+"""
+
+# Filters are "any" when null; the caller gives at least one.
+DELETE_CREDENTIALS: LiteralString = """
+MATCH (c:Credential)
+WHERE ($digest IS NULL OR c.digest = $digest)
+  AND ($user IS NULL OR c.user = $user)
+  AND ($kind IS NULL OR c.kind = $kind)
+  AND ($label IS NULL OR c.label = $label)
+DELETE c
+RETURN count(*) AS deleted
+"""
+
+# -- proposals (a viewer's new actor or initiative waiting for an editor) -------------------------
+
+CREATE_PROPOSAL: LiteralString = """
+WITH $proposal AS row
+CREATE (p:Proposal {id: row.id})
+SET p.kind = row.kind,
+    p.data = row.data,
+    p.proposer = row.proposer,
+    p.created = datetime(row.created),
+    p.status = row.status
+"""
+
+GET_PROPOSAL: LiteralString = """
+MATCH (p:Proposal {id: $id})
+RETURN p {.*} AS proposal
+"""
+
+LIST_PROPOSALS: LiteralString = """
+MATCH (p:Proposal)
+WHERE ($status IS NULL OR p.status = $status)
+  AND ($proposer IS NULL OR p.proposer = $proposer)
+RETURN p {.*} AS proposal
+ORDER BY p.created DESC, p.id
+"""
+
+# Compare and set: only a proposal still in the expected state is decided.
+DECIDE_PROPOSAL: LiteralString = """
+WITH $proposal AS row
+MATCH (p:Proposal {id: row.id})
+WHERE p.status = $expected_status
+SET p.status = row.status,
+    p.decided_by = row.decided_by,
+    p.decided_at = datetime(row.decided_at),
+    p.note = row.note,
+    p.result_id = row.result_id
+RETURN p.id AS id
+"""
+

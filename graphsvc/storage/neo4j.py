@@ -10,6 +10,7 @@ travel as parameters only. Driver errors become the project's own exceptions at 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, LiteralString, TypeVar
@@ -20,8 +21,10 @@ from neo4j import exceptions as neo4j_errors
 
 from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage import cypher
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store
+from graphsvc.storage.neo4j_accounts import Neo4jAccounts, audit
 
 T = TypeVar("T")
 
@@ -38,7 +41,7 @@ BATCH_SIZE = 5000
 _DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 
 
-class Neo4jStore(Store):
+class Neo4jStore(Neo4jAccounts, Store):
     """A store in a Neo4j 5 database, reached with the official driver.
 
     ``uri`` is a ``neo4j://`` (routing) or ``bolt://`` URL without credentials; ``database``
@@ -77,13 +80,20 @@ class Neo4jStore(Store):
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _translated_errors(self, *, conflict: str | None = None) -> Iterator[None]:
-        """Turn driver errors into graphsvc's: one line, naming the URI, never the password."""
+    def _translated_errors(self, *, conflict: str | None = None, actor: Actor | None = None) -> Iterator[None]:
+        """Turn driver errors into graphsvc's: one line, naming the URI, never the password.
+
+        A uniqueness constraint failing is a ``Conflict``: on ``identity_key`` (one actor per kind,
+        municipality and name; described with ``actor`` when given), else described by ``conflict``.
+        """
         try:
             yield
         except neo4j_errors.AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials of user {self.user!r}") from exc
         except neo4j_errors.ConstraintError as exc:
+            if "identity_key" in str(exc):
+                raise Conflict(_identity_message(actor) if actor else conflict or _identity_message(None),
+                               field="name") from exc
             raise Conflict(conflict or f"Neo4j refused a duplicate: {_one_line(exc)}", field="id") from exc
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
                 neo4j_errors.ConnectionPoolError, neo4j_errors.TransientError) as exc:
@@ -102,8 +112,10 @@ class Neo4jStore(Store):
         with self._translated_errors(), self._driver.session(**config) as session:
             return session.execute_read(work)
 
-    def _write(self, work: Callable[[ManagedTransaction], T], *, conflict: str | None = None) -> T:
-        with self._translated_errors(conflict=conflict), self._driver.session(database=self.database) as session:
+    def _write(self, work: Callable[[ManagedTransaction], T], *, conflict: str | None = None,
+               actor: Actor | None = None) -> T:
+        with (self._translated_errors(conflict=conflict, actor=actor),
+              self._driver.session(database=self.database) as session):
             return session.execute_write(work)
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -150,7 +162,7 @@ class Neo4jStore(Store):
 
         props = self._read(work)
         if props is None:
-            raise NotFound(f"no actor {actor_id!r}", field="id")
+            raise NotFound(f"no actor with id {actor_id!r}", field="id")
         return _actor_from(props)
 
     def list_actors(self, flt: ActorFilter = ActorFilter(), *, limit: int = 50, offset: int = 0) -> Page:
@@ -176,43 +188,59 @@ class Neo4jStore(Store):
             return set()
         return self._read(lambda tx: _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, ids))
 
-    def create_actor(self, actor: Actor) -> Actor:
+    def create_actor(self, actor: Actor, *, by: str | None = None) -> Actor:
         row = _actor_row(actor)
 
         def work(tx: ManagedTransaction) -> None:
             _bump_version(tx)
-            # A taken id fails on the uniqueness constraint (ConstraintError → Conflict), which
-            # also decides races between two writers creating the same id.
+            if _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, [actor.id]):
+                raise Conflict(f"an actor with id {actor.id!r} already exists", field="id")
+            _refuse_identity_taken(tx, actor, row)
+            # Two writers racing past these checks: the uniqueness constraints refuse the second
+            # (ConstraintError, which _write turns into Conflict).
             tx.run(cypher.CREATE_ACTOR, {"actor": row}).consume()
+            audit(tx, by, "create", "actor", actor.id, after=actor_to_dict(actor))
 
-        self._write(work, conflict=f"an actor with id {actor.id!r} already exists")
+        self._write(work, conflict=f"an actor with id {actor.id!r} already exists", actor=actor)
         return actor
 
-    def update_actor(self, actor: Actor) -> Actor:
+    def update_actor(self, actor: Actor, *, by: str | None = None) -> Actor:
         row = _actor_row(actor)
 
-        def work(tx: ManagedTransaction) -> bool:
+        def work(tx: ManagedTransaction) -> None:
             _bump_version(tx)
-            return tx.run(cypher.UPDATE_ACTOR, {"actor": row}).single() is not None
+            record = tx.run(cypher.GET_ACTOR, {"id": actor.id}).single()
+            if record is None:
+                raise NotFound(f"no actor with id {actor.id!r}", field="id")
+            _refuse_identity_taken(tx, actor, row)
+            tx.run(cypher.UPDATE_ACTOR, {"actor": row}).consume()
+            audit(tx, by, "update", "actor", actor.id, before=actor_to_dict(_actor_from(record["actor"])),
+                  after=actor_to_dict(actor))
 
-        if not self._write(work):
-            raise NotFound(f"no actor {actor.id!r}", field="id")
+        self._write(work, actor=actor)
         return actor
 
-    def delete_actor(self, actor_id: str, *, cascade: bool = False) -> list[str]:
+    def delete_actor(self, actor_id: str, *, cascade: bool = False, by: str | None = None) -> list[str]:
         def work(tx: ManagedTransaction) -> list[str]:
             _bump_version(tx)
-            record = tx.run(cypher.ACTOR_INITIATIVE_IDS, {"id": actor_id}).single()
+            record = tx.run(cypher.GET_ACTOR, {"id": actor_id}).single()
             if record is None:
-                raise NotFound(f"no actor {actor_id!r}", field="id")
-            initiative_ids = sorted(set(record["initiative_ids"]))
+                raise NotFound(f"no actor with id {actor_id!r}", field="id")
+            before = _actor_from(record["actor"])
+            linked = tx.run(cypher.ACTOR_INITIATIVE_IDS, {"id": actor_id}).single(strict=True)
+            initiative_ids = sorted(set(linked["initiative_ids"]))
             if initiative_ids and not cascade:
                 raise Conflict(
                     f"actor {actor_id!r} is a partner in {len(initiative_ids)} initiative(s) "
-                    f"({_preview(initiative_ids)}); delete those first or delete with cascade")
+                    f"({_preview(initiative_ids)}); delete those first or ask to cascade", field="id")
             if initiative_ids:
+                stored = _stored_initiatives(tx, initiative_ids)
+                for initiative_id in initiative_ids:
+                    audit(tx, by, "delete", "initiative", initiative_id,
+                          before=initiative_to_dict(stored[initiative_id]))
                 _delete_initiatives(tx, initiative_ids)
             tx.run(cypher.DELETE_ACTOR, {"id": actor_id}).consume()
+            audit(tx, by, "delete", "actor", actor_id, before=actor_to_dict(before))
             return initiative_ids
 
         return self._write(work)
@@ -225,7 +253,7 @@ class Neo4jStore(Store):
 
         found = self._read(work)
         if found is None:
-            raise NotFound(f"no initiative {initiative_id!r}", field="id")
+            raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
         return _initiative_from(*found)
 
     def list_initiatives(self, flt: InitiativeFilter = InitiativeFilter(), *, limit: int = 50,
@@ -247,7 +275,7 @@ class Neo4jStore(Store):
         total, rows = self._read(work)
         return Page(items=[_initiative_from(*r) for r in rows], total=total, limit=limit, offset=offset)
 
-    def create_initiative(self, initiative: Initiative) -> Initiative:
+    def create_initiative(self, initiative: Initiative, *, by: str | None = None) -> Initiative:
         row = _initiative_row(initiative)
         partners = _partner_rows([initiative])
 
@@ -259,32 +287,39 @@ class Neo4jStore(Store):
             tx.run(cypher.CREATE_INITIATIVE, {"initiative": row}).consume()
             _create_partners(tx, partners, [initiative], _no_prefix)
             _rebuild_ties(tx, [initiative.id])
+            audit(tx, by, "create", "initiative", initiative.id, after=initiative_to_dict(initiative))
 
         self._write(work, conflict=f"an initiative with id {initiative.id!r} already exists")
         return initiative
 
-    def update_initiative(self, initiative: Initiative) -> Initiative:
+    def update_initiative(self, initiative: Initiative, *, by: str | None = None) -> Initiative:
         row = _initiative_row(initiative)
         partners = _partner_rows([initiative])
 
         def work(tx: ManagedTransaction) -> None:
             _bump_version(tx)
-            if tx.run(cypher.UPDATE_INITIATIVE, {"initiative": row}).single() is None:
-                raise NotFound(f"no initiative {initiative.id!r}", field="id")
+            before = _initiative_in(tx, initiative.id)
+            if before is None:
+                raise NotFound(f"no initiative with id {initiative.id!r}", field="id")
             _check_partners_exist(tx, [initiative], _no_prefix)
+            tx.run(cypher.UPDATE_INITIATIVE, {"initiative": row}).consume()
             tx.run(cypher.DELETE_PARTNERS, {"ids": [initiative.id]}).consume()
             _create_partners(tx, partners, [initiative], _no_prefix)
             _rebuild_ties(tx, [initiative.id])
+            audit(tx, by, "update", "initiative", initiative.id, before=initiative_to_dict(before),
+                  after=initiative_to_dict(initiative))
 
         self._write(work)
         return initiative
 
-    def delete_initiative(self, initiative_id: str) -> None:
+    def delete_initiative(self, initiative_id: str, *, by: str | None = None) -> None:
         def work(tx: ManagedTransaction) -> None:
             _bump_version(tx)
-            if not _existing_ids(tx, cypher.EXISTING_INITIATIVE_IDS, [initiative_id]):
-                raise NotFound(f"no initiative {initiative_id!r}", field="id")
+            before = _initiative_in(tx, initiative_id)
+            if before is None:
+                raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
             _delete_initiatives(tx, [initiative_id])
+            audit(tx, by, "delete", "initiative", initiative_id, before=initiative_to_dict(before))
 
         self._write(work)
 
@@ -298,35 +333,42 @@ class Neo4jStore(Store):
         actor_rows, initiative_rows = self._read(work)
         return [_actor_from(r) for r in actor_rows], [_initiative_from(*r) for r in initiative_rows]
 
-    def import_graph(self, actors: list[Actor], initiatives: list[Initiative]) -> ImportSummary:
-        actor_rows = [_actor_row(a) for a in actors]
-        initiative_rows = [_initiative_row(i) for i in initiatives]
-        partner_rows = _partner_rows(initiatives)
-        actor_ids = list(dict.fromkeys(a.id for a in actors))
-        initiative_ids = list(dict.fromkeys(i.id for i in initiatives))
-
+    def import_graph(self, actors: list[Actor], initiatives: list[Initiative], *,
+                     by: str | None = None) -> ImportSummary:
         def work(tx: ManagedTransaction) -> ImportSummary:
             _bump_version(tx)
-            stored_actors = _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, actor_ids)
-            stored_initiatives = _existing_ids(tx, cypher.EXISTING_INITIATIVE_IDS, initiative_ids)
-            for batch in _batches(actor_rows):
+            # Partners may be actors of this import (written below, in this transaction) or stored ones.
+            _check_partners_exist(tx, initiatives, _document_prefix, also_known={a.id for a in actors})
+            old_actors = _stored_actors(tx, [a.id for a in actors])
+            old_initiatives = _stored_initiatives(tx, [i.id for i in initiatives])
+            # Objects equal to the stored ones are not rewritten: importing the same data twice is a no-op.
+            changed_actors = [a for a in actors if old_actors.get(a.id) != a]
+            changed_initiatives = [i for i in initiatives if old_initiatives.get(i.id) != i]
+            changed_ids = [i.id for i in changed_initiatives]
+            for batch in _batches([_actor_row(a) for a in changed_actors]):
                 tx.run(cypher.UPSERT_ACTORS, {"actors": batch}).consume()
-            # After the actors: partners may be actors of this import or already stored ones.
-            _check_partners_exist(tx, initiatives, _document_prefix)
-            for batch in _batches(initiative_rows):
+            for batch in _batches([_initiative_row(i) for i in changed_initiatives]):
                 tx.run(cypher.UPSERT_INITIATIVES, {"initiatives": batch}).consume()
-            for batch in _batches(initiative_ids):
+            for batch in _batches(changed_ids):
                 tx.run(cypher.DELETE_PARTNERS, {"ids": batch}).consume()
-            _create_partners(tx, partner_rows, initiatives, _document_prefix)
-            _rebuild_ties(tx, initiative_ids)
+            _create_partners(tx, _partner_rows(changed_initiatives), changed_initiatives, _document_prefix)
+            _rebuild_ties(tx, changed_ids)
+            if changed_actors or changed_initiatives:
+                # One entry per import (bulk imports stay fast); it lists what changed.
+                audit(tx, by, "import", "graph", None, after={
+                    "actors": [a.id for a in changed_actors], "initiatives": changed_ids})
+            actors_updated = sum(1 for a in changed_actors if a.id in old_actors)
+            initiatives_updated = sum(1 for i in changed_initiatives if i.id in old_initiatives)
             return ImportSummary(
-                actors_created=len(actor_ids) - len(stored_actors),
-                actors_updated=len(stored_actors),
-                initiatives_created=len(initiative_ids) - len(stored_initiatives),
-                initiatives_updated=len(stored_initiatives),
+                actors_created=len(changed_actors) - actors_updated, actors_updated=actors_updated,
+                actors_unchanged=len(actors) - len(changed_actors),
+                initiatives_created=len(changed_initiatives) - initiatives_updated,
+                initiatives_updated=initiatives_updated,
+                initiatives_unchanged=len(initiatives) - len(changed_initiatives),
             )
 
-        return self._write(work)
+        return self._write(work, conflict="two actors (in the import, or one of it and a stored one) have "
+                                          "the same kind, municipality and name")
 
     def clear(self) -> None:
         def work(tx: ManagedTransaction) -> None:
@@ -343,6 +385,12 @@ def _runner(statement: LiteralString) -> Callable[[ManagedTransaction], None]:
         tx.run(statement).consume()
 
     return work
+
+
+def _initiative_in(tx: ManagedTransaction, initiative_id: str) -> Initiative | None:
+    """The stored initiative, read inside a write transaction (the audit's "before")."""
+    record = tx.run(cypher.GET_INITIATIVE, {"id": initiative_id}).single()
+    return _initiative_from(record["initiative"], record["partners"]) if record else None
 
 
 def _no_prefix(index: int) -> str:
@@ -365,11 +413,13 @@ def _existing_ids(tx: ManagedTransaction, statement: LiteralString, ids: Sequenc
 
 
 def _check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiative],
-                          prefix: Callable[[int], str]) -> None:
-    """Raise ``Invalid`` naming every partner (``partners[1].actor``) that is not a stored actor."""
-    wanted = list(dict.fromkeys(
-        actor_id for i in initiatives for actor_id in (*i.actor_ids, i.initiator)))
-    known = _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, wanted)
+                          prefix: Callable[[int], str], *, also_known: set[str] | frozenset[str] = frozenset()
+                          ) -> None:
+    """Raise ``Invalid`` naming every partner (``partners[1].actor``) that is neither a stored actor
+    nor in ``also_known`` (actors written in the same transaction)."""
+    wanted = list(dict.fromkeys(actor_id for i in initiatives for actor_id in (*i.actor_ids, i.initiator)
+                                if actor_id not in also_known))
+    known = _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, wanted) | set(also_known)
     problems: list[Problem] = []
     for index, initiative in enumerate(initiatives):
         for position, partner in enumerate(initiative.partners):
@@ -380,6 +430,35 @@ def _check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiati
             problems.append(Problem(f"{prefix(index)}initiator", f"unknown actor {initiative.initiator!r}"))
     if problems:
         raise Invalid(problems)
+
+
+def _refuse_identity_taken(tx: ManagedTransaction, actor: Actor, row: dict[str, Any]) -> None:
+    other = tx.run(cypher.ACTOR_WITH_IDENTITY, {"identity_key": row["identity_key"], "id": actor.id}).single()
+    if other is not None:
+        raise Conflict(f"{_identity_message(actor)} (id {other['id']!r})", field="name")
+
+
+def _identity_message(actor: Actor | None) -> str:
+    what = f"{actor.name!r} ({actor.kind}, {actor.municipality})" if actor else "with this name, kind and municipality"
+    return f"an actor {what} already exists"
+
+
+def _stored_actors(tx: ManagedTransaction, ids: Sequence[str]) -> dict[str, Actor]:
+    found: dict[str, Actor] = {}
+    for batch in _batches(list(dict.fromkeys(ids))):
+        for record in tx.run(cypher.GET_ACTORS, {"ids": batch}):
+            actor = _actor_from(record["actor"])
+            found[actor.id] = actor
+    return found
+
+
+def _stored_initiatives(tx: ManagedTransaction, ids: Sequence[str]) -> dict[str, Initiative]:
+    found: dict[str, Initiative] = {}
+    for batch in _batches(list(dict.fromkeys(ids))):
+        for record in tx.run(cypher.GET_INITIATIVES, {"ids": batch}):
+            initiative = _initiative_from(record["initiative"], record["partners"])
+            found[initiative.id] = initiative
+    return found
 
 
 def _create_partners(tx: ManagedTransaction, rows: list[dict], initiatives: Sequence[Initiative],
@@ -417,6 +496,12 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+def _identity_key(actor: Actor) -> str:
+    """One actor per kind, municipality and normalised name: the value the ``actor_identity``
+    constraint keeps unique. A JSON list, so no name can make two different triples collide."""
+    return json.dumps([actor.kind, normalise_key(actor.municipality), normalise_key(actor.name)], ensure_ascii=False)
+
+
 def _actor_row(actor: Actor) -> dict[str, Any]:
     return {
         "id": actor.id,
@@ -433,6 +518,7 @@ def _actor_row(actor: Actor) -> dict[str, Any]:
         "registered": _iso(actor.registered),
         # An empty list is stored as no property: Neo4j cannot tell the type of an empty list.
         "tags": list(actor.tags) or None,
+        "identity_key": _identity_key(actor),
     }
 
 

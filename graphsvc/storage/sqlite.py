@@ -19,9 +19,11 @@ from datetime import date
 
 from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store
+from graphsvc.storage.sqlite_accounts import ACCOUNTS_MIGRATION, SQLiteAccounts, audit, identity_conflict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Migrations by target version; each runs once, inside one transaction, in order.
 MIGRATIONS: dict[int, str] = {
@@ -61,6 +63,7 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX partners_by_actor ON partners (actor_id);
     """,
+    2: ACCOUNTS_MIGRATION,
 }
 
 ACTOR_COLUMNS = ("id", "name", "name_key", "kind", "sector", "municipality", "municipality_key",
@@ -103,7 +106,7 @@ def _partner_rows(initiative: Initiative) -> list[tuple]:
     return [(initiative.id, p.actor, p.role, position) for position, p in enumerate(initiative.partners)]
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteAccounts, Store):
     kind = "sqlite"
 
     def __init__(self, path: str, *, timeout: float = 5.0):
@@ -132,8 +135,11 @@ class SQLiteStore(Store):
         return conn
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+    def _write(self, *, bump: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error.
+
+        ``bump=False`` for writes outside the graph (accounts), which must not invalidate caches.
+        """
         conn = self._connection()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -141,7 +147,8 @@ class SQLiteStore(Store):
             raise StoreUnavailable(f"the database is busy, try again ({exc})") from exc
         try:
             yield conn
-            conn.execute(BUMP_VERSION)
+            if bump:
+                conn.execute(BUMP_VERSION)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -230,24 +237,35 @@ class SQLiteStore(Store):
             found.update(r[0] for r in rows)
         return found
 
-    def create_actor(self, actor: Actor) -> Actor:
+    def create_actor(self, actor: Actor, *, by: str | None = None) -> Actor:
         try:
             with self._write() as conn:
                 conn.execute(INSERT_ACTOR, _actor_row(actor))
+                audit(conn, by, "create", "actor", actor.id, after=actor_to_dict(actor))
         except sqlite3.IntegrityError as exc:
+            conflict = identity_conflict(exc, actor)
+            if conflict:
+                raise conflict from exc
             raise Conflict(f"an actor with id {actor.id!r} already exists", field="id") from exc
         return actor
 
-    def update_actor(self, actor: Actor) -> Actor:
-        with self._write() as conn:
-            if conn.execute("SELECT 1 FROM actors WHERE id = ?", (actor.id,)).fetchone() is None:
-                raise NotFound(f"no actor with id {actor.id!r}", field="id")
-            conn.execute(UPSERT_ACTOR, _actor_row(actor))
+    def update_actor(self, actor: Actor, *, by: str | None = None) -> Actor:
+        try:
+            with self._write() as conn:
+                row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor.id,)).fetchone()
+                if row is None:
+                    raise NotFound(f"no actor with id {actor.id!r}", field="id")
+                conn.execute(UPSERT_ACTOR, _actor_row(actor))
+                audit(conn, by, "update", "actor", actor.id, before=actor_to_dict(_actor_from_row(row)),
+                      after=actor_to_dict(actor))
+        except sqlite3.IntegrityError as exc:
+            raise identity_conflict(exc, actor) or Conflict(str(exc)) from exc
         return actor
 
-    def delete_actor(self, actor_id: str, *, cascade: bool = False) -> list[str]:
+    def delete_actor(self, actor_id: str, *, cascade: bool = False, by: str | None = None) -> list[str]:
         with self._write() as conn:
-            if conn.execute("SELECT 1 FROM actors WHERE id = ?", (actor_id,)).fetchone() is None:
+            row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+            if row is None:
                 raise NotFound(f"no actor with id {actor_id!r}", field="id")
             linked = [r[0] for r in conn.execute(
                 "SELECT initiative_id FROM partners WHERE actor_id = ? ORDER BY initiative_id", (actor_id,))]
@@ -255,8 +273,12 @@ class SQLiteStore(Store):
                 raise Conflict(f"actor {actor_id!r} is a partner in {len(linked)} initiative(s) "
                                f"({', '.join(linked[:5])}{', …' if len(linked) > 5 else ''}); "
                                "delete those first or ask to cascade", field="id")
+            for initiative_id in linked:
+                audit(conn, by, "delete", "initiative", initiative_id,
+                      before=initiative_to_dict(self._initiative_in(conn, initiative_id)))
             conn.executemany("DELETE FROM initiatives WHERE id = ?", [(i,) for i in linked])
             conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
+            audit(conn, by, "delete", "actor", actor_id, before=actor_to_dict(_actor_from_row(row)))
         return linked
 
     # -- initiatives ---------------------------------------------------------------
@@ -319,9 +341,19 @@ class SQLiteStore(Store):
         if problems:
             raise Invalid(problems)
 
-    def _write_initiative(self, initiative: Initiative, *, create: bool) -> Initiative:
+    def _initiative_in(self, conn: sqlite3.Connection, initiative_id: str) -> Initiative | None:
+        """The stored initiative, read inside a write transaction (for the audit's "before")."""
+        row = conn.execute("SELECT * FROM initiatives WHERE id = ?", (initiative_id,)).fetchone()
+        if row is None:
+            return None
+        partners = [Partner(r[0], r[1]) for r in conn.execute(
+            "SELECT actor_id, role FROM partners WHERE initiative_id = ? ORDER BY position", (initiative_id,))]
+        return self._initiative(row, partners)
+
+    def _write_initiative(self, initiative: Initiative, *, create: bool, by: str | None = None) -> Initiative:
         with self._write() as conn:
-            exists = conn.execute("SELECT 1 FROM initiatives WHERE id = ?", (initiative.id,)).fetchone()
+            old = self._initiative_in(conn, initiative.id)
+            exists = old is not None
             if create and exists:
                 raise Conflict(f"an initiative with id {initiative.id!r} already exists", field="id")
             if not create and not exists:
@@ -330,18 +362,22 @@ class SQLiteStore(Store):
             conn.execute(UPSERT_INITIATIVE, _initiative_row(initiative))
             conn.execute("DELETE FROM partners WHERE initiative_id = ?", (initiative.id,))
             conn.executemany(INSERT_PARTNER, _partner_rows(initiative))
+            audit(conn, by, "create" if create else "update", "initiative", initiative.id,
+                  before=initiative_to_dict(old) if old else None, after=initiative_to_dict(initiative))
         return initiative
 
-    def create_initiative(self, initiative: Initiative) -> Initiative:
-        return self._write_initiative(initiative, create=True)
+    def create_initiative(self, initiative: Initiative, *, by: str | None = None) -> Initiative:
+        return self._write_initiative(initiative, create=True, by=by)
 
-    def update_initiative(self, initiative: Initiative) -> Initiative:
-        return self._write_initiative(initiative, create=False)
+    def update_initiative(self, initiative: Initiative, *, by: str | None = None) -> Initiative:
+        return self._write_initiative(initiative, create=False, by=by)
 
-    def delete_initiative(self, initiative_id: str) -> None:
+    def delete_initiative(self, initiative_id: str, *, by: str | None = None) -> None:
         with self._write() as conn:
+            old = self._initiative_in(conn, initiative_id)
             if conn.execute("DELETE FROM initiatives WHERE id = ?", (initiative_id,)).rowcount == 0:
                 raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+            audit(conn, by, "delete", "initiative", initiative_id, before=initiative_to_dict(old))
 
     # -- whole graph ---------------------------------------------------------------------
     def _read_all(self, conn: sqlite3.Connection) -> tuple[list[Actor], list[Initiative]]:
@@ -366,7 +402,8 @@ class SQLiteStore(Store):
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
 
-    def import_graph(self, actors: list[Actor], initiatives: list[Initiative]) -> ImportSummary:
+    def import_graph(self, actors: list[Actor], initiatives: list[Initiative], *,
+                     by: str | None = None) -> ImportSummary:
         try:
             with self._write() as conn:
                 stored_actors, stored_initiatives = self._read_all(conn)
@@ -379,7 +416,16 @@ class SQLiteStore(Store):
                 conn.executemany("DELETE FROM partners WHERE initiative_id = ?",
                                  [(i.id,) for i in changed_initiatives if i.id in old_initiatives])
                 conn.executemany(INSERT_PARTNER, (row for i in changed_initiatives for row in _partner_rows(i)))
+                if changed_actors or changed_initiatives:
+                    # One entry per import, so bulk imports stay fast; it names (the first 1000 of) what changed.
+                    audit(conn, by, "import", "graph", None, after={
+                        "actors_changed": len(changed_actors), "initiatives_changed": len(changed_initiatives),
+                        "actors": [a.id for a in changed_actors[:1000]],
+                        "initiatives": [i.id for i in changed_initiatives[:1000]]})
         except sqlite3.IntegrityError as exc:
+            conflict = identity_conflict(exc)
+            if conflict:
+                raise conflict from exc
             raise Invalid(f"the import refers to an actor that does not exist ({exc})", field="initiatives") from exc
         actors_updated = sum(1 for a in changed_actors if a.id in old_actors)
         initiatives_updated = sum(1 for i in changed_initiatives if i.id in old_initiatives)

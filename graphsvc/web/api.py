@@ -15,6 +15,7 @@ from graphsvc.domain.model import KINDS, Page
 from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.domain.validation import parse_date_param
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
+from graphsvc.web.auth import acting_name
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -77,7 +78,7 @@ def list_actors():
 
 @bp.post("/actors")
 def create_actor():
-    actor = svc.create_actor(services().store, _json_body())
+    actor = svc.create_actor(services().store, _json_body(), by=acting_name())
     response = jsonify(actor_to_dict(actor))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_actor", actor_id=actor.id)
@@ -91,12 +92,12 @@ def get_actor(actor_id: str):
 
 @bp.put("/actors/<actor_id>")
 def update_actor(actor_id: str):
-    return jsonify(actor_to_dict(svc.update_actor(services().store, actor_id, _json_body())))
+    return jsonify(actor_to_dict(svc.update_actor(services().store, actor_id, _json_body(), by=acting_name())))
 
 
 @bp.delete("/actors/<actor_id>")
 def delete_actor(actor_id: str):
-    deleted = services().store.delete_actor(actor_id, cascade=_bool_param("cascade"))
+    deleted = services().store.delete_actor(actor_id, cascade=_bool_param("cascade"), by=acting_name())
     return jsonify({"deleted": actor_id, "deleted_initiatives": deleted})
 
 
@@ -113,7 +114,7 @@ def list_initiatives():
 
 @bp.post("/initiatives")
 def create_initiative():
-    initiative = svc.create_initiative(services().store, _json_body())
+    initiative = svc.create_initiative(services().store, _json_body(), by=acting_name())
     response = jsonify(initiative_to_dict(initiative))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_initiative", initiative_id=initiative.id)
@@ -127,12 +128,12 @@ def get_initiative(initiative_id: str):
 
 @bp.put("/initiatives/<initiative_id>")
 def update_initiative(initiative_id: str):
-    return jsonify(initiative_to_dict(svc.update_initiative(services().store, initiative_id, _json_body())))
+    return jsonify(initiative_to_dict(svc.update_initiative(services().store, initiative_id, _json_body(), by=acting_name())))
 
 
 @bp.delete("/initiatives/<initiative_id>")
 def delete_initiative(initiative_id: str):
-    services().store.delete_initiative(initiative_id)
+    services().store.delete_initiative(initiative_id, by=acting_name())
     return jsonify({"deleted": initiative_id})
 
 
@@ -146,12 +147,20 @@ def network():
 
 @bp.post("/import")
 def import_document():
-    summary = svc.import_document(services().store, _json_body())
+    if request.mimetype == "multipart/form-data":  # a file upload (CSV, zip, xlsx, …): see web.transfer
+        from graphsvc.web.transfer import import_upload_response
+
+        return import_upload_response()
+    summary = svc.import_document(services().store, _json_body(), by=acting_name())
     return jsonify({"imported": summary.to_dict()})
 
 
 @bp.get("/export")
 def export_document():
+    if any(request.args.get(k) for k in ("format", "at", "municipality", "sector")):  # a download: web.transfer
+        from graphsvc.web.transfer import export_response
+
+        return export_response(request.args.get("format") or "json")
     return jsonify(svc.export_document(services().store))
 
 

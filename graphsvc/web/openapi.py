@@ -82,6 +82,27 @@ VIEW = _param("view", {"type": "string", "enum": ["cumulative", "active"], "defa
               "cumulative: everything started by `at`; active: what was running at `at`")
 
 
+def map_paths() -> dict:
+    """Map, growth and actor-profile routes (graphsvc.web.maps)."""
+    from graphsvc.web.openapi_maps import paths
+
+    return paths(_param, _json, ERRORS, DATE)
+
+
+def transfer_paths() -> dict:
+    """Import (JSON body or file upload), export downloads and templates (graphsvc.web.transfer)."""
+    from graphsvc.web.openapi_transfer import paths
+
+    return paths(_param, _json, _ref, ERRORS, DATE)
+
+
+def metrics_paths() -> dict:
+    """Silo metrics: the report as JSON and its tables as CSV (graphsvc.web.metrics)."""
+    from graphsvc.web.openapi_metrics import paths
+
+    return paths(_param, _json, ERRORS, DATE)
+
+
 def openapi_document() -> dict:
     actor_path = _param("actor_id", ID, "Actor id", "path")
     initiative_path = _param("initiative_id", ID, "Initiative id", "path")
@@ -157,18 +178,9 @@ def openapi_document() -> dict:
                         "operationId": "getNetwork", "parameters": [AT, VIEW],
                         "responses": {"200": _json(_ref("Network"), "The network"), "422": ERRORS["422"]}},
             },
-            "/api/v1/import": {
-                "post": {"summary": "Import a graphsvc/1 document (all or nothing, upsert by id)",
-                         "operationId": "importDocument",
-                         "requestBody": {"required": True, "content": {"application/json": {
-                             "schema": _ref("Document")}}},
-                         "responses": {"200": _json({"type": "object"}, "What was created, updated, unchanged"),
-                                       "422": ERRORS["422"]}},
-            },
-            "/api/v1/export": {
-                "get": {"summary": "Export everything as a graphsvc/1 document", "operationId": "exportDocument",
-                        "responses": {"200": _json(_ref("Document"), "The document")}},
-            },
+            **transfer_paths(),
+            **map_paths(),
+            **metrics_paths(),
             "/api/v1/openapi.json": {
                 "get": {"summary": "This document", "operationId": "getOpenapi",
                         "responses": {"200": _json({"type": "object"}, "OpenAPI 3.0 document")}},

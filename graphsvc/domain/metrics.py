@@ -1,0 +1,209 @@
+"""Silo metrics as a service: validated parameters, one cached report per graph version, CSV tables.
+
+The API (``GET /api/v1/metrics/silo`` and ``.csv``), the CLI (``graphsvc metrics``) and the
+``/metrics`` page all call :func:`silo_metrics`, so they show the same numbers. The engine is
+:func:`graphsvc.analytics.report.silo_report`; this module adds what a service needs around it:
+parameter checks that name the field and list the legal values, the cache keyed by the store's
+graph version (any write invalidates it), and a lock so that one report is computed at a time
+(igraph's Louvain draws from one process-wide random generator; a second request for the same
+parameters waits and then reads the cached result instead of computing it again).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from datetime import date
+
+from graphsvc.analytics import structural
+from graphsvc.analytics._compact import GROUP_BY
+from graphsvc.analytics.brokerage import ROLES
+from graphsvc.analytics.network import VIEWS
+from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report
+from graphsvc.domain.cache import ResultCache
+from graphsvc.domain.errors import Invalid, Problem
+from graphsvc.storage.base import Store
+
+#: Label permutations of the E-I test by default. The p-value moves in steps of 1/500 = 0.002:
+#: p = 0 means "none of 500 random relabellings was as closed", i.e. p < 0.002.
+DEFAULT_PERMUTATIONS = 500
+MAX_PERMUTATIONS = 10_000
+MAX_SEED = 2**32 - 1
+MAX_BETWEENNESS_K = 100_000
+#: Above this many actors exact betweenness is refused in a request (it takes minutes: igraph
+#: needed 645 s on 50,000 actors); sampled betweenness with ``betweenness_k`` sources is the answer.
+EXACT_BETWEENNESS_MAX_ACTORS = 10_000
+#: The tables ``silo_csv`` writes.
+CSV_TABLES = ("actors", "groups", "mixing", "libraries")
+
+ACTOR_COLUMNS = ("id", "name", "kind", "group", "degree", "strength", "ei_index", "betweenness", "constraint",
+                 "effective_size", "blau", *ROLES, "brokerage_total", "community")
+GROUP_COLUMNS = ("group", "actors", "ties_internal", "ties_external", "ei_index", "ei_expected")
+LIBRARY_COLUMNS = ("id", "name", "initiated", "partner_in", "initiated_with_municipal_units",
+                   "invited_by_municipal_units")
+
+_REPORT_LOCK = threading.Lock()
+_default_cache = ResultCache()
+
+
+def _choice(field: str, value, legal) -> None:
+    if value not in legal:
+        raise Invalid([Problem(field, f"must be one of: {', '.join(map(str, legal))} (got {value!r})")])
+
+
+def _whole(field: str, value, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid([Problem(field, f"must be a whole number between {low} and {high} (got {value!r})")])
+    if not low <= value <= high:
+        raise Invalid([Problem(field, f"must be between {low} and {high} (got {value})")])
+
+
+def check_parameters(*, at, view, group_by, weighted, permutations, seed, betweenness_k, exact_betweenness,
+                     library_tag) -> None:
+    """Raise ``Invalid`` naming the first wrong parameter and what it may be."""
+    if at is not None and not isinstance(at, date):
+        raise Invalid([Problem("at", f"must be a date, YYYY-MM-DD (got {at!r})")])
+    _choice("view", view, VIEWS)
+    _choice("group_by", group_by, GROUP_BY)
+    _choice("weighted", weighted, (False, True))
+    _choice("exact_betweenness", exact_betweenness, (False, True))
+    _whole("permutations", permutations, 0, MAX_PERMUTATIONS)
+    _whole("seed", seed, 0, MAX_SEED)
+    _whole("betweenness_k", betweenness_k, 1, MAX_BETWEENNESS_K)
+    if library_tag is not None and (not isinstance(library_tag, str) or not library_tag.strip()
+                                    or len(library_tag) > 80):
+        raise Invalid([Problem("library_tag", "must be a tag of 1 to 80 characters, or left out")])
+
+
+def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulative", group_by: str = "sector",
+                 weighted: bool = False, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0,
+                 betweenness_k: int = DEFAULT_BETWEENNESS_K, exact_betweenness: bool = False,
+                 library_tag: str | None = None, cache: ResultCache | None = None,
+                 exact_limit: int | None = EXACT_BETWEENNESS_MAX_ACTORS) -> dict:
+    """Every silo metric of the co-creation network at ``at``, as the API serves it.
+
+    The body is :func:`graphsvc.analytics.report.silo_report`'s (mixing matrix, E-I with its
+    expected value and permutation p-value, assortativity, per-actor metrics with brokerage,
+    Louvain communities, co-creation shares), plus ``graph_version`` and ``sample``: how many
+    permutations and which seed gave the p-value (its resolution is 1/permutations), and
+    whether betweenness was exact or sampled from how many sources.
+
+    ``library_tag`` restricts the per-library co-creation counts (the report's figures 16–17)
+    to libraries with that tag. ``exact_limit`` refuses exact betweenness on larger networks
+    (None: no limit, as the CLI allows). The result is cached per (graph version, parameters);
+    treat it as read-only.
+    """
+    check_parameters(at=at, view=view, group_by=group_by, weighted=weighted, permutations=permutations,
+                     seed=seed, betweenness_k=betweenness_k, exact_betweenness=exact_betweenness,
+                     library_tag=library_tag)
+    if library_tag is not None:
+        library_tag = library_tag.strip()
+    from graphsvc.domain.services import snapshot
+
+    cache = cache or _default_cache
+    version = store.graph_version()
+    params = (id(store), at, view, group_by, weighted, permutations, seed, betweenness_k, exact_betweenness,
+              library_tag)
+
+    def compute() -> dict:
+        actors, initiatives = snapshot(store, cache)
+        if exact_betweenness and exact_limit is not None and len(actors) > exact_limit:
+            raise Invalid([Problem("exact_betweenness", f"exact betweenness on {len(actors):,} actors takes minutes; "
+                                                        f"a request allows it up to {exact_limit:,} actors "
+                                                        f"(use sampled betweenness, or the graphsvc metrics command)")])
+        report = silo_report(actors, initiatives, at=at, view=view, group_by=group_by, weighted=weighted,
+                             permutations=permutations, seed=seed, betweenness_k=betweenness_k,
+                             exact_betweenness=exact_betweenness, library_tag=library_tag)
+        between = report["betweenness"]
+        report["graph_version"] = version
+        report["sample"] = {
+            "permutations": permutations,
+            "seed": seed,
+            "p_value_resolution": (1 / permutations) if permutations else None,
+            "betweenness": between["method"],
+            "betweenness_k": between["k"],
+            "betweenness_exact_up_to": structural.BETWEENNESS_EXACT_UP_TO,
+        }
+        return report
+
+    def locked() -> dict:
+        # One report at a time; whoever waited finds the result of the one before it cached.
+        with _REPORT_LOCK:
+            return cache.get_or_compute(version, "silo-metrics:computed", params, compute)
+
+    return cache.get_or_compute(version, "silo-metrics", params, locked)
+
+
+# -- tables -------------------------------------------------------------------------------------
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(round(value, 10))
+    return value
+
+
+def silo_rows(report: dict, table: str) -> tuple[tuple[str, ...], list[list]]:
+    """(header, rows) of one table of a report: ``actors``, ``groups``, ``mixing`` or ``libraries``.
+
+    * ``actors``: one row per actor, the columns of :data:`ACTOR_COLUMNS`; the five
+      Gould–Fernandez roles and their total; an undefined value is an empty cell.
+    * ``groups``: per group its actors, internal and external ties, E-I and the E-I expected
+      under random mixing given the group sizes.
+    * ``mixing``: the mixing matrix, first column the row's group, then one column per group.
+    * ``libraries``: per library (with ``library_tag``: per tagged library) the initiatives it
+      initiated, was a partner in, initiated with municipal units, was invited into by them.
+    """
+    _choice("table", table, CSV_TABLES)
+    if table == "actors":
+        rows = []
+        for actor_id, a in report["actors"].items():
+            roles = [a["brokerage"][r] for r in ROLES]
+            rows.append([actor_id, a["name"], a["kind"], a["group"], a["degree"], a["strength"], a["ei_index"],
+                         a["betweenness"], a["constraint"], a["effective_size"], a["blau"], *roles, sum(roles),
+                         a["community"]])
+        return ACTOR_COLUMNS, rows
+    if table == "groups":
+        ei = report["ei_index"]
+        return GROUP_COLUMNS, [[g, v["actors"], v["ties_internal"], v["ties_external"], ei["groups"].get(g),
+                                ei["expected_groups"].get(g)] for g, v in report["groups"].items()]
+    if table == "mixing":
+        groups = report["mixing_matrix"]["groups"]
+        return ("group", *groups), [[g, *row] for g, row in zip(groups, report["mixing_matrix"]["matrix"])]
+    names = {a: v["name"] for a, v in report["actors"].items()}
+    return LIBRARY_COLUMNS, [[lib, names.get(lib, lib), c["initiated"], c["partner_in"],
+                              c["initiated_with_municipal_units"], c["invited_by_municipal_units"]]
+                             for lib, c in report["cocreation"]["libraries"].items()]
+
+
+def silo_csv(report: dict, table: str) -> bytes:
+    """One table as CSV the way the exports write it: UTF-8 with BOM, commas, RFC 4180 quoting,
+    CRLF line ends, empty cell for an undefined value, numbers with a dot."""
+    header, rows = silo_rows(report, table)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def bridges(report: dict, limit: int = 15) -> list[dict]:
+    """The actors who bridge groups most ("forandringsagenter"), at most ``limit``: ranked by their
+    brokerage across groups (every Gould–Fernandez role but coordinator, which stays inside one
+    group), then by betweenness. Actors with no brokerage and no betweenness are left out."""
+    ranked = []
+    for actor_id, a in report["actors"].items():
+        total = sum(a["brokerage"].values())
+        between = a["betweenness"] or 0.0
+        bridging = total - a["brokerage"]["coordinator"]  # roles that reach across groups
+        if total or between:
+            ranked.append({"id": actor_id, "name": a["name"], "kind": a["kind"], "group": a["group"],
+                           "brokerage_total": total, "brokerage_across": bridging, "brokerage": a["brokerage"],
+                           "betweenness": a["betweenness"], "ei_index": a["ei_index"],
+                           "constraint": a["constraint"], "effective_size": a["effective_size"],
+                           "degree": a["degree"]})
+    ranked.sort(key=lambda r: (-r["brokerage_across"], -(r["betweenness"] or 0), r["name"].casefold()))
+    return ranked[:limit]

@@ -1,0 +1,268 @@
+"""Who may do what, on every route: login and logout, API tokens, roles, CSRF, language.
+
+Every request passes :func:`authorize`. A view's required level comes from :func:`requires`
+or, when it has none, from its method: reading (GET) needs a viewer — or nobody when
+``GRAPHSVC_PUBLIC_READ`` is on — and anything else an editor. API clients send
+``Authorization: Bearer <token>``; browsers carry a session cookie holding a per-login secret
+that the store knows (deleted at logout). Unauthenticated API calls get 401, pages a redirect to
+the login page; a role too low gets 403. Forms are protected against CSRF (Flask-WTF); requests
+authenticated by a bearer token are not, since a browser never adds that header by itself.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint, Flask, current_app, flash, g, jsonify, make_response, redirect, render_template, request, session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFProtect
+
+from graphsvc import services
+from graphsvc.domain import accounts
+from graphsvc.domain.users import User, role_at_least
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+
+#: Levels a route can require, weakest first. "read" is a viewer unless GRAPHSVC_PUBLIC_READ.
+LEVELS = ("public", "read", "viewer", "editor", "admin")
+#: Endpoints anyone may call whatever the settings: assets, health checks, logging in.
+PUBLIC_ENDPOINTS = frozenset({"static", "health.healthz", "health.readyz"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LANGUAGES = {"nb": "Norsk (bokmål)", "en": "English"}
+THROTTLE_WINDOW = 15 * 60
+
+
+def requires(level: str):
+    """Mark a view as needing ``level`` (one of :data:`LEVELS`) for every method it answers."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+
+    def mark(view):
+        view.graphsvc_level = level
+        return view
+
+    return mark
+
+
+def required_level(app: Flask, endpoint: str | None, method: str) -> str:
+    """The level a request needs: the view's mark, else by method (the table test reads this too)."""
+    if endpoint is None:
+        return "public"  # 404 and 405 answers: nothing to protect
+    if endpoint in PUBLIC_ENDPOINTS:
+        return "public"
+    view = app.view_functions.get(endpoint)
+    level = getattr(view, "graphsvc_level", None)
+    if level:
+        return level
+    return "read" if method in SAFE_METHODS else "editor"
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def acting_name() -> str | None:
+    """The name written in the audit trail for the current request."""
+    user = current_user()
+    return user.name if user else None
+
+
+# -- login throttling: failures per user name and per address, in this process ------------------------
+class LoginThrottle:
+    """Counts failed logins in a sliding window. In-process: each server worker counts on its own,
+    so the real limit is this times the number of workers (documented)."""
+
+    def __init__(self):
+        self._failures: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque:
+        failures = self._failures[key]
+        while failures and failures[0] <= now - THROTTLE_WINDOW:
+            failures.popleft()
+        return failures
+
+    def blocked(self, keys: list[str], limit: int) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return any(len(self._recent(k, now)) >= limit for k in keys)
+
+    def failed(self, keys: list[str]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, name_key: str) -> None:
+        with self._lock:
+            self._failures.pop(name_key, None)
+
+
+# -- the request gate -------------------------------------------------------------------------------
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def _is_api() -> bool:
+    from graphsvc.web.errors import wants_json
+
+    return wants_json()
+
+
+def _deny(status: int, message: str):
+    body = {"status": status, "message": message, "field": None}
+    if _is_api():
+        response = make_response(jsonify(body), status)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="graphsvc"'
+        return response
+    if status == 401:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return make_response(render_template("error.html", error=body), status)
+
+
+def authorize():
+    """before_request: find the user, check the route's level, then CSRF for cookie-borne writes."""
+    g.user = None
+    g.via_token = False
+    store = services().store
+    token = _bearer()
+    if token is not None:
+        g.user = accounts.user_for(store, token, "token")
+        g.via_token = True
+        if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
+            return _deny(401, _("The API token is unknown, revoked or belongs to a disabled user."))
+    elif session.get("sid"):
+        g.user = accounts.user_for(store, session["sid"], "session")
+        if g.user is None:
+            session.pop("sid", None)
+
+    level = required_level(current_app, request.endpoint, request.method)
+    if level == "read" and current_app.config.get("GRAPHSVC_PUBLIC_READ"):
+        level = "public"
+    if level != "public":
+        needed = "viewer" if level == "read" else level
+        if g.user is None:
+            return _deny(401, _("Log in to continue."))
+        if not role_at_least(g.user.role, needed):
+            return _deny(403, _("Your role (%(role)s) may not do this; it needs %(needed)s.",
+                                role=role_label(g.user.role), needed=role_label(needed)))
+    if request.method not in SAFE_METHODS and not g.via_token:
+        csrf.protect()
+
+
+def role_label(role: str) -> str:
+    return {"viewer": _("viewer"), "editor": _("editor"), "admin": _("admin")}.get(role, role)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no host, no //) is followed after login."""
+    if not target:
+        return url_for("pages.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("pages.home")
+    return target
+
+
+# -- views ------------------------------------------------------------------------------------------------
+@bp.route("/login", methods=["GET", "POST"])
+@requires("public")
+def login():
+    error = None
+    name = ""
+    status = 200
+    if request.method == "POST":
+        name = request.form.get("name", "").strip()
+        password = request.form.get("password", "")
+        throttle: LoginThrottle = current_app.extensions["graphsvc_throttle"]
+        keys = [f"name:{name.casefold()}", f"addr:{request.remote_addr}"]
+        limit = int(current_app.config["GRAPHSVC_LOGIN_ATTEMPTS"])
+        if throttle.blocked(keys, limit):
+            error = _("Too many failed attempts. Wait 15 minutes and try again.")
+            status = 429
+        else:
+            result = accounts.login(services().store, name, password)
+            if result is None:
+                throttle.failed(keys)
+                error = _("Wrong user name or password.")
+                status = 401
+            else:
+                throttle.succeeded(keys[0])
+                secret, user = result
+                lang = session.get("lang")
+                session.clear()  # a fresh session: nothing from before the login carries over
+                if lang:
+                    session["lang"] = lang
+                session["sid"] = secret
+                flash(_("You are logged in as %(name)s.", name=user.name))
+                return redirect(_safe_next(request.args.get("next")))
+    response = make_response(render_template("auth/login.html", error=error, name=name,
+                                             next=request.args.get("next", "")), status)
+    if status == 429:
+        response.headers["Retry-After"] = str(THROTTLE_WINDOW)
+    return response
+
+
+@bp.post("/logout")
+@requires("public")
+def logout():
+    secret = session.get("sid")
+    if secret:
+        accounts.logout(services().store, secret)
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You are logged out."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/language/<code>")
+@requires("public")
+def language(code: str):
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def select_locale() -> str:
+    lang = session.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    return "nb"
+
+
+def init_app(app: Flask) -> None:
+    """Wire the gate, CSRF, cookies, the throttle and the language into the app."""
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # authorize() decides when to check
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(app.config.get("GRAPHSVC_SECURE_COOKIES", True)),
+        SESSION_COOKIE_NAME="graphsvc_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=accounts.SESSION_HOURS),
+    )
+    csrf.init_app(app)
+    app.extensions["graphsvc_throttle"] = LoginThrottle()
+    app.before_request(authorize)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def auth_context():
+        return {"current_user": current_user(), "languages": LANGUAGES, "current_language": select_locale(),
+                "role_label": role_label, "can": lambda level: bool(current_user())
+                and role_at_least(current_user().role, level)}

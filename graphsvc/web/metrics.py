@@ -1,0 +1,135 @@
+"""Silo metrics on the web: the ``/metrics`` page and its JSON and CSV twins under /api/v1.
+
+API: ``GET /api/v1/metrics/silo`` (the report as JSON) and ``GET /api/v1/metrics/silo.csv?table=``
+(one table as CSV). Page: ``/metrics`` (form, mixing-matrix heat map, E-I per group, bridges,
+co-creation shares). All three call :func:`graphsvc.domain.metrics.silo_metrics` with the same
+parameters; the serialised JSON and CSV are cached next to the report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from flask import Blueprint, Response, render_template, request
+
+from graphsvc import services
+from graphsvc.analytics._compact import GROUP_BY
+from graphsvc.analytics.network import VIEWS
+from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
+from graphsvc.domain import metrics as m
+from graphsvc.domain.errors import Invalid, Problem
+from graphsvc.domain.validation import parse_date_param
+
+bp = Blueprint("metrics", __name__)
+api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
+
+#: Steps of the heat map's colour scale (classes heat-0 … heat-8 in metrics.css: viridis, light to dark).
+HEAT_STEPS = 9
+
+
+def _whole(name: str, default: int) -> int:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
+
+
+def _flag(name: str) -> bool:
+    raw = (request.args.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise Invalid([Problem(name, f"must be one of: true, false (got {raw!r})")])
+
+
+def metric_params() -> dict:
+    """The request's metric parameters, typed; ``silo_metrics`` checks their ranges."""
+    args = request.args
+    return {"at": parse_date_param((args.get("at") or "").strip() or None, "at"),
+            "view": args.get("view") or "cumulative",
+            "group_by": args.get("group_by") or "sector",
+            "weighted": _flag("weighted"),
+            "permutations": _whole("permutations", m.DEFAULT_PERMUTATIONS),
+            "seed": _whole("seed", 0),
+            "betweenness_k": _whole("betweenness_k", DEFAULT_BETWEENNESS_K),
+            "exact_betweenness": _flag("exact_betweenness"),
+            "library_tag": (args.get("library_tag") or "").strip() or None}
+
+
+def report_for(params: dict) -> dict:
+    s = services()
+    return m.silo_metrics(s.store, cache=s.cache, **params)
+
+
+def _cached_bytes(name: str, params: dict, make) -> bytes:
+    s = services()
+    key = tuple(sorted(params.items()))
+    report = report_for(params)  # checks the parameters before anything is cached under them
+    return s.cache.get_or_compute(report["graph_version"], name, key, lambda: make(report))
+
+
+# -- API ------------------------------------------------------------------------------------------
+@api_bp.get("/metrics/silo")
+def api_silo():
+    params = metric_params()
+    body = _cached_bytes("silo-json", params, lambda r: json.dumps(r, ensure_ascii=False,
+                                                                   separators=(",", ":")).encode())
+    return Response(body, mimetype="application/json")
+
+
+@api_bp.get("/metrics/silo.csv")
+def api_silo_csv():
+    table = request.args.get("table") or "actors"
+    if table not in m.CSV_TABLES:
+        raise Invalid([Problem("table", f"must be one of: {', '.join(m.CSV_TABLES)} (got {table!r})")])
+    params = metric_params()
+    body = _cached_bytes(f"silo-csv-{table}", params, lambda r: m.silo_csv(r, table))
+    suffix = f"-{params['at'].isoformat()}" if params["at"] else ""
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
+    response.headers["Content-Disposition"] = f'attachment; filename="silo-{table}-{params["group_by"]}{suffix}.csv"'
+    return response
+
+
+# -- page -----------------------------------------------------------------------------------------
+def heat_map(report: dict) -> dict:
+    """The mixing matrix with a colour step per cell (square-root scale, so small cross-group
+    counts stay visible next to a large diagonal)."""
+    groups = report["mixing_matrix"]["groups"]
+    matrix = report["mixing_matrix"]["matrix"]
+    top = max((v for row in matrix for v in row), default=0)
+    rows = []
+    for g, row in zip(groups, matrix):
+        cells = []
+        for h, v in zip(groups, row):
+            step = 0 if not top or not v else max(1, min(HEAT_STEPS - 1, round(math.sqrt(v / top) * (HEAT_STEPS - 1))))
+            cells.append({"group": h, "value": v, "step": step, "diagonal": g == h})
+        rows.append({"group": g, "cells": cells})
+    return {"groups": groups, "rows": rows, "max": top}
+
+
+@bp.get("/metrics")
+def metrics_page():
+    params = metric_params()
+    report = report_for(params)
+    query = {k: v for k, v in (("at", params["at"].isoformat() if params["at"] else None),
+                               ("view", params["view"]), ("group_by", params["group_by"]),
+                               ("weighted", "true" if params["weighted"] else None),
+                               ("library_tag", params["library_tag"])) if v}
+    ei = report["ei_index"]
+    groups = [{"group": g, "actors": v["actors"], "internal": v["ties_internal"], "external": v["ties_external"],
+               "ei": ei["groups"].get(g), "expected": ei["expected_groups"].get(g),
+               "reason": ei["undefined"]["groups"].get(g)} for g, v in report["groups"].items()]
+    groups.sort(key=lambda r: (r["ei"] is None, r["ei"] if r["ei"] is not None else 0, r["group"].casefold()))
+    libraries = [{"id": lib, "name": report["actors"].get(lib, {}).get("name", lib), **counts}
+                 for lib, counts in report["cocreation"]["libraries"].items()]
+    libraries.sort(key=lambda r: (-r["invited_by_municipal_units"] - r["initiated_with_municipal_units"],
+                                  r["name"].casefold()))
+    return render_template("metrics.html", r=report, params=params, query=query, heat=heat_map(report),
+                           groups=groups, bridges=m.bridges(report), libraries=libraries, views=VIEWS,
+                           group_bys=GROUP_BY, csv_tables=m.CSV_TABLES)
