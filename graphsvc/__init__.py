@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from graphsvc.domain.cache import ResultCache
-from graphsvc.domain.errors import ConfigError
+from graphsvc.domain.errors import ConfigError, StoreUnavailable
 from graphsvc.settings import defaults, from_environ
 from graphsvc.storage import Store, open_store
 
@@ -29,21 +29,40 @@ def _web_dir() -> Path:
 
 
 class Services:
-    """What the app holds for its requests: the store (schema ensured once, lazily) and the cache."""
+    """What the app holds for its requests: the store (schema ensured once, lazily) and the cache.
+
+    Until ``ensure_schema`` has succeeded, every new request tries it again, so an app started
+    while its database was down recovers by itself when the database returns (no restart). Requests
+    that queued behind a failing attempt get that attempt's error at once instead of each waiting
+    out its own retries.
+    """
 
     def __init__(self, store: Store):
         self._store = store
         self._ready = False
         self._lock = threading.Lock()
+        self._attempts = 0
+        self._failure: StoreUnavailable | None = None
         self.cache = ResultCache()
 
     @property
     def store(self) -> Store:
-        if not self._ready:
-            with self._lock:
-                if not self._ready:
-                    self._store.ensure_schema()
-                    self._ready = True
+        if self._ready:
+            return self._store
+        attempts_seen = self._attempts
+        with self._lock:
+            if self._ready:
+                return self._store
+            if self._failure is not None and self._attempts != attempts_seen:
+                raise StoreUnavailable(self._failure.message) from self._failure
+            self._attempts += 1
+            self._failure = None
+            try:
+                self._store.ensure_schema()
+            except StoreUnavailable as exc:
+                self._failure = exc
+                raise
+            self._ready = True
         return self._store
 
 
@@ -84,7 +103,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     store = open_store(app.config["GRAPHSVC_STORE_URL"], neo4j_user=app.config["NEO4J_USER"],
-                       neo4j_password=app.config["NEO4J_PASSWORD"], neo4j_database=app.config["NEO4J_DATABASE"])
+                       neo4j_password=app.config["NEO4J_PASSWORD"], neo4j_database=app.config["NEO4J_DATABASE"],
+                       neo4j_retry_seconds=app.config.get("NEO4J_RETRY_SECONDS"),
+                       neo4j_connect_timeout=app.config.get("NEO4J_CONNECT_TIMEOUT"))
     app.extensions["graphsvc"] = Services(store)
 
     from graphsvc.web import register

@@ -321,5 +321,9 @@ from graphsvc.cli_metrics import register as _register_metrics  # noqa: E402
 
 _register_metrics(main, pass_context)  # graphsvc metrics
 
+from graphsvc.cli_backup import register as _register_backup  # noqa: E402
+
+_register_backup(main, pass_context)  # graphsvc backup, graphsvc restore
+
 if __name__ == "__main__":  # pragma: no cover
     main()

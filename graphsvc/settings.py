@@ -37,6 +37,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NEO4J_USER", "neo4j", "Neo4j user name, when the store URL carries none."),
     Setting("NEO4J_PASSWORD", "", "Neo4j password, when the store URL carries none."),
     Setting("NEO4J_DATABASE", None, "Neo4j database name (default: the server's default database)."),
+    Setting("NEO4J_RETRY_SECONDS", 2.0,
+            "How long a Neo4j transaction keeps retrying transient failures (deadlock, leader change, "
+            "a connection lost) before the request gets 503. The driver's backoff may add about a second.",
+            float),
+    Setting("NEO4J_CONNECT_TIMEOUT", 3.0,
+            "Seconds to wait for a connection to Neo4j; an unreachable server is reported as 503 "
+            "instead of hanging requests.", float),
     Setting("GRAPHSVC_SECRET_KEY", None,
             "Key that signs session cookies. Set it in production; without it a random key is made and "
             "kept in the instance folder."),

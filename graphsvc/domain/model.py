@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 KINDS = ("library", "municipal_unit", "association", "citizen_group", "business", "other_public")
 #: Kinds inside the municipal organisation (or the public sector at large); the rest are external.
@@ -43,8 +44,9 @@ class Actor:
         return self.kind in PUBLIC_KINDS
 
 
-@dataclass(frozen=True)
-class Partner:
+class Partner(NamedTuple):
+    """An actor's part in an initiative. A named tuple: the L network holds a million of them."""
+
     actor: str
     role: str
 

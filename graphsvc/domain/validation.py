@@ -167,7 +167,8 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
         org = None
     service_model = c.choice("service_model", SERVICE_MODELS, required=False)
     registered = c.day("registered", required=False) or today
-    tags_raw = c.data.get("tags") or []
+    tags_raw = c.data.get("tags")
+    tags_raw = [] if tags_raw is None else tags_raw  # not `or []`: {} or "" must be refused
     tags: list[str] = []
     if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
         c.fail("tags", "must be a list of strings")
@@ -179,6 +180,9 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
             if tag and tag not in tags:
                 if len(tag) > 80:
                     c.fail("tags", "has a tag longer than 80 characters")
+                    break
+                if _CONTROL.search(tag):
+                    c.fail("tags", "has a tag with control characters")
                     break
                 tags.append(tag)
     if c.problems:

@@ -137,6 +137,7 @@ def to_xlsx(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
 
     actors, initiatives = filter_network(actors, initiatives, at=at, view=view, municipality=municipality,
@@ -162,6 +163,8 @@ def to_xlsx(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
                     value = ";".join(str(v) for v in value)
                 if value is None or value == "":
                     continue
+                if isinstance(value, str):  # control characters the format forbids (validation refuses them)
+                    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
                 cell = sheet.cell(row=row_number, column=column_number, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # "=…" stays text: no formula injection

@@ -5,16 +5,18 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from graphsvc.domain.errors import ConfigError
-from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store
+from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
 
 def open_store(url: str, *, neo4j_user: str | None = None, neo4j_password: str | None = None,
-               neo4j_database: str | None = None) -> Store:
+               neo4j_database: str | None = None, neo4j_retry_seconds: float | None = None,
+               neo4j_connect_timeout: float | None = None) -> Store:
     """Open the store a URL names: ``sqlite:///path.db`` or a Neo4j URL (``neo4j://host:7687``).
 
-    Credentials for Neo4j come from the URL (``neo4j://user:pass@host``) or the arguments.
+    Credentials for Neo4j come from the URL (``neo4j://user:pass@host``) or the arguments; the
+    retry and connection times, when given, replace the Neo4j store's defaults.
     Raises ``ConfigError`` with one clear line for a URL it cannot use.
     """
     parts = urlsplit(url)
@@ -34,11 +36,12 @@ def open_store(url: str, *, neo4j_user: str | None = None, neo4j_password: str |
         host = parts.hostname or "localhost"
         port = f":{parts.port}" if parts.port else ""
         database = parts.path.strip("/") or neo4j_database
+        timing = {"max_retry_time": neo4j_retry_seconds, "connection_timeout": neo4j_connect_timeout}
         return Neo4jStore(f"{scheme}://{host}{port}", user=user or "neo4j", password=password or "",
-                          database=database or None)
+                          database=database or None, **{k: v for k, v in timing.items() if v is not None})
     raise ConfigError(
         f"GRAPHSVC_STORE_URL {url!r} is not a store URL; use sqlite:///path/to/file.db "
         f"or neo4j://host:7687 (also neo4j+s://, bolt://)")
 
 
-__all__ = ["open_store", "Store", "ActorFilter", "InitiativeFilter", "ImportSummary"]
+__all__ = ["open_store", "Store", "StoreDump", "ActorFilter", "InitiativeFilter", "ImportSummary"]

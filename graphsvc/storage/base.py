@@ -49,6 +49,23 @@ class ImportSummary:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class StoreDump:
+    """Everything a store holds, read in one transaction: what a backup writes and a restore puts back.
+
+    Lists are in a stable order (actors and initiatives by id, users by name); ``audit`` is oldest
+    first and each entry's ``id`` is its sequence number, which a restore keeps.
+    """
+
+    graph_version: int
+    actors: list[Actor]
+    initiatives: list[Initiative]
+    users: list[User]
+    credentials: list[Credential]
+    proposals: list[Proposal]
+    audit: list[AuditEntry]
+
+
 class Store(ABC):
     """A place the graph lives. Every write is one transaction and bumps :meth:`graph_version`."""
 
@@ -136,7 +153,21 @@ class Store(ABC):
 
     @abstractmethod
     def clear(self) -> None:
-        """Remove everything (tests, restore)."""
+        """Remove the graph (actors and initiatives; tests). Accounts and the audit trail stay."""
+
+    # -- backup and restore ----------------------------------------------------------------
+    @abstractmethod
+    def dump_all(self) -> StoreDump:
+        """The graph, users, credentials (digests), proposals, the audit trail and the graph
+        version, all read in one transaction so they belong together."""
+
+    @abstractmethod
+    def restore_all(self, dump: StoreDump) -> None:
+        """Replace everything the store holds with ``dump`` in one transaction: on any failure
+        nothing changes. Audit entries keep their sequence numbers. The graph version becomes the
+        dump's, or one more than the store's if that is higher, so it never goes back to a number
+        caches may have seen for other data. Writes no audit entry of its own (the restored trail
+        stays exactly the backed-up one)."""
 
     # -- merging ----------------------------------------------------------------------
     @abstractmethod

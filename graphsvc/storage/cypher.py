@@ -525,3 +525,85 @@ SET p.status = row.status,
 RETURN p.id AS id
 """
 
+
+# -- backup and restore (Neo4jStore.dump_all / restore_all: each in one transaction) ----------------
+
+ALL_CREDENTIALS: LiteralString = """
+MATCH (c:Credential)
+RETURN c {.*} AS credential
+ORDER BY c.user, c.kind, c.digest
+"""
+
+ALL_AUDIT_ENTRIES: LiteralString = """
+MATCH (e:AuditEntry)
+RETURN e {.*} AS entry
+ORDER BY e.seq
+"""
+
+# Everything but the graph (CLEAR_GRAPH) and the GraphMeta counters, which only move forward.
+CLEAR_ACCOUNTS: LiteralString = """
+MATCH (n)
+WHERE n:User OR n:Credential OR n:Proposal OR n:AuditEntry
+DETACH DELETE n
+"""
+
+RESTORE_USERS: LiteralString = """
+UNWIND $users AS row
+CREATE (u:User {name: row.name})
+SET u.role = row.role,
+    u.password_hash = row.password_hash,
+    u.disabled = row.disabled,
+    u.created = datetime(row.created)
+"""
+
+RESTORE_CREDENTIALS: LiteralString = """
+UNWIND $credentials AS row
+CREATE (c:Credential {digest: row.digest})
+SET c.kind = row.kind,
+    c.user = row.user,
+    c.label = row.label,
+    c.created = datetime(row.created),
+    c.expires = datetime(row.expires)
+"""
+
+RESTORE_PROPOSALS: LiteralString = """
+UNWIND $proposals AS row
+CREATE (p:Proposal {id: row.id})
+SET p.kind = row.kind,
+    p.data = row.data,
+    p.proposer = row.proposer,
+    p.created = datetime(row.created),
+    p.status = row.status,
+    p.decided_by = row.decided_by,
+    p.decided_at = datetime(row.decided_at),
+    p.note = row.note,
+    p.result_id = row.result_id
+"""
+
+# Entries keep their sequence numbers; RESTORE_AUDIT_SEQUENCE then moves the counter past them.
+RESTORE_AUDIT_ENTRIES: LiteralString = """
+UNWIND $entries AS row
+CREATE (e:AuditEntry {id: row.id})
+SET e.seq = row.seq,
+    e.at = datetime(row.at),
+    e.user = row.user,
+    e.action = row.action,
+    e.object_kind = row.object_kind,
+    e.object_id = row.object_id,
+    e.before = row.before,
+    e.after = row.after
+"""
+
+RESTORE_AUDIT_SEQUENCE: LiteralString = """
+MERGE (m:GraphMeta {key: 'audit'})
+ON CREATE SET m.version = 0
+SET m.version = CASE WHEN m.version > $seq THEN m.version ELSE $seq END
+"""
+
+# The backup's graph version, or one more than the store's if that is higher: it never goes back.
+RESTORE_GRAPH_VERSION: LiteralString = """
+MERGE (m:GraphMeta {key: 'graph'})
+ON CREATE SET m.version = 0
+SET m.version = CASE WHEN m.version + 1 > $version THEN m.version + 1 ELSE $version END
+RETURN m.version AS version
+"""

@@ -23,8 +23,8 @@ from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem, StoreUn
 from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_key
 from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage import cypher
-from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store
-from graphsvc.storage.neo4j_accounts import Neo4jAccounts, audit
+from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
+from graphsvc.storage.neo4j_accounts import Neo4jAccounts, audit, dump_accounts, replace_accounts
 
 T = TypeVar("T")
 
@@ -376,6 +376,36 @@ class Neo4jStore(Neo4jAccounts, Store):
             tx.run(cypher.CLEAR_GRAPH).consume()
 
         self._write(work)
+
+    # -- backup and restore -----------------------------------------------------------------------
+    def dump_all(self) -> StoreDump:
+        def work(tx: ManagedTransaction) -> tuple:
+            actors = [record["actor"] for record in tx.run(cypher.ALL_ACTORS)]
+            initiatives = [(record["initiative"], record["partners"]) for record in tx.run(cypher.ALL_INITIATIVES)]
+            version = tx.run(cypher.GRAPH_VERSION).single(strict=True)["version"]
+            return actors, initiatives, version, dump_accounts(tx)
+
+        actor_rows, initiative_rows, version, accounts = self._read(work)
+        return StoreDump(graph_version=version, actors=[_actor_from(r) for r in actor_rows],
+                         initiatives=[_initiative_from(*r) for r in initiative_rows], **accounts)
+
+    def restore_all(self, dump: StoreDump) -> None:
+        initiative_ids = [i.id for i in dump.initiatives]
+
+        def work(tx: ManagedTransaction) -> None:
+            # Idempotent, as a retried unit of work must be: it empties the store before writing.
+            tx.run(cypher.CLEAR_GRAPH).consume()
+            for batch in _batches([_actor_row(a) for a in dump.actors]):
+                tx.run(cypher.UPSERT_ACTORS, {"actors": batch}).consume()
+            for batch in _batches([_initiative_row(i) for i in dump.initiatives]):
+                tx.run(cypher.UPSERT_INITIATIVES, {"initiatives": batch}).consume()
+            _create_partners(tx, _partner_rows(dump.initiatives), dump.initiatives, _document_prefix)
+            _rebuild_ties(tx, initiative_ids)
+            replace_accounts(tx, dump, _batches)
+            tx.run(cypher.RESTORE_GRAPH_VERSION, {"version": int(dump.graph_version)}).consume()
+
+        self._write(work, conflict="the backup holds two actors with the same kind, municipality and name, "
+                                   "or two users, credentials or proposals with the same key; nothing was changed")
 
 
 # -- units of work's helpers (all run inside a transaction) -------------------------------------

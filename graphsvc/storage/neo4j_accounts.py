@@ -61,6 +61,49 @@ def _proposal(props: dict) -> Proposal:
                     result_id=props.get("result_id"))
 
 
+def _audit_entry(props: dict) -> AuditEntry:
+    return AuditEntry(at=_time(props["at"]), user=props.get("user"), action=props["action"],
+                      object_kind=props["object_kind"], object_id=props.get("object_id"),
+                      before=json.loads(props["before"]) if props.get("before") else None,
+                      after=json.loads(props["after"]) if props.get("after") else None,
+                      id=str(props.get("seq", props["id"])))
+
+
+def dump_accounts(tx: ManagedTransaction) -> dict:
+    """Users, credentials, proposals and the audit trail (oldest first), inside the caller's transaction."""
+    return {
+        "users": [_user(r["user"]) for r in tx.run(cypher.LIST_USERS)],
+        "credentials": [_credential(r["credential"]) for r in tx.run(cypher.ALL_CREDENTIALS)],
+        "proposals": [_proposal(r["proposal"]) for r in tx.run(cypher.LIST_PROPOSALS,
+                                                                 {"status": None, "proposer": None})],
+        "audit": [_audit_entry(r["entry"]) for r in tx.run(cypher.ALL_AUDIT_ENTRIES)],
+    }
+
+
+def replace_accounts(tx: ManagedTransaction, dump, batches) -> None:
+    """Delete every user, credential, proposal and audit entry, then write the dump's (caller's transaction)."""
+    tx.run(cypher.CLEAR_ACCOUNTS).consume()
+    users = [_user_row(u, u.created or now()) for u in dump.users]
+    credentials = [{"digest": c.digest, "kind": c.kind, "user": c.user, "label": c.label,
+                    "created": _iso(c.created or now()), "expires": _iso(c.expires)} for c in dump.credentials]
+    proposals = [{"id": p.id, "kind": p.kind, "data": _json(p.data), "proposer": p.proposer,
+                  "created": _iso(p.created), "status": p.status, "decided_by": p.decided_by,
+                  "decided_at": _iso(p.decided_at), "note": p.note, "result_id": p.result_id}
+                 for p in dump.proposals]
+    entries = [{"id": new_id(), "seq": int(e.id), "at": _iso(e.at), "user": e.user, "action": e.action,
+                "object_kind": e.object_kind, "object_id": e.object_id, "before": _json(e.before),
+                "after": _json(e.after)} for e in dump.audit]
+    for batch in batches(users):
+        tx.run(cypher.RESTORE_USERS, {"users": batch}).consume()
+    for batch in batches(credentials):
+        tx.run(cypher.RESTORE_CREDENTIALS, {"credentials": batch}).consume()
+    for batch in batches(proposals):
+        tx.run(cypher.RESTORE_PROPOSALS, {"proposals": batch}).consume()
+    for batch in batches(entries):
+        tx.run(cypher.RESTORE_AUDIT_ENTRIES, {"entries": batch}).consume()
+    tx.run(cypher.RESTORE_AUDIT_SEQUENCE, {"seq": max((e["seq"] for e in entries), default=0)}).consume()
+
+
 def _user_row(user: User, created: datetime) -> dict:
     return {"name": user.name, "role": user.role, "password_hash": user.password_hash,
             "disabled": user.disabled, "created": created.isoformat()}
@@ -242,9 +285,4 @@ class Neo4jAccounts:
             return total, rows
 
         total, rows = self._read(work)
-        items = [AuditEntry(at=_time(r["at"]), user=r.get("user"), action=r["action"], object_kind=r["object_kind"],
-                            object_id=r.get("object_id"),
-                            before=json.loads(r["before"]) if r.get("before") else None,
-                            after=json.loads(r["after"]) if r.get("after") else None, id=str(r.get("seq", r["id"])))
-                 for r in rows]
-        return Page(items, total, limit, offset)
+        return Page([_audit_entry(r) for r in rows], total, limit, offset)

@@ -103,6 +103,17 @@ def _proposal(row) -> Proposal:
                     decided_at=_time(row["decided_at"]), note=row["note"], result_id=row["result_id"])
 
 
+def _audit_entry(row) -> AuditEntry:
+    return AuditEntry(at=_time(row["at"]), user=row["user_name"], action=row["action"],
+                      object_kind=row["object_kind"], object_id=row["object_id"],
+                      before=json.loads(row["before"]) if row["before"] else None,
+                      after=json.loads(row["after"]) if row["after"] else None, id=str(row["seq"]))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 class SQLiteAccounts:
     """Mixed into SQLiteStore."""
 
@@ -279,8 +290,36 @@ class SQLiteAccounts:
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         total = self._read(f"SELECT count(*) FROM audit {clause}", params)[0][0]
         rows = self._read(f"SELECT * FROM audit {clause} ORDER BY seq DESC LIMIT ? OFFSET ?", [*params, limit, offset])
-        items = [AuditEntry(at=_time(r["at"]), user=r["user_name"], action=r["action"], object_kind=r["object_kind"],
-                            object_id=r["object_id"], before=json.loads(r["before"]) if r["before"] else None,
-                            after=json.loads(r["after"]) if r["after"] else None, id=str(r["seq"]))
-                 for r in rows]
-        return Page(items, total, limit, offset)
+        return Page([_audit_entry(r) for r in rows], total, limit, offset)
+
+    # -- backup and restore (called by SQLiteStore.dump_all / restore_all inside their transaction) ----
+    @staticmethod
+    def _dump_accounts(conn: sqlite3.Connection) -> dict:
+        return {
+            "users": [_user(r) for r in conn.execute("SELECT * FROM users ORDER BY name")],
+            "credentials": [_credential(r) for r in conn.execute(
+                "SELECT * FROM credentials ORDER BY user_name, kind, digest")],
+            "proposals": [_proposal(r) for r in conn.execute("SELECT * FROM proposals ORDER BY created, id")],
+            "audit": [_audit_entry(r) for r in conn.execute("SELECT * FROM audit ORDER BY seq")],
+        }
+
+    @staticmethod
+    def _replace_accounts(conn: sqlite3.Connection, dump) -> None:
+        """Delete every user, credential, proposal and audit entry, then write the dump's."""
+        for table in ("credentials", "users", "proposals", "audit"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.executemany("INSERT INTO users (name, role, password_hash, disabled, created) VALUES (?, ?, ?, ?, ?)",
+                         [(u.name, u.role, u.password_hash, int(u.disabled), _iso(u.created or now()))
+                          for u in dump.users])
+        conn.executemany("INSERT INTO credentials (digest, kind, user_name, label, created, expires) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         [(c.digest, c.kind, c.user, c.label, _iso(c.created or now()), _iso(c.expires))
+                          for c in dump.credentials])
+        conn.executemany("INSERT INTO proposals (id, kind, data, proposer, created, status, decided_by, decided_at, "
+                         "note, result_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(p.id, p.kind, _json(p.data), p.proposer, _iso(p.created), p.status, p.decided_by,
+                           _iso(p.decided_at), p.note, p.result_id) for p in dump.proposals])
+        conn.executemany("INSERT INTO audit (seq, at, user_name, action, object_kind, object_id, before, after) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(int(e.id), _iso(e.at), e.user, e.action, e.object_kind, e.object_id, _json(e.before),
+                           _json(e.after)) for e in dump.audit])

@@ -6,7 +6,9 @@ Views only parse the request, call a service and shape the answer; errors go thr
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+import json
+
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from graphsvc import services
 from graphsvc.domain import services as svc
@@ -142,7 +144,13 @@ def delete_initiative(initiative_id: str):
 def network():
     at = parse_date_param(request.args.get("at"), "at")
     view = _choice_param("view", ("cumulative", "active"), "cumulative")
-    return jsonify(svc.network_json(services().store, at=at, view=view, cache=services().cache))
+    state = services()
+    # The encoded body is cached too: on large networks encoding costs more than the lookup.
+    body = state.cache.get_or_compute(
+        state.store.graph_version(), "network.json", (id(state.store), at, view),
+        lambda: json.dumps(svc.network_json(state.store, at=at, view=view, cache=state.cache),
+                           ensure_ascii=False).encode())
+    return Response(body, mimetype="application/json")
 
 
 @bp.post("/import")
@@ -161,6 +169,7 @@ def export_document():
         from graphsvc.web.transfer import export_response
 
         return export_response(request.args.get("format") or "json")
+    _choice_param("view", ("cumulative", "active"))  # only meaningful with `at`, but never ignored silently
     return jsonify(svc.export_document(services().store))
 
 

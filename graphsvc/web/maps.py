@@ -30,6 +30,7 @@ bp = Blueprint("maps", __name__)
 api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")
 
 FREQS = ("year", "quarter", "month")
+MAX_FILTER = 200  # longest text filter (municipality, sector, category, focus); the OpenAPI document says so
 KIND_LABELS = {"library": "bibliotek", "municipal_unit": "kommunal enhet", "other_public": "annen offentlig",
                "association": "lag/forening", "citizen_group": "innbyggergruppe", "business": "næringsliv"}
 
@@ -122,7 +123,10 @@ def map_filter() -> MapFilter:
     end = parse_date_param(args.get("to"), "to")
     if start and end and end < start:
         raise Invalid([Problem("to", "must be on or after 'from'")])
-    text = lambda name: (args.get(name) or "").strip()[:200] or None  # noqa: E731
+    too_long = [n for n in ("municipality", "sector", "category", "focus") if len(args.get(n) or "") > MAX_FILTER]
+    if too_long:
+        raise Invalid([Problem(n, f"is longer than {MAX_FILTER} characters") for n in too_long])
+    text = lambda name: (args.get(name) or "").strip() or None  # noqa: E731
     return MapFilter(municipality=text("municipality"), sector=text("sector"), kind=_choice("kind", KINDS),
                      category=text("category"), start=start, end=end, focus=text("focus"), depth=int(depth),
                      group=_choice("group", GROUPINGS, "auto"))

@@ -25,8 +25,24 @@ ERRORS = {
 }
 
 
+def _optional_may_be_empty(schema: dict) -> dict:
+    """Optional fields also take null, and text ones "" (an empty form field or spreadsheet cell):
+    validation reads both as "not given", as if the field were missing."""
+    for name, prop in schema["properties"].items():
+        if name in schema["required"]:
+            continue
+        if prop.get("type") == "string":
+            prop = {"anyOf": [{k: v for k, v in prop.items() if k not in ("nullable", "description")},
+                              {"type": "string", "maxLength": 0}],
+                    "nullable": True, **({"description": prop["description"]} if "description" in prop else {})}
+        else:
+            prop = {**prop, "nullable": True}
+        schema["properties"][name] = prop
+    return schema
+
+
 def _actor_schema(*, id_required: bool) -> dict:
-    return {
+    schema = {
         "type": "object",
         "additionalProperties": False,
         "required": ["id", "name", "kind", "municipality"] if id_required else ["name", "kind", "municipality"],
@@ -43,11 +59,12 @@ def _actor_schema(*, id_required: bool) -> dict:
             "tags": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 80}},
         },
     }
+    return _optional_may_be_empty(schema)
 
 
 def _initiative_schema(*, id_required: bool) -> dict:
     required = ["title", "started", "initiator", "location", "partners"]
-    return {
+    return _optional_may_be_empty({
         "type": "object",
         "additionalProperties": False,
         "required": (["id"] + required) if id_required else required,
@@ -61,7 +78,7 @@ def _initiative_schema(*, id_required: bool) -> dict:
             "location": {"type": "string", "enum": list(LOCATIONS)},
             "partners": {"type": "array", "minItems": 2, "items": _ref("Partner")},
         },
-    }
+    })
 
 
 def _page(item: str) -> dict:
@@ -71,12 +88,15 @@ def _page(item: str) -> dict:
 
 
 def _param(name: str, schema: dict, description: str, where: str = "query", required: bool = False) -> dict:
-    return {"name": name, "in": where, "required": required or where == "path", "schema": schema,
-            "description": description}
+    param = {"name": name, "in": where, "required": required or where == "path", "schema": schema,
+             "description": description}
+    if where == "query" and not required:
+        param["allowEmptyValue"] = True  # `?at=` (an empty form field) means "not given": the default
+    return param
 
 
 PAGING = [_param("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}, "Page size"),
-          _param("offset", {"type": "integer", "minimum": 0, "default": 0}, "Items to skip")]
+          _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9, "default": 0}, "Items to skip")]
 AT = _param("at", DATE, "The network at this date (default: everything)")
 VIEW = _param("view", {"type": "string", "enum": ["cumulative", "active"], "default": "cumulative"},
               "cumulative: everything started by `at`; active: what was running at `at`")
@@ -134,7 +154,7 @@ def openapi_document() -> dict:
                         "requestBody": {"required": True, "content": {"application/json": {
                             "schema": _ref("ActorInput")}}},
                         "responses": {"200": _json(_ref("Actor"), "Updated"), "404": ERRORS["404"],
-                                      "422": ERRORS["422"]}},
+                                      "409": ERRORS["409"], "422": ERRORS["422"]}},
                 "delete": {"summary": "Delete an actor; refused (409) while it is in initiatives unless cascade",
                            "operationId": "deleteActor",
                            "parameters": [_param("cascade", {"type": "boolean", "default": False},
