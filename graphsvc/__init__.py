@@ -41,7 +41,7 @@ class Services:
         self._store = store
         self._ready = False
         self._lock = threading.Lock()
-        self._attempts = 0
+        self._failures = 0  # attempts that failed so far
         self._failure: StoreUnavailable | None = None
         self.cache = ResultCache()
 
@@ -49,19 +49,20 @@ class Services:
     def store(self) -> Store:
         if self._ready:
             return self._store
-        attempts_seen = self._attempts
+        failures_seen = self._failures
         with self._lock:
             if self._ready:
                 return self._store
-            if self._failure is not None and self._attempts != attempts_seen:
+            if self._failures != failures_seen and self._failure is not None:
+                # An attempt failed while this request waited for the lock: answer with its error now.
                 raise StoreUnavailable(self._failure.message) from self._failure
-            self._attempts += 1
-            self._failure = None
             try:
                 self._store.ensure_schema()
             except StoreUnavailable as exc:
                 self._failure = exc
+                self._failures += 1
                 raise
+            self._failure = None
             self._ready = True
         return self._store
 

@@ -119,6 +119,10 @@ def _document_plan(name: str, data: bytes, stored: tuple[list[Actor], list[Initi
             except json.JSONDecodeError as exc:
                 raise Invalid([Problem("file", f"not valid JSON: {exc.msg} at line {exc.lineno} column "
                                                f"{exc.colno}")]) from None
+            except RecursionError:
+                raise Invalid([Problem("file", "not usable JSON: nested too deeply")]) from None
+            except ValueError as exc:  # an integer of more than 4,300 digits
+                raise Invalid([Problem("file", f"not usable JSON: {exc}")]) from None
             actors, initiatives = parse_document(doc, existing_actor_ids={a.id for a in stored[0]})
         else:
             actors, initiatives = (from_graphml if suffix == ".graphml" else from_gexf)(data)

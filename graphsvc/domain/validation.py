@@ -22,6 +22,26 @@ FORMAT = "graphsvc/1"
 MAX_TEXT = 300
 MAX_TAGS = 50
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Direction overrides and isolates: invisible, they make a name display as something else ("Trojan Source").
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Half of a UTF-16 pair ("\\ud800" in JSON) is not a character: no store can encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(key) -> str:
+    """An unknown key as it can be repeated in an error message (an unpaired surrogate as its escape)."""
+    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _bad_characters(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text, or None. Emoji and every script are fine."""
+    if _CONTROL.search(value):
+        return "contains control characters"
+    if _SURROGATE.search(value):
+        return "contains an unpaired surrogate (\\ud800-\\udfff): not valid Unicode text"
+    if _BIDI_CONTROL.search(value):
+        return "contains invisible text-direction characters (U+202A-U+202E, U+2066-U+2069)"
+    return None
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MUNICIPALITY_NUMBER = re.compile(r"^\d{4}$")
 _ORG_NUMBER = re.compile(r"^\d{9}$")
@@ -72,7 +92,7 @@ class _Checker:
     def unknown_fields(self, allowed: Iterable[str]) -> None:
         for key in self.data:
             if key not in allowed:
-                self.fail(str(key), "is not a known field")
+                self.fail(_shown(key), "is not a known field")
 
     def text(self, name: str, *, required: bool = True, max_len: int = MAX_TEXT) -> str | None:
         value = self.data.get(name)
@@ -87,8 +107,9 @@ class _Checker:
         if len(value) > max_len:
             self.fail(name, f"is longer than {max_len} characters")
             return None
-        if _CONTROL.search(value):
-            self.fail(name, "contains control characters")
+        bad = _bad_characters(value)
+        if bad:
+            self.fail(name, bad)
             return None
         return value
 
@@ -181,8 +202,9 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
                 if len(tag) > 80:
                     c.fail("tags", "has a tag longer than 80 characters")
                     break
-                if _CONTROL.search(tag):
-                    c.fail("tags", "has a tag with control characters")
+                bad = _bad_characters(tag)
+                if bad:
+                    c.fail("tags", f"has a tag that {bad}")
                     break
                 tags.append(tag)
     if c.problems:
@@ -256,7 +278,7 @@ def parse_document(doc, *, existing_actor_ids: Iterable[str] = (), today: date |
         problems.append(Problem("format", f"must be {FORMAT!r} (got {doc.get('format')!r})"))
     for key in doc:
         if key not in ("format", "description", "actors", "initiatives"):
-            problems.append(Problem(str(key), "is not a known field"))
+            problems.append(Problem(_shown(key), "is not a known field"))
     if "description" in doc and not isinstance(doc["description"], str):
         problems.append(Problem("description", "must be a string"))
     raw_actors = doc.get("actors", [])

@@ -24,7 +24,7 @@ from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_ke
 from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage import cypher
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
-from graphsvc.storage.neo4j_accounts import Neo4jAccounts, audit, dump_accounts, replace_accounts
+from graphsvc.storage.neo4j_accounts import Neo4jAccounts, audit, dump_accounts, write_accounts
 
 T = TypeVar("T")
 
@@ -395,13 +395,14 @@ class Neo4jStore(Neo4jAccounts, Store):
         def work(tx: ManagedTransaction) -> None:
             # Idempotent, as a retried unit of work must be: it empties the store before writing.
             tx.run(cypher.CLEAR_GRAPH).consume()
+            tx.run(cypher.CLEAR_ACCOUNTS).consume()
             for batch in _batches([_actor_row(a) for a in dump.actors]):
                 tx.run(cypher.UPSERT_ACTORS, {"actors": batch}).consume()
             for batch in _batches([_initiative_row(i) for i in dump.initiatives]):
                 tx.run(cypher.UPSERT_INITIATIVES, {"initiatives": batch}).consume()
             _create_partners(tx, _partner_rows(dump.initiatives), dump.initiatives, _document_prefix)
             _rebuild_ties(tx, initiative_ids)
-            replace_accounts(tx, dump, _batches)
+            write_accounts(tx, dump, _batches)
             tx.run(cypher.RESTORE_GRAPH_VERSION, {"version": int(dump.graph_version)}).consume()
 
         self._write(work, conflict="the backup holds two actors with the same kind, municipality and name, "

@@ -80,9 +80,9 @@ def dump_accounts(tx: ManagedTransaction) -> dict:
     }
 
 
-def replace_accounts(tx: ManagedTransaction, dump, batches) -> None:
-    """Delete every user, credential, proposal and audit entry, then write the dump's (caller's transaction)."""
-    tx.run(cypher.CLEAR_ACCOUNTS).consume()
+def write_accounts(tx: ManagedTransaction, dump, batches) -> None:
+    """Write the dump's users, credentials, proposals and audit entries (into an emptied store, in the
+    caller's transaction) and move the audit counter past the restored entries."""
     users = [_user_row(u, u.created or now()) for u in dump.users]
     credentials = [{"digest": c.digest, "kind": c.kind, "user": c.user, "label": c.label,
                     "created": _iso(c.created or now()), "expires": _iso(c.expires)} for c in dump.credentials]

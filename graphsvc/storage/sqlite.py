@@ -108,6 +108,12 @@ def _initiative_row(initiative: Initiative) -> tuple:
             initiative.ended.isoformat() if initiative.ended else None, initiative.initiator, initiative.location)
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (SQLite ends some failed ones by itself)."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
 def _partner_rows(initiative: Initiative) -> list[tuple]:
     return [(initiative.id, p.actor, p.role, position) for position, p in enumerate(initiative.partners)]
 
@@ -150,15 +156,24 @@ class SQLiteStore(SQLiteAccounts, Store):
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"the database is busy, try again ({exc})") from exc
+            raise self._unavailable("write to", exc) from exc
         try:
             yield conn
             if bump:
                 conn.execute(BUMP_VERSION)
             conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # busy past the timeout, disk full, I/O error: 503, not 500
+            _rollback(conn)
+            raise self._unavailable("write to", exc) from exc
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
+
+    def _unavailable(self, doing: str, exc: sqlite3.OperationalError) -> StoreUnavailable:
+        """The 503 for an operational error; SQLite's own lock messages are not shown to users."""
+        if "locked" in str(exc) or "busy" in str(exc):
+            return StoreUnavailable("the database is busy with other writes; try again in a moment")
+        return StoreUnavailable(f"cannot {doing} the SQLite database {self.path!r}: {exc}")
 
     def _read(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         try:

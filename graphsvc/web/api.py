@@ -54,9 +54,29 @@ def _choice_param(name: str, legal: tuple[str, ...], default: str | None = None)
 
 
 def _json_body():
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Invalid([Problem("", "the request body must be a JSON object (Content-Type: application/json)")])
+    """The request's JSON body; every way it can be unreadable is a 422 that says which."""
+    def invalid(message: str) -> Invalid:
+        return Invalid([Problem("", message)])
+
+    if not request.is_json:
+        raise invalid("the request body must be a JSON object (Content-Type: application/json; "
+                      f"got {request.mimetype or 'no Content-Type'})")
+    try:
+        data = json.loads(request.get_data())
+    except UnicodeDecodeError as exc:
+        raise invalid(f"the request body is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise invalid(f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") \
+            from None
+    except RecursionError:
+        raise invalid("the request body is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise invalid(f"the request body is not usable JSON: {exc}") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # "\ud800" alone is legal JSON but not text any store can keep
+        raise invalid("the request body contains an unpaired surrogate escape (\\ud800-\\udfff): "
+                      "not valid Unicode text") from None
     return data
 
 

@@ -19,7 +19,8 @@ def healthz():
     try:
         facts = services().store.check()
     except StoreUnavailable as exc:
-        return jsonify({"status": "unavailable", "message": exc.message, "version": __version__}), 503
+        return (jsonify({"status": "unavailable", "message": exc.message, "version": __version__}), 503,
+                {"Retry-After": "5"})
     # Facts only, never secrets: the store reports its kind, schema and graph version.
     return jsonify({"status": "ok", "version": __version__, "store": facts.get("store"),
                     "schema_version": facts.get("schema_version"), "graph_version": facts.get("graph_version")})

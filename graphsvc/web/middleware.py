@@ -14,6 +14,7 @@ import time
 import uuid
 
 from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
 
 log = logging.getLogger("graphsvc.requests")
 
@@ -25,7 +26,23 @@ CONTENT_SECURITY_POLICY = (
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+class TextSafeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but a string holding an unpaired surrogate (hostile JSON such as "\\ud800",
+    repeated in a report) is written as its \\u escape instead of failing to encode: never a 500."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        text = super().dumps(obj, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+        return text
+
+
 def register(app: Flask) -> None:
+    provider = TextSafeJSONProvider(app)
+    provider.sort_keys, provider.ensure_ascii = app.json.sort_keys, app.json.ensure_ascii
+    app.json = provider
     if not log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
