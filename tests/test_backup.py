@@ -12,7 +12,9 @@ import stat
 from datetime import date
 
 import pytest
+from click.testing import CliRunner
 
+from graphsvc.cli import main
 from graphsvc.domain import accounts, backup
 from graphsvc.domain.errors import Invalid
 from graphsvc.domain.model import Actor, Initiative, Partner
@@ -42,9 +44,6 @@ def _without_created(doc: dict) -> dict:
 
 
 def test_backup_then_restore_into_a_new_store_gives_the_identical_backup(cli, filled, tmp_path):
-    from graphsvc.cli import main
-    from click.testing import CliRunner
-
     file = tmp_path / "backup.json"
     done = cli("backup", "-o", file)
     assert done.exit_code == 0, done.output
@@ -72,7 +71,6 @@ def test_backup_then_restore_into_a_new_store_gives_the_identical_backup(cli, fi
 
 def test_restore_refuses_a_file_of_another_format_in_one_line(cli, filled, tmp_path):
     export = tmp_path / "export.json"
-    export.write_text(json.dumps(example_document()), encoding="utf-8")
     for content, words in ((json.dumps(example_document()), "graphsvc import"), ("[1, 2]", "JSON object"),
                            ("not json", "not valid JSON")):
         export.write_text(content, encoding="utf-8")
@@ -80,7 +78,8 @@ def test_restore_refuses_a_file_of_another_format_in_one_line(cli, filled, tmp_p
         assert done.exit_code == 1
         lines = done.output.strip().splitlines()
         assert len(lines) == 1 and "not a graphsvc backup" in lines[0] and words in lines[0], done.output
-    assert cli("restore", tmp_path / "missing.json").output.strip() == f"Error: {tmp_path / 'missing.json'}: no such file"
+    missing = tmp_path / "missing.json"
+    assert cli("restore", missing).output.strip() == f"Error: {missing}: no such file"
 
 
 def test_restore_into_a_store_that_is_not_empty_needs_yes(cli, filled, tmp_path):

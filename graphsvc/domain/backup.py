@@ -135,7 +135,8 @@ class _Reader:
                 self.problems.append(Problem(f"{path}.{key}", "is required"))
             return None
         if not isinstance(value, str) or (required and not value):
-            self.problems.append(Problem(f"{path}.{key}", "must be a non-empty string" if required else "must be a string"))
+            wanted = "a non-empty string" if required else "a string"
+            self.problems.append(Problem(f"{path}.{key}", f"must be {wanted}"))
             return None
         if choices is not None and value not in choices:
             self.problems.append(Problem(f"{path}.{key}", f"must be one of: {', '.join(choices)} (got {value!r})"))
