@@ -105,31 +105,7 @@ def cocreation(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Itera
                 counts[a]["partner_in"] += 1
                 if invited_by_unit:
                     counts[a]["invited_by_municipal_units"] += 1
-    total = len(selected)
-    n_lib = len(counts)
-    initiated = sum(1 for c in counts.values() if c["initiated_with_municipal_units"])
-    invited = sum(1 for c in counts.values() if c["invited_by_municipal_units"])
-    undefined = {}
-    if total == 0:
-        undefined["external_share"] = undefined["internal_share"] = REASON_NO_INITIATIVES
-    if n_lib == 0:
-        undefined["summary"] = REASON_NO_LIBRARIES
-    return {
-        "initiatives": total,
-        "with_external": with_external,
-        "internal_only": total - with_external,
-        "external_share": _share(with_external, total),
-        "internal_share": _share(total - with_external, total),
-        "libraries": counts,
-        "summary": {
-            "libraries": n_lib,
-            "initiated_with_municipal_units": initiated,
-            "invited_by_municipal_units": invited,
-            "initiated_with_municipal_units_share": _share(initiated, n_lib),
-            "invited_by_municipal_units_share": _share(invited, n_lib),
-        },
-        "undefined": undefined,
-    }
+    return _summarise(len(selected), with_external, counts)
 
 
 def _from_projection(projection, libraries: Iterable[str]) -> dict:

@@ -85,6 +85,14 @@ def _page(page: Page, to_dict) -> dict:
             "offset": page.offset}
 
 
+def _created(body: dict, location: str):
+    """201 Created with the new object and its address."""
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
+
+
 def _paging() -> tuple[int, int]:
     return _int_param("limit", 50, 1, MAX_LIMIT), _int_param("offset", 0, 0, 10**9)
 
@@ -101,10 +109,7 @@ def list_actors():
 @bp.post("/actors")
 def create_actor():
     actor = svc.create_actor(services().store, _json_body(), by=acting_name())
-    response = jsonify(actor_to_dict(actor))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_actor", actor_id=actor.id)
-    return response
+    return _created(actor_to_dict(actor), url_for("api.get_actor", actor_id=actor.id))
 
 
 @bp.get("/actors/<actor_id>")
@@ -137,10 +142,7 @@ def list_initiatives():
 @bp.post("/initiatives")
 def create_initiative():
     initiative = svc.create_initiative(services().store, _json_body(), by=acting_name())
-    response = jsonify(initiative_to_dict(initiative))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_initiative", initiative_id=initiative.id)
-    return response
+    return _created(initiative_to_dict(initiative), url_for("api.get_initiative", initiative_id=initiative.id))
 
 
 @bp.get("/initiatives/<initiative_id>")
