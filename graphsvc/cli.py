@@ -112,10 +112,15 @@ def _seed_path(app) -> Path:
     return PROJECT_ROOT / "seed" / "demo.json"
 
 
+#: Progress bars (stderr) for JSON files from this size on.
+PROGRESS_FROM_BYTES = 1024 * 1024
+
+
 def _import_file(obj: Context, path: Path, what: str) -> None:
+    """A graphsvc/1 JSON file, streamed (checked first, then written in batches in one transaction)."""
     try:
-        doc = svc.read_document_file(path)
-        summary = svc.import_document(obj.store, doc, by=cli_user())
+        large = path.is_file() and path.stat().st_size >= PROGRESS_FROM_BYTES
+        summary = svc.import_document_file(obj.store, path, by=cli_user(), progress=_ProgressBars() if large else None)
     except Invalid as exc:
         report_invalid(exc, f"{what} {path}")
     except GraphsvcError as exc:

@@ -154,6 +154,9 @@ class Projection:
     member_of: np.ndarray | None = None
     #: Node index of each selected initiative's initiator.
     initiators: np.ndarray | None = None
+    #: Per node: the actor's name and tags.
+    names: list | None = None
+    tags: list | None = None
 
 
 def actor_lookup(actors: Iterable[Actor] | Mapping[str, Actor]) -> dict:
@@ -181,12 +184,71 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     ids = sorted(keep)
     index = {a: i for i, a in enumerate(ids)}
     attrs = {a: [getattr(by_id[i], a) for i in ids] for a in _NODE_ATTRS}
-    n = len(ids)
     count = len(selected)
     member = np.fromiter((index[a] for a in flat), dtype=np.int64, count=len(flat))
     src_all = np.fromiter((index[a] for a in initiator_ids), dtype=np.int64, count=count)
     day_all = np.fromiter((i.started.toordinal() for i in selected), dtype=np.int64, count=count)
     owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
+    return _assemble(ids, attrs, member, owner, src_all, day_all, initiatives=selected, actors=by_id,
+                     names=[by_id[i].name for i in ids], tags=[by_id[i].tags for i in ids])
+
+
+#: ``date.toordinal()`` of 1970-01-01, numpy's day 0.
+_EPOCH_ORDINAL = 719163
+_NO_DAY = np.iinfo(np.int64).max
+
+
+def _ordinals(days, missing: int = _NO_DAY) -> np.ndarray:
+    """ISO dates (``YYYY-MM-DD``; None for none) as ``date.toordinal()`` numbers, vectorised."""
+    parsed = np.array(days, dtype="datetime64[D]") if len(days) else np.zeros(0, dtype="datetime64[D]")
+    out = parsed.astype(np.int64) + _EPOCH_ORDINAL
+    out[np.isnat(parsed)] = missing
+    return out
+
+
+def from_rows(rows, *, at: date | None = None, view: str = "cumulative") -> Projection:
+    """:func:`from_domain` from a store's plain columns (``storage.base.NetworkRows``): the same
+    arrays (tested), without domain objects. ``projection.initiatives`` holds the selected
+    initiatives' ids and ``projection.actors`` is None; names and tags are per node."""
+    check_view(view)
+    n_all, n_init = len(rows.actor_ids), len(rows.initiative_ids)
+    started = _ordinals(rows.initiative_started)
+    if at is None:
+        chosen = np.ones(n_init, dtype=bool)
+    elif view == "cumulative":
+        chosen = started <= at.toordinal()
+    else:  # running at ``at``: started by then and not ended before
+        chosen = (started <= at.toordinal()) & (_ordinals(rows.initiative_ended) >= at.toordinal())
+    selected = np.flatnonzero(chosen)
+    count = len(selected)
+    p_init = np.asarray(rows.partner_initiative, dtype=np.int64).reshape(-1)
+    p_actor = np.asarray(rows.partner_actor, dtype=np.int64).reshape(-1)
+    initiator = np.asarray(rows.initiative_initiators, dtype=np.int64).reshape(-1)[selected]
+    in_selected = chosen[p_init]
+    p_init, p_actor = p_init[in_selected], p_actor[in_selected]
+    # Nodes: actors registered by ``at`` (or undated), and everyone in a selected initiative.
+    keep = np.ones(n_all, dtype=bool) if at is None else _ordinals(rows.actor_registered, -1) <= at.toordinal()
+    keep[p_actor] = True
+    keep[initiator] = True
+    kept = sorted(np.flatnonzero(keep).tolist(), key=rows.actor_ids.__getitem__)  # node order: by id
+    node_of = np.full(n_all, -1, dtype=np.int64)
+    node_of[kept] = np.arange(len(kept), dtype=np.int64)
+    position = np.full(n_init, -1, dtype=np.int64)
+    position[selected] = np.arange(count, dtype=np.int64)
+    columns = {"kind": rows.actor_kinds, "sector": rows.actor_sectors, "municipality": rows.actor_municipalities}
+    pick = (lambda column: [column[i] for i in kept])
+    attrs = {a: pick(columns[a]) for a in _NODE_ATTRS}
+    ids = pick(rows.actor_ids)
+    # Partner rows in any order: _assemble sorts them by (initiative, member).
+    return _assemble(ids, attrs, node_of[p_actor], position[p_init], node_of[initiator], started[selected],
+                     initiatives=[rows.initiative_ids[i] for i in selected.tolist()], actors=None,
+                     names=pick(rows.actor_names), tags=pick(rows.actor_tags))
+
+
+def _assemble(ids, attrs, member, owner, src_all, day_all, *, initiatives, actors, names, tags) -> Projection:
+    """Tie and arc arrays from the partner rows (``member`` node, ``owner`` initiative position)."""
+    n = len(ids)
+    count = len(src_all)
     # Members sorted within each initiative, a partner listed twice counted once.
     order = np.lexsort((member, owner))
     member, owner = member[order], owner[order]
@@ -221,7 +283,7 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
         return Compact(ids, attrs, a, b, w, directed=directed, first=first)
 
     return Projection(compact(parts_u, parts_v, parts_f, False), compact(arcs_s, arcs_d, arcs_f, True),
-                      selected, by_id, member, owner, src_all)
+                      initiatives, actors, member, owner, src_all, names, tags)
 
 
 def expand_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 
 from graphsvc.domain.model import Actor, Initiative, normalise_key
 from graphsvc.analytics import silo, structural
-from graphsvc.analytics._compact import GROUP_BY, MISSING, check_choice, from_domain
+from graphsvc.analytics._compact import GROUP_BY, MISSING, check_choice, from_domain, from_rows
 from graphsvc.analytics.brokerage import ROLES, _brokerage
 from graphsvc.analytics.cocreation import _from_projection as cocreation_from_projection
 from graphsvc.analytics.network import VIEWS
@@ -83,6 +83,33 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
         group_modularity, composition, undefined}), ``cocreation`` (see
         ``cocreation.cocreation``). Values that are 0/0 are None with a reason next to them.
     """
+    _check_parameters(view=view, group_by=group_by, weighted=weighted, convention=convention, missing=missing,
+                      exact_betweenness=exact_betweenness, permutations=permutations, seed=seed,
+                      betweenness_k=betweenness_k, library_tag=library_tag)
+    return _report(from_domain(actors, initiatives, at=at, view=view), at=at, view=view, group_by=group_by,
+                   weighted=weighted, convention=convention, missing=missing, permutations=permutations,
+                   seed=seed, betweenness_k=betweenness_k, exact_betweenness=exact_betweenness,
+                   library_tag=library_tag)
+
+
+def silo_report_from_rows(rows, *, at: date | None = None, view: str = "cumulative", group_by: str = "sector",
+                          weighted: bool = False, convention: str = "ties", missing: str = "kind",
+                          permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0,
+                          betweenness_k: int = DEFAULT_BETWEENNESS_K, exact_betweenness: bool = False,
+                          library_tag: str | None = None) -> dict:
+    """:func:`silo_report` from a store's plain columns (``Store.network_rows()``) instead of
+    domain objects: the same result (tested), the cold path of the service."""
+    _check_parameters(view=view, group_by=group_by, weighted=weighted, convention=convention, missing=missing,
+                      exact_betweenness=exact_betweenness, permutations=permutations, seed=seed,
+                      betweenness_k=betweenness_k, library_tag=library_tag)
+    return _report(from_rows(rows, at=at, view=view), at=at, view=view, group_by=group_by,
+                   weighted=weighted, convention=convention, missing=missing, permutations=permutations,
+                   seed=seed, betweenness_k=betweenness_k, exact_betweenness=exact_betweenness,
+                   library_tag=library_tag)
+
+
+def _check_parameters(*, view, group_by, weighted, convention, missing, exact_betweenness, permutations, seed,
+                      betweenness_k, library_tag) -> None:
     check_choice("view", view, VIEWS)
     check_choice("group_by", group_by, GROUP_BY)
     check_choice("weighted", weighted, (False, True))
@@ -95,7 +122,9 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     if library_tag is not None and (not isinstance(library_tag, str) or not library_tag.strip()):
         raise ValueError(f"library_tag must be a non-empty string or None, not {library_tag!r}")
 
-    projection = from_domain(actors, initiatives, at=at, view=view)
+
+def _report(projection, *, at, view, group_by, weighted, convention, missing, permutations, seed, betweenness_k,
+            exact_betweenness, library_tag) -> dict:
     ties, arcs = projection.ties, projection.arcs
     codes, labels = ties.groups(group_by, missing)
     k = len(labels)
@@ -136,7 +165,7 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
             undefined["blau"] = "isolate: no partners, heterogeneity is 0/0"
             undefined["constraint"] = undefined["effective_size"] = structural.REASON_ISOLATE
         actors_out[actor_id] = {
-            "name": projection.actors[actor_id].name,
+            "name": projection.names[i],
             "kind": ties.attrs["kind"][i],
             "group": labels[codes[i]],
             "degree": int(degree[i]),
@@ -188,11 +217,12 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
 
 def _libraries(projection, tag: str | None) -> list[str]:
     """The library actors of the network, only those tagged ``tag`` when given."""
-    ids = [a for a, kind in zip(projection.ties.ids, projection.ties.attrs["kind"]) if kind == "library"]
+    ties = projection.ties
     if tag is None:
-        return ids
+        return [a for a, kind in zip(ties.ids, ties.attrs["kind"]) if kind == "library"]
     key = normalise_key(tag)
-    return [a for a in ids if any(normalise_key(t) == key for t in projection.actors[a].tags)]
+    return [a for a, kind, tags in zip(ties.ids, ties.attrs["kind"], projection.tags)
+            if kind == "library" and any(normalise_key(t) == key for t in tags)]
 
 
 def _num(x):

@@ -136,10 +136,14 @@ def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed):
     total = float(w.sum())
     binary = bool(np.all(w == 1))
     values = np.empty(permutations)
-    u, v = c.u, c.v
+    # Narrow index and label types: the two gathers per permutation move 4-8× fewer bytes
+    # (same values, same draws: the shuffle is of ``small``; only the copy is narrowed).
+    index_type = np.int32 if c.n < 2**31 else np.int64
+    u, v = c.u.astype(index_type), c.v.astype(index_type)
+    label_type = np.min_scalar_type(max(int(small.max(initial=0)), 0))
     for i in range(permutations):
-        p = rng.permutation(small)
-        same = p[u] == p[v]
+        p = rng.permutation(small).astype(label_type)
+        same = p.take(u) == p.take(v)
         internal = float(np.count_nonzero(same)) if binary else float(w[same].sum())
         values[i] = (total - 2 * internal) / total
     tol = 1e-12

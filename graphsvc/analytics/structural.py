@@ -24,7 +24,8 @@ REASON_ISOLATE = "isolate: no ties, so no structural hole to measure (0/0)"
 
 
 def to_igraph(c: Compact, weighted: bool = False) -> ig.Graph:
-    g = ig.Graph(n=c.n, edges=np.column_stack([c.u, c.v]) if c.m else [], directed=c.directed)
+    # Plain int pairs: igraph converts a numpy array row by row, 2-4× slower on 350,000 ties.
+    g = ig.Graph(n=c.n, edges=list(zip(c.u.tolist(), c.v.tolist())), directed=c.directed)
     if weighted:
         g.es["weight"] = c.weight.tolist()
     return g

@@ -2,7 +2,8 @@
 
 The API (``GET /api/v1/metrics/silo`` and ``.csv``), the CLI (``graphsvc metrics``) and the
 ``/metrics`` page all call :func:`silo_metrics`, so they show the same numbers. The engine is
-:func:`graphsvc.analytics.report.silo_report`; this module adds what a service needs around it:
+:func:`graphsvc.analytics.report.silo_report` (run on the store's plain columns,
+``Store.network_rows``, which give the same network without building domain objects); this module adds what a service needs around it:
 parameter checks that name the field and list the legal values, the cache keyed by the store's
 graph version (any write invalidates it), and a lock so that one report is computed at a time
 (igraph's Louvain draws from one process-wide random generator; a second request for the same
@@ -20,7 +21,7 @@ from graphsvc.analytics import structural
 from graphsvc.analytics._compact import GROUP_BY
 from graphsvc.analytics.brokerage import ROLES
 from graphsvc.analytics.network import VIEWS
-from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report
+from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report_from_rows
 from graphsvc.domain.cache import ResultCache
 from graphsvc.domain.errors import Invalid, Problem
 from graphsvc.storage.base import Store
@@ -99,7 +100,7 @@ def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulativ
                      library_tag=library_tag)
     if library_tag is not None:
         library_tag = library_tag.strip()
-    from graphsvc.domain.services import snapshot
+    from graphsvc.domain.services import network_rows
 
     cache = cache or _default_cache
     version = store.graph_version()
@@ -107,14 +108,15 @@ def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulativ
               library_tag)
 
     def compute() -> dict:
-        actors, initiatives = snapshot(store, cache)
-        if exact_betweenness and exact_limit is not None and len(actors) > exact_limit:
-            raise Invalid([Problem("exact_betweenness", f"exact betweenness on {len(actors):,} actors takes minutes; "
+        rows = network_rows(store, cache)  # plain columns, no domain objects: the cold path
+        actors = len(rows.actor_ids)
+        if exact_betweenness and exact_limit is not None and actors > exact_limit:
+            raise Invalid([Problem("exact_betweenness", f"exact betweenness on {actors:,} actors takes minutes; "
                                                         f"a request allows it up to {exact_limit:,} actors "
                                                         f"(use sampled betweenness, or the graphsvc metrics command)")])
-        report = silo_report(actors, initiatives, at=at, view=view, group_by=group_by, weighted=weighted,
-                             permutations=permutations, seed=seed, betweenness_k=betweenness_k,
-                             exact_betweenness=exact_betweenness, library_tag=library_tag)
+        report = silo_report_from_rows(rows, at=at, view=view, group_by=group_by, weighted=weighted,
+                                       permutations=permutations, seed=seed, betweenness_k=betweenness_k,
+                                       exact_betweenness=exact_betweenness, library_tag=library_tag)
         between = report["betweenness"]
         report["graph_version"] = version
         report["sample"] = {

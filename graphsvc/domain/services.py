@@ -18,7 +18,7 @@ from graphsvc.domain.errors import Invalid, NotFound, Problem
 from graphsvc.domain.model import Actor, Initiative, slugify
 from graphsvc.domain.serialize import to_document
 from graphsvc.domain.validation import parse_actor, parse_document, parse_initiative
-from graphsvc.storage.base import ImportSummary, Store
+from graphsvc.storage.base import ImportSummary, NetworkRows, Store
 
 _default_cache = ResultCache()
 
@@ -129,6 +129,17 @@ def import_document(store: Store, doc, *, today: date | None = None, by: str | N
     return store.import_graph(actors, initiatives, by=by)
 
 
+def import_document_file(store: Store, path: str | Path, *, today: date | None = None, by: str | None = None,
+                         progress=None, batch_size: int | None = None) -> ImportSummary:
+    """Import a ``graphsvc/1`` JSON file without holding it in memory (``domain.streaming``): the
+    same checks, messages and result as ``import_document(store, read_document_file(path))``,
+    one transaction, memory of one batch. ``progress(label, done, total)`` is told how far it got."""
+    from graphsvc.domain import streaming
+
+    return streaming.import_file(store, path, today=today, by=by, progress=progress,
+                                 batch_size=batch_size or streaming.BATCH_SIZE)
+
+
 def export_document(store: Store) -> dict:
     actors, initiatives = store.snapshot()
     return to_document(actors, initiatives)
@@ -139,6 +150,12 @@ def snapshot(store: Store, cache: ResultCache | None = None) -> tuple[list[Actor
     """The whole graph, read once per graph version."""
     cache = cache or _default_cache
     return cache.get_or_compute(store.graph_version(), "snapshot", (id(store),), store.snapshot)
+
+
+def network_rows(store: Store, cache: ResultCache | None = None) -> NetworkRows:
+    """The whole graph as plain columns (``Store.network_rows``), read once per graph version."""
+    cache = cache or _default_cache
+    return cache.get_or_compute(store.graph_version(), "network-rows", (id(store),), store.network_rows)
 
 
 def network_json(store: Store, *, at: date | None = None, view: str = "cumulative",

@@ -10,6 +10,7 @@ atomically under concurrent writers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,6 +65,58 @@ class StoreDump:
     credentials: list[Credential]
     proposals: list[Proposal]
     audit: list[AuditEntry]
+
+
+@dataclass(frozen=True)
+class NetworkRows:
+    """The network as plain columns: what the analytics read, without building domain objects.
+
+    Actors and initiatives are in id order. Dates are ISO strings (``YYYY-MM-DD``) or None.
+    ``initiative_initiators`` and the partner rows refer to positions: ``partner_initiative[r]``
+    indexes the initiative columns, ``partner_actor[r]`` and ``initiative_initiators[i]`` the
+    actor columns. Partner rows come in no particular order (one row per partner; the role and
+    the position in the partner list are left out: no metric reads them). Treat as read-only.
+    """
+
+    actor_ids: Sequence[str]
+    actor_names: Sequence[str]
+    actor_kinds: Sequence[str]
+    actor_sectors: Sequence[str | None]
+    actor_municipalities: Sequence[str]
+    actor_registered: Sequence[str | None]
+    actor_tags: Sequence[tuple[str, ...]]
+    initiative_ids: Sequence[str]
+    initiative_started: Sequence[str]
+    initiative_ended: Sequence[str | None]
+    initiative_initiators: Sequence[int]
+    partner_initiative: Sequence[int]
+    partner_actor: Sequence[int]
+
+    @classmethod
+    def from_domain(cls, actors: list[Actor], initiatives: list[Initiative]) -> NetworkRows:
+        """The columns of domain objects (any order; sorted by id here)."""
+        actors = sorted(actors, key=lambda a: a.id)
+        initiatives = sorted(initiatives, key=lambda i: i.id)
+        index = {a.id: n for n, a in enumerate(actors)}
+
+        def position(actor_id: str) -> int:
+            try:
+                return index[actor_id]
+            except KeyError:
+                raise ValueError(f"initiatives refer to unknown actors: {actor_id}") from None
+
+        iso = (lambda d: d.isoformat() if d is not None else None)
+        partner_initiative, partner_actor = [], []
+        for n, i in enumerate(initiatives):
+            for p in i.partners:
+                partner_initiative.append(n)
+                partner_actor.append(position(p.actor))
+        return cls([a.id for a in actors], [a.name for a in actors], [a.kind for a in actors],
+                   [a.sector for a in actors], [a.municipality for a in actors],
+                   [iso(a.registered) for a in actors], [tuple(a.tags) for a in actors],
+                   [i.id for i in initiatives], [i.started.isoformat() for i in initiatives],
+                   [iso(i.ended) for i in initiatives], [position(i.initiator) for i in initiatives],
+                   partner_initiative, partner_actor)
 
 
 class Store(ABC):
@@ -142,6 +195,13 @@ class Store(ABC):
     def snapshot(self) -> tuple[list[Actor], list[Initiative]]:
         """Every actor (by id) and initiative (by id): the input of analytics and export."""
 
+    def network_rows(self) -> NetworkRows:
+        """The graph as plain columns (:class:`NetworkRows`), read at one moment: the cold path of
+        the silo metrics. This default derives them from :meth:`snapshot`; a store may read them
+        directly (SQLite does: no domain objects)."""
+        actors, initiatives = self.snapshot()
+        return NetworkRows.from_domain(actors, initiatives)
+
     @abstractmethod
     def import_graph(self, actors: list[Actor], initiatives: list[Initiative], *,
                      by: str | None = None) -> ImportSummary:
@@ -150,6 +210,29 @@ class Store(ABC):
         Initiatives may refer to actors in ``actors`` or already stored. Objects equal to the stored
         ones are counted as unchanged and not rewritten, so importing the same data twice is a no-op.
         """
+
+    def import_batches(self, actor_batches: Iterable[Sequence[Actor]],
+                       initiative_batches: Iterable[Sequence[Initiative]], *, by: str | None = None,
+                       today: date | None = None) -> ImportSummary:
+        """:meth:`import_graph` fed in batches (every actor batch is read before the first initiative
+        batch): the streaming import of large files. Same guarantees — one transaction, all or
+        nothing, unchanged objects not rewritten, one audit summary entry.
+
+        An actor whose ``registered`` is None keeps the stored date, or gets ``today`` (default:
+        the current date) when new. This default collects the batches and calls
+        :meth:`import_graph`; a store that can write batch by batch overrides it (SQLite).
+        """
+        from dataclasses import replace
+
+        actors = [a for batch in actor_batches for a in batch]
+        undated = [a.id for a in actors if a.registered is None]
+        if undated:
+            stored = ({a.id: a.registered for a in self.snapshot()[0]}
+                      if self.existing_actor_ids(undated) else {})
+            day = today or date.today()
+            actors = [a if a.registered else replace(a, registered=stored.get(a.id) or day) for a in actors]
+        initiatives = [i for batch in initiative_batches for i in batch]
+        return self.import_graph(actors, initiatives, by=by)
 
     @abstractmethod
     def clear(self) -> None:

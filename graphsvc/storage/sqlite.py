@@ -17,12 +17,13 @@ from itertools import groupby
 from operator import itemgetter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 
 from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_key
 from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
-from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
+from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, NetworkRows, Store, StoreDump
 from graphsvc.storage.sqlite_accounts import ACCOUNTS_MIGRATION, SQLiteAccounts, audit, identity_conflict
 
 SCHEMA_VERSION = 2
@@ -108,6 +109,11 @@ def _initiative_row(initiative: Initiative) -> tuple:
             initiative.ended.isoformat() if initiative.ended else None, initiative.initiator, initiative.location)
 
 
+def _columns(rows: list[tuple], width: int) -> list:
+    """Rows as ``width`` column lists (``itemgetter`` passes: ~10× faster than ``zip(*rows)``)."""
+    return [list(map(itemgetter(k), rows)) for k in range(width)]
+
+
 def _rollback(conn: sqlite3.Connection) -> None:
     """Roll back if a transaction is still open (SQLite ends some failed ones by itself)."""
     if conn.in_transaction:
@@ -116,6 +122,12 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 def _partner_rows(initiative: Initiative) -> list[tuple]:
     return [(initiative.id, p.actor, p.role, position) for position, p in enumerate(initiative.partners)]
+
+
+def _note_changed(ids: list[str], changed, limit: int = 1000) -> None:
+    """Keep the first ``limit`` ids of what an import changed (for its audit entry)."""
+    if len(ids) < limit:
+        ids.extend(item.id for item in changed[:limit - len(ids)])
 
 
 class SQLiteStore(SQLiteAccounts, Store):
@@ -432,6 +444,40 @@ class SQLiteStore(SQLiteAccounts, Store):
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
 
+    def network_rows(self) -> NetworkRows:
+        """Three plain-tuple SELECTs in one read transaction, ids mapped to positions; no domain
+        objects (on L: ~1 s instead of ~8 s for :meth:`snapshot`)."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN")
+            try:
+                cursor = conn.cursor()
+                cursor.row_factory = None
+                actors = cursor.execute("SELECT id, name, kind, sector, municipality, registered, tags "
+                                        "FROM actors ORDER BY id").fetchall()
+                initiatives = cursor.execute("SELECT id, started, ended, initiator FROM initiatives "
+                                             "ORDER BY id").fetchall()
+                partners = cursor.execute("SELECT initiative_id, actor_id FROM partners").fetchall()
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+        ids, names, kinds, sectors, municipalities, registered, tags = _columns(actors, 7)
+        initiative_ids, started, ended, initiators = _columns(initiatives, 4)
+        partner_initiative, partner_actor = _columns(partners, 2)
+        del actors, initiatives, partners
+        actor_at = {a: n for n, a in enumerate(ids)}
+        initiative_at = {i: n for n, i in enumerate(initiative_ids)}
+        try:
+            initiators = list(map(actor_at.__getitem__, initiators))
+            partner_actor = list(map(actor_at.__getitem__, partner_actor))
+            partner_initiative = list(map(initiative_at.__getitem__, partner_initiative))
+        except KeyError as exc:  # the foreign keys forbid it
+            raise ValueError(f"initiatives refer to unknown actors or initiatives: {exc.args[0]}") from None
+        tags = [() if t == "[]" else tuple(json.loads(t)) for t in tags]
+        return NetworkRows(ids, names, kinds, sectors, municipalities, registered, tags, initiative_ids, started,
+                           ended, initiators, partner_initiative, partner_actor)
+
     def import_graph(self, actors: list[Actor], initiatives: list[Initiative], *,
                      by: str | None = None) -> ImportSummary:
         try:
@@ -465,6 +511,85 @@ class SQLiteStore(SQLiteAccounts, Store):
             initiatives_created=len(changed_initiatives) - initiatives_updated,
             initiatives_updated=initiatives_updated,
             initiatives_unchanged=len(initiatives) - len(changed_initiatives))
+
+    def import_batches(self, actor_batches, initiative_batches, *, by: str | None = None,
+                       today: date | None = None) -> ImportSummary:
+        """Batch by batch inside one ``BEGIN IMMEDIATE`` transaction: each batch is compared with the
+        stored rows of just its ids (``IN json_each(?)``), so memory stays one batch whatever the size
+        of the store or of the import. A kill or an error anywhere leaves the store as it was."""
+        today = today or date.today()
+        counts = dict.fromkeys(("ac", "au", "an", "ic", "iu", "in"), 0)
+        changed_ids: dict[str, list[str]] = {"actors": [], "initiatives": []}
+        try:
+            with self._write() as conn:
+                for batch in actor_batches:
+                    ids = json.dumps([a.id for a in batch])
+                    stored = {r["id"]: _actor_from_row(r) for r in conn.execute(
+                        "SELECT * FROM actors WHERE id IN (SELECT value FROM json_each(?))", (ids,))}
+                    changed = []
+                    for actor in batch:
+                        old = stored.get(actor.id)
+                        if actor.registered is None:
+                            actor = replace(actor, registered=old.registered if old and old.registered else today)
+                        if old is None:
+                            counts["ac"] += 1
+                        elif old == actor:
+                            counts["an"] += 1
+                            continue
+                        else:
+                            counts["au"] += 1
+                        changed.append(actor)
+                    conn.executemany(UPSERT_ACTOR, [_actor_row(a) for a in changed])
+                    _note_changed(changed_ids["actors"], changed)
+                for batch in initiative_batches:
+                    stored = self._initiatives_in(conn, [i.id for i in batch])
+                    changed, replaced = [], []
+                    for initiative in batch:
+                        old = stored.get(initiative.id)
+                        if old is None:
+                            counts["ic"] += 1
+                        elif old == initiative:
+                            counts["in"] += 1
+                            continue
+                        else:
+                            counts["iu"] += 1
+                            replaced.append((initiative.id,))
+                        changed.append(initiative)
+                    conn.executemany(UPSERT_INITIATIVE, [_initiative_row(i) for i in changed])
+                    conn.executemany("DELETE FROM partners WHERE initiative_id = ?", replaced)
+                    conn.executemany(INSERT_PARTNER, [row for i in changed for row in _partner_rows(i)])
+                    _note_changed(changed_ids["initiatives"], changed)
+                actors_changed, initiatives_changed = counts["ac"] + counts["au"], counts["ic"] + counts["iu"]
+                if actors_changed or initiatives_changed:
+                    # One entry per import, as import_graph writes: it names (the first 1000 of) what changed.
+                    audit(conn, by, "import", "graph", None, after={
+                        "actors_changed": actors_changed, "initiatives_changed": initiatives_changed,
+                        "actors": changed_ids["actors"], "initiatives": changed_ids["initiatives"]})
+        except sqlite3.IntegrityError as exc:
+            conflict = identity_conflict(exc)
+            if conflict:
+                raise conflict from exc
+            raise Invalid(f"the import refers to an actor that does not exist ({exc})", field="initiatives") from exc
+        return ImportSummary(actors_created=counts["ac"], actors_updated=counts["au"], actors_unchanged=counts["an"],
+                             initiatives_created=counts["ic"], initiatives_updated=counts["iu"],
+                             initiatives_unchanged=counts["in"])
+
+    def _initiatives_in(self, conn: sqlite3.Connection, ids: list[str]) -> dict[str, Initiative]:
+        """The stored initiatives among ``ids``, read inside the current transaction."""
+        key = json.dumps(ids)
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        partners = {
+            initiative_id: tuple(Partner(actor_id, role) for _, actor_id, role in rows)
+            for initiative_id, rows in groupby(cursor.execute(
+                "SELECT initiative_id, actor_id, role FROM partners WHERE initiative_id IN "
+                "(SELECT value FROM json_each(?)) ORDER BY initiative_id, position", (key,)), key=itemgetter(0))}
+        day = date.fromisoformat
+        return {id_: Initiative(id_, title, day(started), initiator, location, partners.get(id_, ()),
+                                category=category, ended=day(ended) if ended else None)
+                for id_, title, category, started, ended, initiator, location in cursor.execute(
+                    "SELECT id, title, category, started, ended, initiator, location FROM initiatives "
+                    "WHERE id IN (SELECT value FROM json_each(?))", (key,))}
 
     def clear(self) -> None:
         with self._write() as conn:

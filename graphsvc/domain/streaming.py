@@ -1,0 +1,374 @@
+"""Streaming import of large ``graphsvc/1`` JSON files: flat memory, the same guarantees.
+
+The in-memory import (``services.import_document``) holds the decoded document, every model
+object and — on SQLite — the store's whole content at once: ~1.2 GB on the L network. This one
+reads the file incrementally (``ijson``) and holds only the index of ids, the problems found
+(the first :data:`MAX_PROBLEMS`, and how many more) and one batch of objects at a time:
+
+1. **check** — two reads of the file: the first checks the document's top level and every actor
+   (``parse_actor``, item by item) and keeps the actor ids; the second checks every initiative
+   (``parse_initiative``) against those ids and, in batches, the ids already stored. Every
+   problem has its path, as in ``parse_document`` (``initiatives[3].partners[1].actor: unknown
+   actor 'x'``). Any problem: :class:`Invalid` is raised and the store is not touched.
+2. **write** — the file is read again, in batches of :data:`BATCH_SIZE`, into
+   ``Store.import_batches``: on SQLite one ``BEGIN IMMEDIATE`` transaction that compares each
+   batch with the stored rows of just those ids (created / updated / unchanged; unchanged rows are
+   not rewritten) and writes one audit summary entry; a kill or an error leaves the store as it
+   was. A digest of the file's bytes taken in step 1 is compared with the bytes written in step 2
+   before the commit, so a file changed between the steps changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import ijson
+from ijson.common import ObjectBuilder
+
+from graphsvc.domain.errors import Invalid, Problem
+from graphsvc.domain.model import Actor, Initiative
+from graphsvc.domain.validation import FORMAT, parse_actor, parse_initiative
+from graphsvc.storage.base import ImportSummary, Store
+
+#: Objects per write batch (and per store look-up of partner ids while checking).
+BATCH_SIZE = 5000
+#: Problems kept and reported; the rest are counted ("… and N more problems").
+MAX_PROBLEMS = 1000
+#: ``import_files`` streams JSON documents from this size on (the CLI always streams).
+STREAM_FROM_BYTES = 8 * 1024 * 1024
+
+_TOP_LEVEL = ("format", "description", "actors", "initiatives")
+_BOM = b"\xef\xbb\xbf"
+_READ_CHUNK = 64 * 1024
+
+#: ``progress(label, done, total)``: "checking" counts bytes read, "writing" counts objects.
+Progress = Callable[[str, int, int], None]
+
+
+class _Problems:
+    """The first ``limit`` problems, and how many more there were."""
+
+    def __init__(self, limit: int):
+        self.limit, self.kept, self.more = limit, [], 0
+
+    def add(self, problems) -> None:
+        for problem in problems:
+            if len(self.kept) < self.limit:
+                self.kept.append(problem)
+            else:
+                self.more += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def invalid(self) -> Invalid:
+        problems = list(self.kept)
+        if self.more:
+            problems.append(Problem("", f"… and {self.more:,} more problem(s) not listed"))
+        return Invalid(problems)
+
+
+class _Reader:
+    """The file as ijson reads it: skips a UTF-8 BOM, keeps a digest and the position."""
+
+    def __init__(self, path: Path, on_read: Callable[[int], None] | None = None):
+        self.path = path
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.digest = hashlib.blake2b(digest_size=20)
+        self.position = 0
+        self._on_read = on_read
+        self._first = True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self.digest.update(data)
+        self.position += len(data)
+        if self._first and data:  # ijson may first read(0) to see whether it gets bytes
+            self._first = False
+            if data.startswith(_BOM):
+                data = data[len(_BOM):]
+        if self._on_read is not None:
+            self._on_read(self.position)
+        return data
+
+    def finish(self) -> bytes:
+        """Read what the parser left (whitespace) and return the digest of the whole file."""
+        while self.read(_READ_CHUNK):
+            pass
+        return self.digest.digest()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _file_problem(path: Path, exc: BaseException, position: int) -> Invalid:
+    if isinstance(exc, FileNotFoundError):
+        return Invalid([Problem("file", f"{path}: no such file")])
+    if isinstance(exc, OSError):
+        return Invalid([Problem("file", f"{path}: {exc.strerror}")])
+    message = exc.args[0] if exc.args else str(exc)
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    message = str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
+    if "UTF8" in message or isinstance(exc, UnicodeDecodeError):
+        return Invalid([Problem("file", f"{path}: not UTF-8 text (near byte {position:,})")])
+    return Invalid([Problem("file", f"{path}: not valid JSON: {message} (near byte {position:,})")])
+
+
+@dataclass
+class CheckedFile:
+    """What the check found: sizes and the digest the write step must see again."""
+
+    path: Path
+    actors: int = 0
+    initiatives: int = 0
+    digest: bytes = b""
+    size: int = 0
+
+
+@dataclass
+class _TopLevel:
+    keys: list[str] = field(default_factory=list)
+    first_event: dict[str, tuple[str, object]] = field(default_factory=dict)
+
+
+def _describe(event: str, value) -> str:
+    return {"start_map": "an object", "start_array": "a list"}.get(event, repr(value))
+
+
+def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Problem],
+                  actor_index: dict[str, int]) -> tuple[_TopLevel, int]:
+    """First read: the document's top level (from parse events) and every actor, item by item."""
+    top = _TopLevel()
+    events = ijson.parse(reader, use_float=True)
+    first = next(events, None)
+    if first is None or first[1] != "start_map":
+        raise Invalid([Problem("", "the document must be a JSON object")])
+    count = 0
+    expecting: str | None = None  # the top-level key whose value comes next
+    in_actors = False
+    builder: ObjectBuilder | None = None
+
+    def check(item) -> None:
+        path = f"actors[{count}]"
+        try:
+            actor = parse_actor(item, path=path)
+        except Invalid as exc:
+            problems.add(exc.problems)
+            if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                actor_index.setdefault(item["id"], count)
+            return
+        if actor.id in actor_index:
+            problems.add([Problem(f"{path}.id", f"duplicate id {actor.id!r} (also actors[{actor_index[actor.id]}])")])
+            return
+        actor_index[actor.id] = count
+
+    for prefix, event, value in events:
+        if builder is not None:  # inside one actor
+            builder.event(event, value)
+            if prefix == "actors.item" and (event == "end_map" or event == "end_array"):
+                check(builder.value)
+                count += 1
+                builder = None
+            continue
+        if expecting is not None:  # the first event of a top-level value
+            if expecting not in top.first_event:
+                top.first_event[expecting] = (event, value)
+            in_actors = expecting == "actors" and event == "start_array"
+            expecting = None
+            continue
+        if prefix == "":
+            if event == "map_key":
+                top.keys.append(value)
+                expecting = value
+            continue
+        if in_actors and prefix == "actors.item":
+            if event == "start_map" or event == "start_array":
+                builder = ObjectBuilder()
+                builder.event(event, value)
+            else:  # a scalar where an actor should be
+                check(value)
+                count += 1
+            continue
+        if in_actors and prefix == "actors" and event == "end_array":
+            in_actors = False
+        # anything else — the initiatives, values of unknown keys — is for the second read
+
+    # In parse_document's order: format, unknown keys, description, the two lists.
+    fmt = top.first_event.get("format")
+    if fmt is None or fmt != ("string", FORMAT):
+        top_problems.append(Problem("format", f"must be {FORMAT!r} (got {_describe(*fmt) if fmt else None})"))
+    seen: set[str] = set()
+    for key in top.keys:
+        if key not in _TOP_LEVEL:
+            top_problems.append(Problem(str(key).encode("utf-8", "backslashreplace").decode("utf-8"),
+                                        "is not a known field"))
+        elif key in seen:
+            top_problems.append(Problem(key, "is given more than once"))
+        seen.add(key)
+    description = top.first_event.get("description")
+    if description is not None and description[0] != "string":
+        top_problems.append(Problem("description", "must be a string"))
+    for name in ("actors", "initiatives"):
+        first_event = top.first_event.get(name)
+        if first_event is not None and first_event[0] != "start_array":
+            top_problems.append(Problem(name, "must be a list"))
+    return top, count
+
+
+def _partner_ids(item) -> list[str]:
+    partners = item.get("partners") if isinstance(item, Mapping) else None
+    if not isinstance(partners, list):
+        return []
+    return [p["actor"] for p in partners if isinstance(p, Mapping) and isinstance(p.get("actor"), str)]
+
+
+def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known: set[str],
+                       batch_size: int) -> int:
+    """Second read: every initiative, its partners among the file's actors or the stored ones."""
+    seen: dict[str, int] = {}
+    count = 0
+    batch: list = []
+
+    def check_batch() -> None:
+        nonlocal count
+        unknown = {a for item in batch for a in _partner_ids(item) if a not in known}
+        if unknown:
+            known.update(store.existing_actor_ids(sorted(unknown)))
+        for item in batch:
+            path = f"initiatives[{count}]"
+            try:
+                initiative = parse_initiative(item, path=path, known_actor_ids=known)
+            except Invalid as exc:
+                problems.add(exc.problems)
+            else:
+                if initiative.id in seen:
+                    problems.add([Problem(f"{path}.id", f"duplicate id {initiative.id!r} "
+                                                        f"(also initiatives[{seen[initiative.id]}])")])
+                else:
+                    seen[initiative.id] = count
+            count += 1
+        batch.clear()
+
+    for item in ijson.items(reader, "initiatives.item", use_float=True):
+        batch.append(item)
+        if len(batch) >= batch_size:
+            check_batch()
+    check_batch()
+    return count
+
+
+def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, max_problems: int = MAX_PROBLEMS,
+               progress: Progress | None = None) -> CheckedFile:
+    """Step 1: check the whole file without keeping it; raise :class:`Invalid` with every problem
+    (the first ``max_problems``, and a count of the rest). Nothing is written."""
+    path = Path(path)
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise _file_problem(path, exc, 0) from None
+    total = 2 * size
+    problems, top_problems = _Problems(max_problems), []
+    actor_index: dict[str, int] = {}
+    result = CheckedFile(path, size=size)
+    reads = [0]
+
+    def on_read(position: int) -> None:
+        if progress is not None:
+            progress("checking", min(reads[0] + position, total), total)
+
+    reader = None
+    try:
+        with _Reader(path, on_read) as reader:
+            top, result.actors = _check_actors(reader, problems, top_problems, actor_index)
+            result.digest = reader.finish()
+        reads[0] = size
+        initiatives_ok = (top.first_event.get("initiatives", ("start_array",))[0] == "start_array"
+                          and top.keys.count("initiatives") <= 1
+                          and not any("." in str(k) for k in top.keys if k not in _TOP_LEVEL))
+        if initiatives_ok:
+            known = set(actor_index)
+            del actor_index
+            with _Reader(path, on_read) as reader:
+                result.initiatives = _check_initiatives(reader, store, problems, known, batch_size)
+                if reader.finish() != result.digest:
+                    raise Invalid([Problem("file", f"{path}: the file changed while it was being read")])
+    except (ijson.JSONError, UnicodeDecodeError, OSError, RecursionError, ValueError) as exc:
+        raise _file_problem(path, exc, reader.position if reader else 0) from None
+    if top_problems or problems:
+        combined = _Problems(max_problems)
+        combined.add(top_problems)
+        combined.add(problems.kept)
+        combined.more += problems.more
+        raise combined.invalid()
+    if progress is not None:
+        progress("checking", total, total)
+    return result
+
+
+def _batches(checked: CheckedFile, prefix: str, parse, batch_size: int,
+             progress: Callable[[int], None] | None) -> Iterator[list]:
+    """Step 2: the checked file read again, parsed into model objects, ``batch_size`` at a time."""
+    with _Reader(checked.path) as reader:
+        batch: list = []
+        for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
+            batch.append(parse(item, index))
+            if len(batch) >= batch_size:
+                yield batch
+                if progress is not None:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            yield batch
+            if progress is not None:
+                progress(len(batch))
+        if reader.finish() != checked.digest:  # before the store commits: a changed file changes nothing
+            raise Invalid([Problem("file", f"{checked.path}: the file changed while it was being imported; "
+                                           "nothing was changed")])
+
+
+def import_file(store: Store, path: str | Path, *, today: date | None = None, by: str | None = None,
+                batch_size: int = BATCH_SIZE, max_problems: int = MAX_PROBLEMS,
+                progress: Progress | None = None) -> ImportSummary:
+    """Check a ``graphsvc/1`` JSON file, then store it in one transaction (all or nothing).
+
+    The same rules and result as ``services.import_document`` on the decoded file: an actor
+    without ``registered`` keeps the stored date (or gets ``today`` when new); importing the same
+    file twice changes nothing the second time.
+    """
+    checked = check_file(store, path, batch_size=batch_size, max_problems=max_problems, progress=progress)
+    total = checked.actors + checked.initiatives
+    written = [0]
+
+    def advance(n: int) -> None:
+        written[0] += n
+        if progress is not None:
+            progress("writing", written[0], total)
+
+    def actor(item, index: int) -> Actor:
+        return parse_actor(item, path=f"actors[{index}]")  # registered stays None when not given
+
+    def initiative(item, index: int) -> Initiative:
+        # Partners were checked in step 1; the store's foreign keys guard the rest.
+        return parse_initiative(item, path=f"initiatives[{index}]")
+
+    if progress is not None:
+        progress("writing", 0, total)
+    try:
+        return store.import_batches(
+            _batches(checked, "actors.item", actor, batch_size, advance),
+            _batches(checked, "initiatives.item", initiative, batch_size, advance),
+            by=by, today=today or date.today())
+    except (ijson.JSONError, UnicodeDecodeError, OSError) as exc:
+        raise _file_problem(checked.path, exc, 0) from None
