@@ -12,14 +12,15 @@ COPY pyproject.toml README.md ./
 COPY graphsvc ./graphsvc
 COPY web ./web
 COPY seed ./seed
-RUN pip install . \
+COPY translations ./translations
+COPY babel.cfg ./
+# Editable install: the package finds web/, seed/ and translations/ beside it in /app.
+RUN pip install -e . \
+ && python -c "from graphsvc.web.i18n import compile_catalogues; compile_catalogues(force=True)" \
  && useradd --system --uid 10001 --home-dir /data --create-home graphsvc
 
-# The package is installed into site-packages, so tell it where web/ and seed/ are. Without
-# GRAPHSVC_STORE_URL (compose sets Neo4j) the graph is a SQLite file on the /data volume.
-ENV GRAPHSVC_WEB_DIR=/app/web \
-    GRAPHSVC_SEED_PATH=/app/seed/demo.json \
-    GRAPHSVC_STORE_URL=sqlite:////data/graphsvc.db \
+# Without GRAPHSVC_STORE_URL (compose sets Neo4j) the graph is a SQLite file on the /data volume.
+ENV GRAPHSVC_STORE_URL=sqlite:////data/graphsvc.db \
     GRAPHSVC_INSTANCE_DIR=/data/instance
 VOLUME ["/data"]
 USER graphsvc

@@ -80,6 +80,16 @@ def _secret_key(app: Flask) -> str:
         return key
 
 
+PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "dev", "development"}
+
+
+def _refuse_placeholder_secret(value: str | None) -> None:
+    """A production secret from the environment must not be the example's placeholder or short."""
+    if value is not None and (value.strip().lower() in PLACEHOLDER_SECRETS or len(value.strip()) < 16):
+        raise ConfigError("GRAPHSVC_SECRET_KEY is a placeholder or shorter than 16 characters; make one with: "
+                          "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+
+
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: defaults, then the environment, then ``config`` (tests)."""
     web = _web_dir()
@@ -96,6 +106,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.update(config)
     if not app.config["GRAPHSVC_STORE_URL"]:
         app.config["GRAPHSVC_STORE_URL"] = f"sqlite:///{Path(app.instance_path) / 'graphsvc.db'}"
+    _refuse_placeholder_secret(os.environ.get("GRAPHSVC_SECRET_KEY"))
     app.config["SECRET_KEY"] = app.config.get("GRAPHSVC_SECRET_KEY") or app.config.get("SECRET_KEY") or _secret_key(app)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["GRAPHSVC_MAX_UPLOAD_MB"]) * 1024 * 1024
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -112,6 +123,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     from graphsvc.web import register
 
     register(app)
+    proxies = int(app.config.get("GRAPHSVC_TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 
 

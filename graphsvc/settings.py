@@ -62,6 +62,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRAPHSVC_LOGIN_ATTEMPTS", 5,
             "Failed logins allowed per user name and per client address in 15 minutes before "
             "further attempts are refused (429) until the window passes.", int),
+    Setting("GRAPHSVC_TRUSTED_PROXIES", 0,
+            "How many reverse proxies (TLS terminators, load balancers) stand in front of the app. With 1 or "
+            "more, the client address and scheme are taken from X-Forwarded-For/-Proto, so login limits "
+            "count real clients, not the proxy. Leave 0 when the app is reached directly.", int),
+    Setting("GRAPHSVC_WEB_DIR", None,
+            "Folder with templates/ and static/ (default: web/ beside the package); only needed when the "
+            "package is installed away from its checkout."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
