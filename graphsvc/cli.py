@@ -218,10 +218,19 @@ def import_(obj: Context, file: Path, initiatives_file: Path | None, dry_run: bo
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
 def template(fmt: str, output: Path) -> None:
-    """Write an import template: column headers (Norwegian) and example rows, as a zip of CSVs or .xlsx."""
+    """Write an import template: column headers (Norwegian) and example rows, as a zip of CSVs or .xlsx.
+
+    ``--format csv`` writes a zip (aktorer.csv, initiativ.csv, LESMEG.txt); an output name that does
+    not end in .zip (or .xlsx for ``--format xlsx``) gets that extension instead, and the CLI says so.
+    """
     from graphsvc.interchange.spreadsheet import TEMPLATES
 
-    make, _, _ = TEMPLATES[fmt]
+    make, filename, _ = TEMPLATES[fmt]
+    suffix = Path(filename).suffix  # csv: a zip of CSV files, so the file must be named .zip to import again
+    if output.suffix.lower() != suffix:
+        fixed = output.with_suffix(suffix)
+        click.echo(f"template: --format {fmt} writes a {suffix} file; writing {fixed} instead of {output}", err=True)
+        output = fixed
     output.write_bytes(make())
     click.echo(f"template: {output} written; fill it in, then: graphsvc import {output} --dry-run", err=True)
 

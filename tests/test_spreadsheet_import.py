@@ -9,6 +9,7 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -87,10 +88,12 @@ def test_the_templates_import_as_the_domain_example_and_again_change_nothing(tmp
     name = "mal.xlsx" if make is template_xlsx else "mal.zip"
     report = run(store, [(name, make())])
     assert report.ok and report.applied
-    expected = example_document()
     got = state(store)
-    assert [a["id"] for a in got["actors"]] == ["drammen-bibliotek", "rode-kors-drammen"]
-    assert got["initiatives"][0]["partners"] == expected["initiatives"][0]["partners"]
+    assert [a["id"] for a in got["actors"]] == ["eksempel-bibliotek", "eksempel-frivilligsentral"]
+    assert {a["municipality"] for a in got["actors"]} == {"Eksempelby"}
+    assert [i["id"] for i in got["initiatives"]] == ["eksempel-sprakkafe"]
+    assert got["initiatives"][0]["partners"] == [{"actor": "eksempel-bibliotek", "role": "lead"},
+                                                 {"actor": "eksempel-frivilligsentral", "role": "co_creator"}]
     assert got["actors"][0]["registered"] == "2019-03-01"  # 01.03.2019 in the template
     again = run(store, [(name, make())])
     assert not again.applied and again.changes == 0
@@ -342,6 +345,30 @@ def test_cli_refuses_a_file_with_errors_unless_valid_only(cli, tmp_path):
     accepted = cli("import", tmp_path / "a.csv", "--valid-only")
     assert accepted.exit_code == 0 and "Imported the valid rows" in accepted.output
     assert {a["id"] for a in json.loads(cli("export").output)["actors"]} == {"ny", "h"}
+
+
+@pytest.mark.parametrize("make", [template_xlsx, template_csv_zip], ids=["xlsx", "csv-zip"])
+def test_the_unedited_template_against_the_demo_data_only_adds_its_fictional_rows(tmp_path, make):
+    """The example rows must not touch real (demo) actors: a dry run reports only new rows."""
+    store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
+    store.ensure_schema()
+    demo = json.loads((Path(__file__).resolve().parents[1] / "seed" / "demo.json").read_text(encoding="utf-8"))
+    services.import_document(store, demo, today=TODAY)
+    before = state(store)
+    name = "mal.xlsx" if make is template_xlsx else "mal.zip"
+    report = run(store, [(name, make())], dry_run=True)
+    assert report.ok and not report.rejected and not report.applied
+    assert report.counts() == {"actors": {"added": 2, "changed": 0, "unchanged": 0},
+                               "initiatives": {"added": 1, "changed": 0, "unchanged": 0}}
+    assert state(store) == before
+    store.close()
+
+
+def test_cli_template_csv_is_a_zip_and_gets_a_zip_name(cli, tmp_path):
+    result = cli("template", "--format", "csv", "-o", tmp_path / "mal.csv")
+    assert result.exit_code == 0 and "mal.zip" in result.output
+    assert not (tmp_path / "mal.csv").exists() and zipfile.is_zipfile(tmp_path / "mal.zip")
+    assert cli("import", tmp_path / "mal.zip", "--dry-run").exit_code == 0
 
 
 def test_cli_writes_templates(cli, tmp_path):

@@ -82,17 +82,17 @@ class Column:
 
 ACTOR_COLUMNS: tuple[Column, ...] = (
     Column("id", "id", "id", False, "Stabil id (a–z, 0–9, bindestrek). Tom: lages fra navnet, og en aktør med "
-           "samme navn i samme kommune gjenbrukes.", ("", "")),
-    Column("name", "navn", "name", True, "Navnet på aktøren.", ("Drammen bibliotek", "Røde Kors Drammen"),
+           "samme navn i samme kommune gjenbrukes.", ("eksempel-bibliotek", "eksempel-frivilligsentral")),
+    Column("name", "navn", "name", True, "Navnet på aktøren.", ("Eksempelby bibliotek", "Eksempelby frivilligsentral"),
            ("label", "aktør", "aktor")),
     Column("kind", "type", "kind", True, "library (bibliotek), municipal_unit (kommunal enhet), association "
            "(lag/forening), citizen_group (innbyggergruppe), business (næringsliv), other_public (annen offentlig).",
            ("bibliotek", "lag/forening"), ("aktørtype", "aktortype")),
     Column("sector", "sektor", "sector", False, "Påkrevd for bibliotek og kommunale enheter, f.eks. bibliotek, "
            "skole, helse, kultur, oppvekst, innbyggertorg.", ("bibliotek", "")),
-    Column("municipality", "kommune", "municipality", True, "Kommunens navn.", ("Drammen", "Drammen")),
+    Column("municipality", "kommune", "municipality", True, "Kommunens navn.", ("Eksempelby", "Eksempelby")),
     Column("municipality_number", "kommunenummer", "municipality_number", False, "Fire sifre, f.eks. 3301.",
-           ("3301", ""), ("kommunenr", "knr")),
+           ("9999", ""), ("kommunenr", "knr")),
     Column("org_number", "organisasjonsnummer", "org_number", False,
            "Ni sifre fra Enhetsregisteret (kontrollsiffer sjekkes).", ("", "974760673"), ("orgnr", "org_nr")),
     Column("service_model", "tjenestemodell", "service_model", False,
@@ -105,8 +105,8 @@ ACTOR_COLUMNS: tuple[Column, ...] = (
 
 INITIATIVE_COLUMNS: tuple[Column, ...] = (
     Column("id", "id", "id", False, "Stabil id. Tom: lages fra tittel og startår, og et initiativ med samme "
-           "tittel og startdato gjenbrukes.", ("",)),
-    Column("title", "tittel", "title", True, "Hva initiativet heter.", ("Språkkafé",), ("navn",)),
+           "tittel og startdato gjenbrukes.", ("eksempel-sprakkafe",)),
+    Column("title", "tittel", "title", True, "Hva initiativet heter.", ("Språkkafé i Eksempelby",), ("navn",)),
     Column("category", "kategori", "category", False, "F.eks. språkkafé, lesesirkel, arrangement, konsert, "
            "verksted, pop-up bibliotek, møteplass.", ("språkkafé",)),
     Column("started", "startet", "started", True, "Startdato, dd.mm.åååå eller åååå-mm-dd.", ("01.02.2021",),
@@ -114,12 +114,12 @@ INITIATIVE_COLUMNS: tuple[Column, ...] = (
     Column("ended", "avsluttet", "ended", False, "Sluttdato; tom hvis det fortsatt pågår.", ("",),
            ("slutt", "sluttdato", "til")),
     Column("initiator", "initiativtaker", "initiator", True, "Aktøren som tok initiativet (id eller navn); må "
-           "være blant partnerne.", ("drammen-bibliotek",), ("initiativtager",)),
+           "være blant partnerne.", ("eksempel-bibliotek",), ("initiativtager",)),
     Column("location", "sted", "location", True, "library (på biblioteket), outside (utenfor), digital (digitalt).",
            ("library",), ("lokasjon",)),
     Column("partners", "partnere", "partners", True, "Minst to, som aktør:rolle skilt med semikolon. Aktør: id "
            "eller navn. Rolle: lead (leder), co_creator (medskaper), facilitator (tilrettelegger), participant "
-           "(deltaker).", ("drammen-bibliotek:lead;Røde Kors Drammen:co_creator",), ("partner", "deltakere")),
+           "(deltaker).", ("eksempel-bibliotek:lead;Eksempelby frivilligsentral:co_creator",), ("partner", "deltakere")),
 )
 
 #: Columns other formats write that carry nothing to import (the export's derived ``public`` flag).
@@ -835,7 +835,7 @@ initiativ.csv  én rad per samskapingsinitiativ; partnere skrives aktør:rolle;a
 Filene er UTF-8 med BOM og semikolon som skilletegn, slik norsk Excel åpner dem.
 Importen leser også komma og tabulator, Windows-1252 (æøå fra eldre Excel) og .xlsx.
 Kolonnenavn kan være på norsk eller engelsk; datoer som dd.mm.åååå eller åååå-mm-dd.
-Eksempelradene kan slettes. Importer med:  graphsvc import mal.zip --dry-run
+Eksempelradene (Eksempelby) er oppdiktet og kan slettes. Importer med:  graphsvc import mal.zip --dry-run
 
 {columns}
 """

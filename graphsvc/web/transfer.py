@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from graphsvc import services
 from graphsvc.domain.errors import Invalid, Problem
@@ -31,7 +32,8 @@ bp = Blueprint("transfer", __name__)
 
 EXPORT_FORMATS = ("json", "graphml", "gexf", "csv", "xlsx")
 FORMAT_LABELS = {"json": "graphsvc/1 JSON", "graphml": "GraphML (Gephi, yEd, igraph)",
-                 "gexf": "GEXF med tidslinje (Gephi)", "csv": "CSV i zip (R, pandas)", "xlsx": "Excel (.xlsx)"}
+                 "gexf": _l("GEXF with timeline (Gephi)"), "csv": _l("CSV in a zip (R, pandas)"),
+                 "xlsx": "Excel (.xlsx)"}
 UPLOAD_LIFETIME_S = 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -203,11 +205,22 @@ def _page(status: int = 200, **context):
     return render_template("import.html", **context), status
 
 
+#: The upload page's own messages (English in the API) in the user's language.
+_PAGE_MESSAGES = {
+    "choose a file to upload": _l("Choose a file to upload."),
+    "the preview has expired or was already imported; upload the file again":
+        _l("The preview has expired or was already imported; upload the file again."),
+    "this preview belongs to another user; upload the file again":
+        _l("This preview belongs to another user; upload the file again."),
+}
+
+
 def _field_errors(exc: Invalid) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for problem in exc.problems:
         field = problem.path if problem.path in ("file", "initiatives") else "file"
         message = problem.message if problem.path in ("file", "initiatives") else str(problem)
+        message = str(_PAGE_MESSAGES.get(message, message))
         errors.setdefault(field, []).append(message)
     return errors
 
