@@ -415,6 +415,73 @@ def innbyggertorg_municipalities(w: World) -> None:
         other_sector_initiatives(w, muni)
 
 
+# -- the silos are strong, not absolute: a few ties across sectors --------------------------------
+
+#: Municipal units of different sectors co-create now and then, always with someone from outside
+#: (purely internal collaboration is not co-creation). No library takes part, so figures 16-17 are
+#: untouched. (municipality, year, lead sector, partner sector, title, category, one-day?, external keys)
+CROSS_SECTOR = [
+    ("Lillehammer", 2019, "kultur", "oppvekst", "Ungdommens kulturmønstring", "arrangement", True,
+     ["ungdom", "artister", "speider"]),
+    ("Hå", 2022, "kultur", "oppvekst", "Ungdommens kulturmønstring", "arrangement", True,
+     ["ungdom", "artister", "speider"]),
+    ("Drammen", 2024, "oppvekst", "kultur", "Sommerscene for ungdom", "konsert", True,
+     ["ungdom", "artister", "speider"]),
+    ("Vestre Toten", 2020, "omsorg", "helse", "Seniortrim på omsorgssenteret", "møteplass", False,
+     ["pensjonist", "sanitet", "frivilligsentral"]),
+    ("Indre Østfold", 2021, "helse", "omsorg", "Turvenner for eldre", "møteplass", False,
+     ["turgruppe", "pensjonist", "frivilligsentral"]),
+    ("Drammen", 2022, "innbyggertorg", "kultur", "Kulturkalender på innbyggertorget", "arrangement", False,
+     ["historielag", "artister", "frivilligsentral"]),
+    ("Indre Østfold", 2023, "innbyggertorg", "kultur", "Kulturkalender på innbyggertorget", "arrangement", False,
+     ["historielag", "artister", "frivilligsentral"]),
+    ("Sel", 2024, "innbyggertorg", "kultur", "Frivillighetstorg på servicetorget", "arrangement", True,
+     ["frivilligsentral", "historielag"]),
+]
+#: Some libraries co-create with a school, rarely. Who initiates decides whether figures 16-17 see it:
+#: a school inviting a pilot library counts as "invited by a municipal unit" (so only Kongsberg,
+#: Gjøvik or Sandnes), a pilot library inviting a school as "initiated" (so only Gjøvik, Øvre Eiker or
+#: Alta), and a citizen group bringing both together as neither (any library). The Drammen and
+#: Indre Østfold libraries are not in the figures.
+#: (municipality, library index, year, initiator: library | school | group, title, category, external keys,
+#:  how many outside partners)
+LIBRARY_SCHOOL = [
+    ("Lillehammer", 0, 2021, "group", "Generasjonslesesirkel", "lesesirkel", ["lesesirkel", "pensjonist"], 1),
+    ("Alta", 0, 2022, "library", "Bokprat på skolen", "lesesirkel", ["foreldre", "lesesirkel"], 1),
+    ("Sandnes", 0, 2024, "school", "Lesekampanje med biblioteket", "arrangement", ["frivilligsentral", "bokhandel"], 2),
+    ("Drammen", 1, 2022, "library", "Bokprat på skolen", "lesesirkel", ["foreldre", "lesesirkel"], 1),
+]
+
+
+def cross_sector_initiatives(w: World) -> None:
+    """The rare ties across the silos. A separate random stream keeps everything else as it was."""
+    saved, w.rng = w.rng, random.Random(SEED + 1)
+    rng = w.rng
+    try:
+        for muni, year, lead_key, partner_key, title, category, one_day, keys in CROSS_SECTOR:
+            lead, partner = w.pick(muni, lead_key), w.pick(muni, partner_key)
+            fits = [a for k in keys for a in w.by_muni[muni].get(k, [])] or w.by_muni[muni]["frivilligsentral"]
+            partners = [(lead, "lead"), (partner, "co_creator")]
+            partners.append((rng.choice(fits), "co_creator"))
+            w.initiative(title, category, w.day_in(year), lead, "outside", partners, one_day=one_day, muni=muni)
+        for muni, index, year, who, title, category, keys, n_outside in LIBRARY_SCHOOL:
+            library, school = w.by_muni[muni]["library"][index], w.pick(muni, "skole")
+            fits = [a for k in keys for a in w.by_muni[muni].get(k, [])] or w.by_muni[muni]["frivilligsentral"]
+            outsider, *more = rng.sample(fits, min(len(fits), n_outside))
+            if who == "library":
+                partners = [(library, "lead"), (school, "co_creator"), (outsider, "co_creator")]
+            elif who == "school":
+                partners = [(school, "lead"), (library, "co_creator"), (outsider, "co_creator")]
+            else:
+                partners = [(outsider, "lead"), (library, "co_creator"), (school, "participant")]
+            partners += [(a, "participant") for a in more]
+            initiator = partners[0][0]
+            location = "outside" if who == "school" else "library"
+            w.initiative(title, category, w.day_in(year), initiator, location, partners, one_day=False, muni=muni)
+    finally:
+        w.rng = saved
+
+
 # -- registration dates -----------------------------------------------------------------------------
 
 def set_registered(w: World) -> None:
@@ -459,6 +526,7 @@ def build() -> dict:
     w.initiative("Erfaringssamling Biblioteket som samskaper", "verksted", date(2021, 10, 20), county, "outside",
                  [(county, "lead")] + [(lib, "participant") for lib in pilots], one_day=True, muni="Innlandet")
     innbyggertorg_municipalities(w)
+    cross_sector_initiatives(w)
     set_registered(w)
     w.initiatives.sort(key=lambda i: (i["started"], i["id"]))
     return {"format": "graphsvc/1", "description": DESCRIPTION,
@@ -497,6 +565,54 @@ def ei_by_sector(doc: dict, *, sectorless: str = "kind", weighted: bool = False)
             for s in sectors if external[s] + internal[s]}
 
 
+def projected_ties(doc: dict) -> dict[tuple[str, str], int]:
+    ties: dict[tuple[str, str], int] = defaultdict(int)
+    for item in doc["initiatives"]:
+        for u, v in combinations(sorted({p["actor"] for p in item["partners"]}), 2):
+            ties[u, v] += 1
+    return ties
+
+
+def network_ei(doc: dict, group_by: str, *, weighted: bool = False) -> float:
+    """E-I index of the whole network, grouped by ``sector`` (sectorless actors by kind, as the API does)
+    or by ``kind``."""
+    actors = {a["id"]: a for a in doc["actors"]}
+
+    def group(actor_id: str) -> str:
+        a = actors[actor_id]
+        return (a.get("sector") or a["kind"]) if group_by == "sector" else a["kind"]
+
+    e = i = 0
+    for (u, v), n in projected_ties(doc).items():
+        amount = n if weighted else 1
+        if group(u) == group(v):
+            i += amount
+        else:
+            e += amount
+    return (e - i) / (e + i)
+
+
+def cross_sector_municipal_ties(doc: dict) -> set[tuple[str, str]]:
+    """Pairs of municipal units of different sectors that are partners in the same initiative."""
+    actors = {a["id"]: a for a in doc["actors"]}
+    return {(u, v) for u, v in projected_ties(doc)
+            if actors[u]["kind"] == actors[v]["kind"] == "municipal_unit"
+            and actors[u]["sector"] != actors[v]["sector"]}
+
+
+def library_school_ties(doc: dict) -> set[tuple[str, str]]:
+    actors = {a["id"]: a for a in doc["actors"]}
+    return {(u, v) for u, v in projected_ties(doc)
+            if {actors[u].get("sector"), actors[v].get("sector")} == {"bibliotek", "skole"}
+            and "library" in (actors[u]["kind"], actors[v]["kind"])}
+
+
+#: The silos are strong, not absolute: at least this many ties between municipal units of different
+#: sectors, and between libraries and schools.
+MIN_CROSS_SECTOR_TIES = 6
+MIN_LIBRARY_SCHOOL_TIES = 3
+
+
 def calibration(doc: dict) -> list[str]:
     """What the report says, checked on the generated document; returns failures (empty = fine)."""
     kinds = {a["id"]: a["kind"] for a in doc["actors"]}
@@ -521,6 +637,21 @@ def calibration(doc: dict) -> list[str]:
             lowest = sorted(ei, key=ei.get)[:2]
             if set(lowest) != {"skole", "helse"}:
                 failures.append(f"E-I ({sectorless}, weighted={weighted}): lowest are {lowest}: {ei}")
+            for sector in ("skole", "helse"):  # strong silos, not closed ones
+                if not -1 < ei[sector] < 0:
+                    failures.append(f"E-I ({sectorless}, weighted={weighted}) of {sector} is {ei[sector]:+.2f}, "
+                                    "expected above -1 and below 0")
+    cross = cross_sector_municipal_ties(doc)
+    if len(cross) < MIN_CROSS_SECTOR_TIES:
+        failures.append(f"{len(cross)} ties between municipal units of different sectors, "
+                        f"expected at least {MIN_CROSS_SECTOR_TIES}")
+    schools = library_school_ties(doc)
+    if len(schools) < MIN_LIBRARY_SCHOOL_TIES:
+        failures.append(f"{len(schools)} library-school ties, expected at least {MIN_LIBRARY_SCHOOL_TIES}")
+    for weighted in (False, True):
+        by_sector, by_kind = network_ei(doc, "sector", weighted=weighted), network_ei(doc, "kind", weighted=weighted)
+        if by_sector == by_kind:
+            failures.append(f"network E-I (weighted={weighted}) is {by_sector:+.3f} by sector and by kind alike")
     return failures
 
 
@@ -543,6 +674,9 @@ def main(argv: list[str] | None = None) -> int:
     for sectorless in ("kind", "drop"):
         ei = ei_by_sector(doc, sectorless=sectorless)
         print(f"E-I by sector ({sectorless}):", ", ".join(f"{s} {v:+.2f}" for s, v in sorted(ei.items(), key=lambda kv: kv[1])))
+    print(f"network E-I: by sector {network_ei(doc, 'sector'):+.3f}, by kind {network_ei(doc, 'kind'):+.3f}; "
+          f"{len(cross_sector_municipal_ties(doc))} cross-sector municipal ties, "
+          f"{len(library_school_ties(doc))} library-school ties")
     return 0
 
 

@@ -22,6 +22,7 @@ EXPECTED = {
     "forms.actor_search": "viewer", "forms.actor_history": "viewer", "forms.proposals": "viewer",
     "forms.proposal": "viewer", "admin.account": "viewer",
     "forms.initiative_edit": "editor", "forms.audit_log": "editor",
+    "forms.initiative_list": "viewer", "forms.partner_edit": "editor",
     "forms.merge": "admin", "admin.users": "admin",
 }
 

@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 from graphsvc.domain import services as svc
 from graphsvc.domain.errors import Conflict, Invalid, Problem
-from graphsvc.domain.model import Actor, Initiative
+from graphsvc.domain.model import Actor, Initiative, Page, normalise_key
 from graphsvc.domain.serialize import initiative_to_dict
 from graphsvc.domain.users import PROPOSAL_KINDS, Proposal, new_id, now
 from graphsvc.domain.validation import parse_actor, parse_date_param, parse_initiative
@@ -88,6 +88,51 @@ def end_initiative(store: Store, initiative_id: str, ended: str | date | None, *
     return svc.update_initiative(store, initiative_id, data, by=by)
 
 
+def same_initiatives(store: Store, initiative: Initiative, *, exclude: str | None = None) -> list[Initiative]:
+    """Stored initiatives that are the same as ``initiative``: the same normalised title, the same
+    start date and the same set of partners (roles and initiator aside). Saving one twice would
+    count every tie between its partners twice."""
+    if not initiative.partners:
+        return []
+    first = sorted(initiative.actor_ids)[0]
+    candidates = store.list_initiatives(InitiativeFilter(actor=first, started_from=initiative.started,
+                                                         started_to=initiative.started), limit=1000).items
+    key, partners = normalise_key(initiative.title), set(initiative.actor_ids)
+    return [i for i in candidates if i.id != exclude and i.started == initiative.started
+            and normalise_key(i.title) == key and set(i.actor_ids) == partners]
+
+
+def duplicate_initiatives(store: Store, data) -> list[Initiative]:
+    """``same_initiatives`` for raw input (a form's or the API's dict); [] while it is not valid yet."""
+    known = store.existing_actor_ids(svc._partner_ids(data))
+    try:
+        initiative = parse_initiative(data, known_actor_ids=known, require_id=False)
+    except Invalid:
+        return []
+    return same_initiatives(store, initiative, exclude=initiative.id or None)
+
+
+def find_initiatives(store: Store, flt: InitiativeFilter = InitiativeFilter(), *, q: str = "",
+                     ended: bool | None = None, limit: int = 50, offset: int = 0) -> Page:
+    """Initiatives for the list page: the store's filter, plus words of the title (``q``, case- and
+    accent-folded, all must occur) and ongoing (``ended=False``) or ended (``ended=True``) today."""
+    words = name_tokens(q)
+    if not words and ended is None:
+        return store.list_initiatives(flt, limit=limit, offset=offset)
+    today = date.today()
+    if ended is False and flt.active_at is None:
+        flt = replace(flt, active_at=today)
+    found = []
+    for initiative in store.list_initiatives(flt, limit=1_000_000).items:
+        title = " ".join(name_tokens(initiative.title))
+        if words and not all(w in title for w in words):
+            continue
+        if ended is True and not (initiative.ended and initiative.ended < today):
+            continue
+        found.append(initiative)
+    return Page(found[offset:offset + limit], len(found), limit, offset)
+
+
 # -- merging ---------------------------------------------------------------------------------------
 def combined(survivor: Actor, merged: Actor) -> Actor:
     """The survivor with what only the merged actor knew: missing fields filled, tags joined."""
@@ -130,7 +175,8 @@ def propose(store: Store, kind: str, data: dict, *, proposer: str, today: date |
     return store.add_proposal(Proposal(new_id(), kind, dict(data), proposer, now()))
 
 
-def accept(store: Store, proposal_id: str, data: dict | None = None, *, by: str) -> tuple[Proposal, str]:
+def accept(store: Store, proposal_id: str, data: dict | None = None, *, by: str,
+           allow_duplicate: bool = False) -> tuple[Proposal, str]:
     """Create what a proposal describes (``data``: the editor's corrected version) and mark it accepted.
 
     The proposal is claimed first (compare and set), so two editors cannot both accept it; if the
@@ -143,7 +189,7 @@ def accept(store: Store, proposal_id: str, data: dict | None = None, *, by: str)
         if proposal.kind == "actor":
             result_id = svc.create_actor(store, data, by=by).id
         else:
-            result_id = svc.create_initiative(store, data, by=by).id
+            result_id = svc.create_initiative(store, data, by=by, allow_duplicate=allow_duplicate).id
     except Exception:
         store.decide_proposal(replace(proposal, status="pending"), expected_status="accepted")
         raise

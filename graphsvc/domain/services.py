@@ -14,7 +14,7 @@ from pathlib import Path
 
 from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
 from graphsvc.domain.cache import ResultCache
-from graphsvc.domain.errors import Invalid, NotFound, Problem
+from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.domain.model import Actor, Initiative, slugify
 from graphsvc.domain.serialize import to_document
 from graphsvc.domain.validation import parse_actor, parse_document, parse_initiative
@@ -65,10 +65,22 @@ def _partner_ids(data) -> list[str]:
     return [p["actor"] for p in partners if isinstance(p, Mapping) and isinstance(p.get("actor"), str)]
 
 
-def create_initiative(store: Store, data, *, by: str | None = None) -> Initiative:
-    """Validate and store a new initiative; without an id, one is made from title and start year."""
+def create_initiative(store: Store, data, *, by: str | None = None, allow_duplicate: bool = False) -> Initiative:
+    """Validate and store a new initiative; without an id, one is made from title and start year.
+
+    One already stored with the same normalised title, start date and partner set is a ``Conflict``
+    (it would count every tie twice), as a second actor with the same name is, unless
+    ``allow_duplicate``: the forms ask the user to confirm first, the API takes ``?allow_duplicate=true``.
+    """
     known = store.existing_actor_ids(_partner_ids(data))
     initiative = parse_initiative(data, known_actor_ids=known, require_id=False)
+    if not allow_duplicate:
+        from graphsvc.domain.editing import same_initiatives  # editing builds on this module
+
+        same = same_initiatives(store, initiative)
+        if same:
+            raise Conflict(f"an initiative with this title, start date and partners already exists "
+                           f"(id {same[0].id!r}, {same[0].title!r})", field="title")
     if not initiative.id:
         base = slugify(f"{initiative.title} {initiative.started.year}")
 

@@ -140,7 +140,7 @@ RETURN a {.*} AS actor
 ACTOR_WITH_IDENTITY: LiteralString = """
 MATCH (a:Actor {identity_key: $identity_key})
 WHERE a.id <> $id
-RETURN a.id AS id
+RETURN a.id AS id, a.name AS name
 LIMIT 1
 """
 

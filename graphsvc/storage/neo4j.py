@@ -466,11 +466,14 @@ def _check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiati
 def _refuse_identity_taken(tx: ManagedTransaction, actor: Actor, row: dict[str, Any]) -> None:
     other = tx.run(cypher.ACTOR_WITH_IDENTITY, {"identity_key": row["identity_key"], "id": actor.id}).single()
     if other is not None:
-        raise Conflict(f"{_identity_message(actor)} (id {other['id']!r})", field="name")
+        raise Conflict(_identity_message(actor, (other["id"], other.get("name") or other["id"])), field="name")
 
 
-def _identity_message(actor: Actor | None) -> str:
+def _identity_message(actor: Actor | None, existing: tuple[str, str] | None = None) -> str:
+    """As SQLite says it: naming the stored actor (``existing``: its id and name) when known."""
     what = f"{actor.name!r} ({actor.kind}, {actor.municipality})" if actor else "with this name, kind and municipality"
+    if actor and existing:
+        what = f"{existing[1]!r} (id {existing[0]!r}, {actor.kind}, {actor.municipality})"
     return f"an actor {what} already exists"
 
 

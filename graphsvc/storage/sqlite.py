@@ -276,11 +276,18 @@ class SQLiteStore(SQLiteAccounts, Store):
                 conn.execute(INSERT_ACTOR, _actor_row(actor))
                 audit(conn, by, "create", "actor", actor.id, after=actor_to_dict(actor))
         except sqlite3.IntegrityError as exc:
-            conflict = identity_conflict(exc, actor)
+            conflict = identity_conflict(exc, actor, self._same_identity(actor))
             if conflict:
                 raise conflict from exc
             raise Conflict(f"an actor with id {actor.id!r} already exists", field="id") from exc
         return actor
+
+    def _same_identity(self, actor: Actor) -> tuple[str, str] | None:
+        """(id, name) of another stored actor with this kind, municipality and normalised name."""
+        rows = self._read("SELECT id, name FROM actors WHERE kind = ? AND municipality_key = ? AND name_key = ? "
+                          "AND id <> ? LIMIT 1", [actor.kind, normalise_key(actor.municipality),
+                                                  normalise_key(actor.name), actor.id])
+        return (rows[0][0], rows[0][1]) if rows else None
 
     def update_actor(self, actor: Actor, *, by: str | None = None) -> Actor:
         try:
@@ -292,7 +299,7 @@ class SQLiteStore(SQLiteAccounts, Store):
                 audit(conn, by, "update", "actor", actor.id, before=actor_to_dict(_actor_from_row(row)),
                       after=actor_to_dict(actor))
         except sqlite3.IntegrityError as exc:
-            raise identity_conflict(exc, actor) or Conflict(str(exc)) from exc
+            raise identity_conflict(exc, actor, self._same_identity(actor)) or Conflict(str(exc)) from exc
         return actor
 
     def delete_actor(self, actor_id: str, *, cascade: bool = False, by: str | None = None) -> list[str]:

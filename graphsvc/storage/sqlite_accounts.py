@@ -75,11 +75,15 @@ def audit(conn: sqlite3.Connection, by: str | None, action: str, object_kind: st
     conn.execute(INSERT_AUDIT, (now().isoformat(), by, action, object_kind, object_id, _json(before), _json(after)))
 
 
-def identity_conflict(exc: sqlite3.IntegrityError, actor: Actor | None = None) -> Conflict | None:
-    """The Conflict for a breach of the one-actor-per-name rule, or None for other integrity errors."""
+def identity_conflict(exc: sqlite3.IntegrityError, actor: Actor | None = None,
+                      existing: tuple[str, str] | None = None) -> Conflict | None:
+    """The Conflict for a breach of the one-actor-per-name rule, or None for other integrity errors;
+    ``existing``: the stored actor's (id, name), which the message then names."""
     if "actors.kind" not in str(exc) and "actors_identity" not in str(exc):
         return None
     what = f"{actor.name!r} ({actor.kind}, {actor.municipality})" if actor else "with this name, kind and municipality"
+    if actor and existing:
+        what = f"{existing[1]!r} (id {existing[0]!r}, {actor.kind}, {actor.municipality})"
     return Conflict(f"an actor {what} already exists", field="name")
 
 

@@ -141,7 +141,8 @@ def list_initiatives():
 
 @bp.post("/initiatives")
 def create_initiative():
-    initiative = svc.create_initiative(services().store, _json_body(), by=acting_name())
+    initiative = svc.create_initiative(services().store, _json_body(), by=acting_name(),
+                                       allow_duplicate=_bool_param("allow_duplicate"))
     return _created(initiative_to_dict(initiative), url_for("api.get_initiative", initiative_id=initiative.id))
 
 

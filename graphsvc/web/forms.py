@@ -18,7 +18,7 @@ from graphsvc.domain import editing
 from graphsvc.domain import services as svc
 from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.domain.model import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS, normalise_key
-from graphsvc.storage.base import ActorFilter
+from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web.auth import acting_name, current_user, requires
 from graphsvc.web.i18n import problem_message
 
@@ -29,6 +29,18 @@ INITIATIVE_TEXT_FIELDS = ("title", "category", "started", "ended", "location")
 MIN_ROWS = 3
 MAX_ROWS = 30
 _ID_IN_LABEL = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9._~-]{0,127})\)\s*$")
+_NORWEGIAN_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+LIST_PAGE_SIZE = 50
+
+
+def iso_day(text: str) -> str:
+    """A form's date as ISO: ``01.03.2024`` (dd.mm.åååå, as Norwegians write it) → ``2024-03-01``;
+    anything else is passed on unchanged for validation to judge. Forms only: the API takes ISO."""
+    match = _NORWEGIAN_DAY.fullmatch(text.strip())
+    if not match:
+        return text
+    day, month, year = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def kind_labels() -> dict[str, str]:
@@ -194,6 +206,45 @@ def new_partner():
                            proposing=proposing, returning=returning, **_choices()), status
 
 
+def _values_from_actor(actor) -> dict:
+    values = {name: getattr(actor, name) or "" for name in ACTOR_TEXT_FIELDS}
+    values["tags"] = ", ".join(actor.tags)
+    return values
+
+
+@bp.route("/partners/<actor_id>/edit", methods=["GET", "POST"])
+@requires("editor")
+def partner_edit(actor_id: str):
+    """The new-partner form for a registered partner: prefilled, the same validation and duplicate rule."""
+    store = services().store
+    actor = store.get_actor(actor_id)
+    values = dict(request.form) if request.method == "POST" else _values_from_actor(actor)
+    errors: dict[str, list[str]] = {}
+    duplicates = []
+    status = 200
+    if request.method == "POST":
+        data = actor_data(request.form)
+        try:
+            if "name" in data and normalise_key(data["name"]) != normalise_key(actor.name):
+                duplicates = [(a, s) for a, s in editing.similar_actors(store, data["name"],
+                                                                        municipality=data.get("municipality"),
+                                                                        exclude=actor_id)
+                              if s >= editing.LIKELY_DUPLICATE_AT]
+            if duplicates and not request.form.get("confirm_duplicate"):
+                errors["_duplicate"] = [_("A partner with a similar name is already registered.")]
+            else:
+                saved = svc.update_actor(store, actor_id, data, by=acting_name())
+                flash(_("The changes to %(name)s are saved.", name=saved.name))
+                return redirect(actor_url(actor_id))
+        except Invalid as exc:
+            errors = _errors(exc)
+        except Conflict as exc:
+            errors, status = {exc.field or "_form": [problem_message(exc.message)]}, 409
+    return render_template("forms/partner.html", values=values, errors=errors, duplicates=duplicates,
+                           proposing=False, returning=False, actor=actor, **_choices()), \
+        status if status != 200 else (422 if errors else 200)
+
+
 # -- initiatives ----------------------------------------------------------------------------------
 def _row_count(form) -> int:
     try:
@@ -226,6 +277,9 @@ def initiative_data(store, form) -> tuple[dict, dict[str, list[str]], dict[int, 
     """The initiative form as the dict ``parse_initiative`` reads, the errors found on the way,
     and which form row each partner came from (to put later errors next to the right row)."""
     data = {name: form.get(name, "").strip() for name in INITIATIVE_TEXT_FIELDS if form.get(name, "").strip()}
+    for name in ("started", "ended"):
+        if name in data:
+            data[name] = iso_day(data[name])
     errors: dict[str, list[str]] = {}
     partners, rows_of = [], {}
     initiator_row = form.get("initiator", "")
@@ -291,9 +345,20 @@ def _put_partner_in_draft(actor) -> None:
     session["initiative_draft"] = draft
 
 
-def _render_initiative(values, errors, *, mode: str, initiative=None, proposing=False, status=200):
-    return render_template("forms/initiative.html", values=values, errors=errors, rows=_row_count(values),
-                           mode=mode, initiative=initiative, proposing=proposing, **_choices()), status
+def _iso_values(values: dict) -> dict:
+    """The form's values with dd.mm.åååå dates shown back as ISO (what a date field can show)."""
+    return {**values, **{n: iso_day(values[n]) for n in ("started", "ended") if values.get(n)}}
+
+
+def _render_initiative(values, errors, *, mode: str, initiative=None, proposing=False, status=200, duplicates=()):
+    return render_template("forms/initiative.html", values=_iso_values(values), errors=errors,
+                           rows=_row_count(values), mode=mode, initiative=initiative, proposing=proposing,
+                           duplicates=duplicates, **_choices()), status
+
+
+def _unconfirmed_duplicates(store, data, form) -> list:
+    """Stored initiatives the same as ``data`` (title, start date, partners), unless the user confirmed."""
+    return [] if form.get("confirm_duplicate") else editing.duplicate_initiatives(store, data)
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])
@@ -319,12 +384,18 @@ def initiative_new():
     try:
         if errors:
             raise _PartialErrors()
+        duplicates = _unconfirmed_duplicates(store, data, request.form)
+        if duplicates:
+            errors["_duplicate"] = [_("An initiative with the same title, start date and partners is already "
+                                      "registered.")]
+            return _render_initiative(values, errors, mode="new", proposing=proposing, status=422,
+                                      duplicates=duplicates)
         if proposing:
             editing.propose(store, "initiative", data, proposer=user.name)
             session.pop("initiative_draft", None)
             flash(_("Thank you! Your proposal waits for an editor to review it."))
             return redirect(url_for("forms.proposals"))
-        initiative = svc.create_initiative(store, data, by=acting_name())
+        initiative = svc.create_initiative(store, data, by=acting_name(), allow_duplicate=True)
     except _PartialErrors:
         return _render_initiative(values, errors, mode="new", proposing=proposing, status=422)
     except Invalid as exc:
@@ -337,6 +408,30 @@ def initiative_new():
 
 class _PartialErrors(Exception):
     """Partner fields that could not be resolved: shown before the rest is validated."""
+
+
+@bp.get("/initiatives")
+@requires("viewer")
+def initiative_list():
+    """Find an initiative: words of the title, a partner, a category, ongoing or ended; paged."""
+    store = services().store
+    values = {name: request.args.get(name, "").strip()[:200] for name in ("q", "partner", "category", "active")}
+    errors: dict[str, list[str]] = {}
+    actor_id = None
+    if values["partner"]:
+        actor_id, problem = _resolve_partner(store, values["partner"])
+        if problem:
+            errors["partner"] = [problem]
+    offset = max(0, request.args.get("offset", 0, type=int))
+    ended = {"ongoing": False, "ended": True}.get(values["active"])
+    found = None
+    if not errors:
+        found = editing.find_initiatives(store, InitiativeFilter(actor=actor_id, category=values["category"] or None),
+                                         q=values["q"], ended=ended, limit=LIST_PAGE_SIZE, offset=offset)
+    args = {k: v for k, v in values.items() if v}
+    return render_template("forms/initiatives.html", values=values, errors=errors, found=found, args=args,
+                           categories=CATEGORIES,
+                           active_choices=[("ongoing", _("Ongoing")), ("ended", _("Ended"))]), 422 if errors else 200
 
 
 @bp.get("/initiatives/<initiative_id>")
@@ -376,7 +471,7 @@ def initiative_edit(initiative_id: str):
 @requires("editor")
 def initiative_end(initiative_id: str):
     store = services().store
-    ended = request.form.get("ended", "").strip()
+    ended = iso_day(request.form.get("ended", "").strip())
     try:
         editing.end_initiative(store, initiative_id, ended or None, by=acting_name())
     except Invalid as exc:
@@ -466,6 +561,7 @@ def proposal(proposal_id: str):
     store = services().store
     item = _proposal_for(proposal_id)
     errors: dict[str, list[str]] = {}
+    duplicates = []
     if item.kind == "actor":
         values = {k: v for k, v in item.data.items() if k != "tags"}
         values["tags"] = ", ".join(item.data.get("tags", []))
@@ -487,7 +583,12 @@ def proposal(proposal_id: str):
                 data, errors, rows_of = initiative_data(store, request.form)
                 if errors:
                     raise _PartialErrors()
-            result_id = editing.accept(store, proposal_id, data, by=acting_name())[1]
+                duplicates = _unconfirmed_duplicates(store, data, request.form)
+                if duplicates:
+                    errors["_duplicate"] = [_("An initiative with the same title, start date and partners is "
+                                              "already registered.")]
+                    raise _PartialErrors()
+            result_id = editing.accept(store, proposal_id, data, by=acting_name(), allow_duplicate=True)[1]
             flash(_("The proposal is accepted and saved."))
             return redirect(actor_url(result_id) if item.kind == "actor"
                             else url_for("forms.initiative_page", initiative_id=result_id))
@@ -498,8 +599,10 @@ def proposal(proposal_id: str):
         except Conflict as exc:
             errors = {exc.field or "_form": [problem_message(exc.message)]}
     template = "forms/proposal.html"
+    if item.kind == "initiative":
+        values = _iso_values(values)
     return render_template(template, proposal=item, values=values, errors=errors, rows=_row_count(values),
-                           **_choices()), 422 if errors else 200
+                           duplicates=duplicates, **_choices()), 422 if errors else 200
 
 
 def _proposal_initiative_values(data: dict) -> dict:

@@ -16,6 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from graphsvc import services
 from graphsvc.analytics import growth as growth_mod
@@ -31,18 +34,47 @@ api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")
 
 FREQS = ("year", "quarter", "month")
 MAX_FILTER = 200  # longest text filter (municipality, sector, category, focus); the OpenAPI document says so
-KIND_LABELS = {"library": "bibliotek", "municipal_unit": "kommunal enhet", "other_public": "annen offentlig",
-               "association": "lag/forening", "citizen_group": "innbyggergruppe", "business": "næringsliv"}
+#: Pseudo-groups: actors without a sector are grouped by their kind as ``(<kind>)`` (analytics._compact).
+PSEUDO_GROUPS = {"(library)": _l("(libraries)"), "(municipal_unit)": _l("(municipal units)"),
+                 "(association)": _l("(associations and clubs)"), "(business)": _l("(business)"),
+                 "(citizen_group)": _l("(citizen groups)"), "(other_public)": _l("(other public bodies)"),
+                 "(none)": _l("(none)")}
 
 
-@bp.context_processor
+def kind_labels() -> dict[str, str]:
+    """Kinds of actor in the user's language (the same labels as the forms)."""
+    from graphsvc.web.forms import kind_labels as form_kind_labels
+
+    return form_kind_labels()
+
+
+def group_label(label) -> str:
+    """A sector/group label for display: pseudo-groups ``(association)`` … translated, real sectors as they are."""
+    if label is None:
+        return ""
+    translated = PSEUDO_GROUPS.get(str(label))
+    return str(translated) if translated is not None else str(label)
+
+
+def locale_key() -> str:
+    """The user's language, part of the cache key of anything with translated text in it."""
+    try:
+        return str(get_locale() or "nb")
+    except RuntimeError:  # outside a request
+        return "nb"
+
+
+@bp.app_context_processor
 def _labels():
-    return {"kind_labels": KIND_LABELS, "threshold": AGGREGATE_ABOVE}
+    return {"kind_labels": kind_labels(), "threshold": AGGREGATE_ABOVE, "group_label": group_label}
 
 
 # -- cached computations -------------------------------------------------------------------
-def _cached(name: str, params, compute):
+def _cached(name: str, params, compute, *, locale: bool = False):
+    """``locale=True``: the result holds translated text, so each language is cached on its own."""
     s = services()
+    if locale:
+        params = (params, locale_key())
     return s.cache.get_or_compute(s.store.graph_version(), name, params, compute)
 
 
@@ -134,7 +166,7 @@ def map_filter() -> MapFilter:
 
 def _title(flt: MapFilter) -> str:
     parts = [f"{k}={v}" for k, v in flt.query().items()]
-    return "Samskapingsnettverket" + (f" ({', '.join(parts)})" if parts else "")
+    return _("The co-creation network") + (f" ({', '.join(parts)})" if parts else "")
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> Response:
@@ -210,7 +242,23 @@ def map_page():
               "actorUrl": url_for("maps.actor_page", actor_id="__ID__"),
               "mapUrl": url_for("maps.map_page"), "filters": flt.query(),
               "searchApi": url_for("api.list_actors")}
-    return render_template("map.html", flt=flt, query=query, freq=freq, mode=mode, view=view,
+    strings = {"kinds": kind_labels(), "groups": {k: str(v) for k, v in PSEUDO_GROUPS.items()},
+               "metrics": {"degree": _("partners"), "strength": _("shared initiatives"),
+                           "betweenness": _("betweenness"), "brokerage": _("brokerage roles"),
+                           "actors": _("actors"), "internal_ties": _("internal ties")},
+               "municipality": _("Municipality"), "sector": _("Sector"), "kind": _("Kind"),
+               "since": _("Since"), "sharedInitiatives": _("Shared initiatives"), "ties": _("Ties"),
+               "first": _("First"), "until": _("%(label)s (until %(date)s)"),
+               "stepActors": _("%(n)s actors and %(ties)s ties shown"),
+               "stepGroups": _("%(n)s groups and %(ties)s ties shown"),
+               "newCount": _(", %(n)s new"),
+               "loaded": _("The map shows %(actors)s actors and %(ties)s ties."),
+               "loadedGroups": _("The map shows %(actors)s actors and %(ties)s ties, grouped in %(groups)s groups."),
+               "play": _("Play"), "pause": _("Pause"),
+               "found": _("Found %(name)s."), "foundMore": _("Found %(name)s (and %(more)s more)."),
+               "notFound": _("No actor is called “%(term)s”."),
+               "loadFailed": _("Could not load the map: %(error)s")}
+    return render_template("map.html", strings=strings, flt=flt, query=query, freq=freq, mode=mode, view=view,
                            choices=base.choices(), kinds=KINDS, config=config, metrics=METRICS,
                            groupings=GROUPINGS,
                            unfocus={k: v for k, v in flt.query().items() if k not in ("focus", "depth")})
@@ -279,7 +327,8 @@ def map_export_picture(fmt: str):
         raise NotFound(f"no export format {fmt!r}: use html, png or svg", field="format")
     flt = map_filter()
     base, view = current_view(flt)
-    data = _cached("map-picture", (flt, fmt), lambda: map_picture(base, view, fmt, title=_title(flt)))
+    data = _cached("map-picture", (flt, fmt), lambda: map_picture(base, view, fmt, title=_title(flt)),
+                   locale=True)
     return _download(data, "image/png" if fmt == "png" else "image/svg+xml", f"samskapingskart.{fmt}")
 
 
@@ -310,7 +359,7 @@ def growth_chart(name: str):
     freq = _choice("freq", FREQS, "year")
     mode = _choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
-    svg = _cached("growth-chart", (name, freq, mode), lambda: chart(data, name))
+    svg = _cached("growth-chart", (name, freq, mode), lambda: chart(data, name), locale=True)
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=60"
     return response
@@ -338,7 +387,7 @@ def growth_animation(fmt: str):
         frames = render_media.growth_frames(base, view, ends, labels, mode, title=_title(flt))
         return render_media.gif(frames) if fmt == "gif" else render_media.mp4(frames)
 
-    data = _cached("growth-animation", (flt, freq, mode, fmt), compute)
+    data = _cached("growth-animation", (flt, freq, mode, fmt), compute, locale=True)
     return _download(data, "image/gif" if fmt == "gif" else "video/mp4", f"samskaping-vekst-{freq}.{fmt}")
 
 

@@ -175,9 +175,17 @@ def openapi_document() -> dict:
                         "responses": {"200": _json(_page("Initiative"), "A page of initiatives"),
                                       "422": ERRORS["422"]}},
                 "post": {"summary": "Create an initiative", "operationId": "createInitiative",
+                         "description": "Refused (409) when an initiative with the same normalised title, the same "
+                                        "start date and the same set of partners is stored (as actors are on kind, "
+                                        "municipality and normalised name); the message names the stored one's id. "
+                                        "Send `allow_duplicate=true` to store it anyway.",
+                         "parameters": [_param("allow_duplicate", {"type": "boolean", "default": False},
+                                               "Store it even if the same initiative is already stored")],
                          "requestBody": {"required": True, "content": {"application/json": {
                              "schema": _ref("InitiativeInput")}}},
-                         "responses": {"201": _json(_ref("Initiative"), "Created"), "409": ERRORS["409"],
+                         "responses": {"201": _json(_ref("Initiative"), "Created"), "409": _json(
+                             _ref("Error"), "An initiative with this id, or the same initiative (title, start date, "
+                                            "partners), is already stored"),
                                        "422": ERRORS["422"]}},
             },
             "/api/v1/initiatives/{initiative_id}": {

@@ -47,7 +47,12 @@ def standalone_html(view: MapView, *, title: str, web_dir: Path) -> str:
                    "interaction": {"hover": True, "tooltipDelay": 100, "navigationButtons": False}}
     static = web_dir / "static"
     env = net.templateEnv
+    from flask_babel import gettext
+
+    from graphsvc.web.maps import group_label, locale_key
+
     env.globals.update(
+        _=gettext, group_label=group_label, lang=locale_key(),
         page_title=title,
         summary=view.summary,
         legend=view.legend,

@@ -13,6 +13,7 @@ import tempfile
 from datetime import date
 
 import numpy as np
+from flask_babel import gettext as _
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -20,8 +21,23 @@ from matplotlib.lines import Line2D
 from graphsvc.analytics.mapview import KIND_SHAPES, MapBase, MapView
 
 MARKERS = {"star": "*", "dot": "o", "hexagon": "h", "square": "s", "triangle": "^", "diamond": "D"}
-KIND_LABELS = {"library": "bibliotek", "municipal_unit": "kommunal enhet", "other_public": "annen offentlig",
-               "association": "lag/forening", "citizen_group": "innbyggergruppe", "business": "næringsliv"}
+
+
+def _kind_label(kind: str) -> str:
+    """A kind of actor in the user's language (the forms' labels); as it is outside a request."""
+    try:
+        from graphsvc.web.maps import kind_labels
+
+        return kind_labels().get(kind, kind)
+    except RuntimeError:
+        return kind
+
+
+def _group_label(label: str) -> str:
+    from graphsvc.web.maps import group_label
+
+    return group_label(label)
+
 #: Frames beyond this are refused (a month series over 20 years is 240).
 MAX_FRAMES = 300
 NEW_COLOUR = "#E69F00"
@@ -76,14 +92,14 @@ class _Scene:
         present = sorted({base.group_labels[base.group[i]] for i in self.idx.tolist()},
                          key=base.group_labels.index)
         handles = [Line2D([], [], marker="o", ls="", markersize=8, markerfacecolor=base.colour(g),
-                          markeredgecolor="#333333", label=g) for g in present]
+                          markeredgecolor="#333333", label=_group_label(g)) for g in present]
         kinds = [Line2D([], [], marker=MARKERS[s], ls="", markersize=8, markerfacecolor="white",
-                        markeredgecolor="#333333", label=KIND_LABELS.get(k, k)) for k, s in KIND_SHAPES.items()]
-        leg = self.fig.legend(handles=handles, title="Sektor", loc="upper left", bbox_to_anchor=(0.78, 0.9),
+                        markeredgecolor="#333333", label=_kind_label(k)) for k, s in KIND_SHAPES.items()]
+        leg = self.fig.legend(handles=handles, title=_("Sector"), loc="upper left", bbox_to_anchor=(0.78, 0.9),
                               fontsize=8, title_fontsize=9, frameon=False)
         for text in leg.get_texts():
             text.set_parse_math(False)
-        self.fig.legend(handles=kinds, title="Type", loc="lower left", bbox_to_anchor=(0.78, 0.05), fontsize=8,
+        self.fig.legend(handles=kinds, title=_("Kind"), loc="lower left", bbox_to_anchor=(0.78, 0.05), fontsize=8,
                         title_fontsize=9, frameon=False)
 
     def show(self, node_on: np.ndarray, tie_on: np.ndarray, node_new=None, tie_new=None):
@@ -130,7 +146,7 @@ def map_picture(base: MapBase, view: MapView, fmt: str, *, title: str) -> bytes:
     scene = _Scene(base, view)
     scene.show(np.ones(len(scene.idx), dtype=bool), np.ones(len(scene.seg_u), dtype=bool))
     scene.title.set_text(title)
-    scene.caption.set_text(f"{view.counts['actors']} aktører · {view.counts['ties']} samarbeidsbånd")
+    scene.caption.set_text(_("%(actors)s actors · %(ties)s ties", actors=view.counts["actors"], ties=view.counts["ties"]))
     return scene.render(fmt)
 
 
@@ -160,8 +176,8 @@ def growth_frames(base: MapBase, view: MapView, ends: list[date], labels: list[s
             nodes[scene.seg_u[ties]] = True
             nodes[scene.seg_v[ties]] = True
         scene.show(nodes, ties, nodes & ~prev_nodes, ties & ~prev_ties)
-        scene.caption.set_text(f"{label} (til {end.isoformat()}) · {int(nodes.sum())} aktører · "
-                               f"{int(ties.sum())} bånd")
+        scene.caption.set_text(_("%(label)s (until %(date)s) · %(actors)s actors · %(ties)s ties", label=label,
+                                 date=end.isoformat(), actors=int(nodes.sum()), ties=int(ties.sum())))
         prev_nodes, prev_ties = nodes, ties
         yield scene.rgb_frame()
 
@@ -210,36 +226,36 @@ def growth_chart(growth: dict, name: str, *, top_libraries: int = 10) -> bytes:
     x = list(range(len(periods)))
     ticks = [p["period"] for p in periods]
     fig = Figure(figsize=(8, 3.6), dpi=100)
-    ax = fig.add_axes((0.08, 0.16, 0.62, 0.76))
+    ax = fig.add_axes((0.11, 0.16, 0.59, 0.76))  # room on the left for the y-axis label
     palette = ("#332288", "#CC6677", "#117733", "#DDCC77", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
                "#DDDDDD", "#000000")
     if name == "size":
-        for key, label, c in (("actors", "aktører", palette[0]), ("ties", "samarbeidsbånd", palette[1]),
-                              ("initiatives", "initiativ", palette[2])):
+        for key, label, c in (("actors", _("actors"), palette[0]), ("ties", _("ties"), palette[1]),
+                              ("initiatives", _("initiatives"), palette[2])):
             ax.plot(x, [p[key] for p in periods], label=label, color=c, marker="o", ms=3)
-        ax.set_ylabel("antall")
+        ax.set_ylabel(_("number"))
     elif name == "cross":
-        ax.plot(x, [_nan(p["cross_sector_share"]) for p in periods], label="andel bånd på tvers av sektor",
+        ax.plot(x, [_nan(p["cross_sector_share"]) for p in periods], label=_("share of ties across sectors"),
                 color=palette[0], marker="o", ms=3)
-        ax.plot(x, [_nan(p["ei_index"]) for p in periods], label="E-I-indeks (nettverket)", color=palette[1],
+        ax.plot(x, [_nan(p["ei_index"]) for p in periods], label=_("E-I index (the network)"), color=palette[1],
                 marker="s", ms=3, ls="--")
         ax.axhline(0, color="#888888", lw=0.6)
         ax.set_ylim(-1.05, 1.05)
     elif name == "sectors":
-        sectors = [g for g in growth.get("groups", []) if not g.startswith("(")]
+        sectors = list(growth.get("groups", []))  # real sectors, then the pseudo-groups "(association)" …
         for i, sector in enumerate(sectors):
-            ax.plot(x, [_nan(p["ei_by_sector"].get(sector)) for p in periods], label=sector,
+            ax.plot(x, [_nan(p["ei_by_sector"].get(sector)) for p in periods], label=_group_label(sector),
                     color=palette[i % len(palette)], marker="os^Dv<>ph*"[i % 10], ms=3)
         ax.axhline(0, color="#888888", lw=0.6)
         ax.set_ylim(-1.05, 1.05)
-        ax.set_ylabel("E-I-indeks")
+        ax.set_ylabel(_("E-I index"))
     elif name == "libraries":
         names = growth.get("libraries", {})
         final = periods[-1]["library_degree"] if periods else {}
         for i, lib in enumerate(sorted(final, key=lambda k: -final[k])[:top_libraries]):
             ax.plot(x, [_nan(p["library_degree"].get(lib)) for p in periods], label=names.get(lib, lib),
                     color=palette[i % len(palette)], marker="os^Dv<>ph*"[i % 10], ms=3)
-        ax.set_ylabel("samarbeidspartnere")
+        ax.set_ylabel(_("partners"))
     else:
         raise ValueError(f"chart must be one of {', '.join(CHARTS)}, not {name!r}")
     step = max(1, len(x) // 12)

@@ -37,7 +37,8 @@
       var value = name.value.trim();
       if (value.length < 3) { similar.textContent = ""; return; }
       var url = partnerForm.dataset.similarUrl + "?name=" + encodeURIComponent(value) +
-        "&municipality=" + encodeURIComponent(municipality ? municipality.value : "");
+        "&municipality=" + encodeURIComponent(municipality ? municipality.value : "") +
+        (partnerForm.dataset.exclude ? "&exclude=" + encodeURIComponent(partnerForm.dataset.exclude) : "");
       getJSON(url, function (body) {
         similar.textContent = "";
         if (!body.suggestions.length) return;

@@ -13,14 +13,19 @@
   var playButton = document.getElementById('play');
   var sizeBy = document.getElementById('size-by');
   var NEW_COLOUR = '#E69F00';
-  var KIND_NAMES = {
-    library: 'bibliotek', municipal_unit: 'kommunal enhet', other_public: 'annen offentlig',
-    association: 'lag/forening', citizen_group: 'innbyggergruppe', business: 'næringsliv', group: 'gruppe'
-  };
-  var METRIC_NAMES = {
-    degree: 'samarbeidspartnere', strength: 'felles initiativ', betweenness: 'betweenness',
-    brokerage: 'meglerroller', actors: 'aktører', internal_ties: 'interne bånd'
-  };
+  // Texts in the user's language, from the page (a JSON data block: no inline script under the CSP).
+  var T = JSON.parse(document.getElementById('map-strings').textContent);
+  var KIND_NAMES = T.kinds || {};
+  var METRIC_NAMES = T.metrics || {};
+
+  // "%(name)s" placeholders as in the server's catalogue.
+  function fmt(template, values) {
+    return String(template).replace(/%\((\w+)\)s/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
+
+  function groupName(g) { return (T.groups && T.groups[g]) || g; }
 
   var state = { data: null, step: 0, mode: config.view, visibleNodes: null, visibleEdges: null,
                 highlighted: { nodes: [], edges: [] }, timer: null };
@@ -45,30 +50,31 @@
     h.textContent = n.label;
     div.appendChild(h);
     if (n.aggregate) {
-      line(div, n.aggregate === 'municipality' ? 'Kommune' : 'Sektor', n.group);
+      line(div, n.aggregate === 'municipality' ? T.municipality : T.sector,
+           n.aggregate === 'municipality' ? n.group : groupName(n.group));
     } else {
-      line(div, 'Type', KIND_NAMES[n.kind] || n.kind);
-      line(div, 'Sektor', n.group);
-      line(div, 'Kommune', n.municipality);
+      line(div, T.kind, KIND_NAMES[n.kind] || n.kind);
+      line(div, T.sector, groupName(n.group));
+      line(div, T.municipality, n.municipality);
     }
     Object.keys(n.metrics).forEach(function (k) {
       if (n.aggregate && ['degree', 'strength', 'betweenness', 'brokerage'].indexOf(k) >= 0) { return; }
       line(div, METRIC_NAMES[k] || k, n.metrics[k]);
     });
-    if (n.since) { line(div, 'Med siden', n.since); }
+    if (n.since) { line(div, T.since, n.since); }
     return div;
   }
 
   function edgeTooltip(e) {
     var div = document.createElement('div');
     div.className = 'map-tip';
-    line(div, e.titles.length ? 'Felles initiativ' : 'Samarbeidsbånd', e.weight);
+    line(div, e.titles.length ? T.sharedInitiatives : T.ties, e.weight);
     e.titles.forEach(function (t) {
       var row = document.createElement('div');
       row.textContent = '• ' + t;
       div.appendChild(row);
     });
-    if (e.since) { line(div, 'Første', e.since); }
+    if (e.since) { line(div, T.first, e.since); }
     return div;
   }
 
@@ -156,17 +162,28 @@
     nodesView.refresh();
     edgesView.refresh();
     var label = data.periods.length ? data.periods[step].label : '';
-    timeLabel.textContent = label ? label + ' (til ' + date + ')' : '';
+    timeLabel.textContent = label ? fmt(T.until, { label: label, date: date }) : '';
     container.setAttribute('data-date', date || '');
     container.setAttribute('data-visible-nodes', String(vis.nodes.size));
     container.setAttribute('data-visible-edges', String(vis.edges.size));
     if (announce !== false) {
-      say((label ? label + ': ' : '') + vis.nodes.size + ' ' + (data.aggregated ? 'grupper' : 'aktører') + ' og ' +
-          vis.edges.size + ' bånd vises' + (newNodes.length ? ', ' + newNodes.length + ' nye' : '') + '.');
+      say((label ? label + ': ' : '') +
+          fmt(data.aggregated ? T.stepGroups : T.stepActors, { n: vis.nodes.size, ties: vis.edges.size }) +
+          (newNodes.length ? fmt(T.newCount, { n: newNodes.length }) : '') + '.');
     }
   }
 
   var nodesView, edgesView;
+
+  // Positions come from the whole network's layout (stable across the slider and filters), so a
+  // filtered or focused map would sit in a corner of it: zoom to the nodes on screen instead.
+  function fitVisible(animate) {
+    if (!network) { return; }
+    var ids = nodesView.getIds();
+    if (!ids.length) { return; }
+    network.fit({ nodes: ids, animation: animate ? { duration: 300, easingFunction: 'easeInOutQuad' } : false });
+    if (ids.length === 1) { network.moveTo({ scale: 1.2 }); }
+  }
 
   function init(data) {
     state.data = data;
@@ -205,8 +222,9 @@
     slider.disabled = data.periods.length === 0;
     playButton.disabled = data.periods.length < 2;
     showStep(Math.max(0, data.periods.length - 1), false);
-    say('Kartet viser ' + data.counts.actors + ' aktører og ' + data.counts.ties + ' samarbeidsbånd' +
-        (data.aggregated ? ', samlet i ' + data.nodes.length + ' grupper' : '') + '.');
+    fitVisible(false);
+    say(fmt(data.aggregated ? T.loadedGroups : T.loaded,
+            { actors: data.counts.actors, ties: data.counts.ties, groups: data.nodes.length }));
     container.setAttribute('data-ready', 'true');
 
     var names = document.getElementById('actor-names');
@@ -224,7 +242,7 @@
   function stop() {
     if (state.timer) { clearInterval(state.timer); state.timer = null; }
     playButton.setAttribute('aria-pressed', 'false');
-    playButton.textContent = 'Spill av';
+    playButton.textContent = T.play;
   }
 
   playButton.addEventListener('click', function () {
@@ -232,7 +250,7 @@
     var last = state.data.periods.length - 1;
     if (state.step >= last) { state.step = -1; }
     playButton.setAttribute('aria-pressed', 'true');
-    playButton.textContent = 'Pause';
+    playButton.textContent = T.pause;
     state.timer = setInterval(function () {
       if (state.step >= last) { stop(); return; }
       slider.value = String(state.step + 1);
@@ -249,6 +267,7 @@
       state.visibleNodes = null;
       state.visibleEdges = null;
       showStep(state.step);
+      fitVisible(true);
     });
   });
 
@@ -274,7 +293,8 @@
       }
       network.selectNodes([id]);
       network.focus(id, { scale: 1.5, animation: { duration: 400 } });
-      say('Fant ' + hits[0].label + (hits.length > 1 ? ' (og ' + (hits.length - 1) + ' til)' : '') + '.');
+      say(hits.length > 1 ? fmt(T.foundMore, { name: hits[0].label, more: hits.length - 1 })
+                          : fmt(T.found, { name: hits[0].label }));
       return;
     }
     fetch(config.searchApi + '?limit=1&q=' + encodeURIComponent(term), { headers: { Accept: 'application/json' } })
@@ -284,7 +304,7 @@
           var q = new URLSearchParams({ focus: page.items[0].id, freq: config.freq });
           window.location.href = config.mapUrl + '?' + q.toString();
         } else {
-          say('Fant ingen aktør som heter «' + term + '».');
+          say(fmt(T.notFound, { term: term }));
         }
       });
   });
@@ -295,5 +315,5 @@
       return r.json();
     })
     .then(init)
-    .catch(function (err) { say('Kunne ikke laste kartet: ' + err.message); });
+    .catch(function (err) { say(fmt(T.loadFailed, { error: err.message })); });
 }());
