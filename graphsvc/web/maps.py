@@ -66,7 +66,8 @@ def locale_key() -> str:
 
 @bp.app_context_processor
 def _labels():
-    return {"kind_labels": kind_labels(), "threshold": AGGREGATE_ABOVE, "group_label": group_label}
+    return {"kind_labels": kind_labels(), "threshold": AGGREGATE_ABOVE, "group_label": group_label,
+            "ui_lang": locale_key()}
 
 
 # -- cached computations -------------------------------------------------------------------
@@ -362,6 +363,7 @@ def growth_chart(name: str):
     svg = _cached("growth-chart", (name, freq, mode), lambda: chart(data, name), locale=True)
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=60"
+    response.headers["Vary"] = "Cookie"  # the chart's text is in the user's language (the page asks with lang=)
     return response
 
 

@@ -49,10 +49,14 @@ def standalone_html(view: MapView, *, title: str, web_dir: Path) -> str:
     env = net.templateEnv
     from flask_babel import gettext
 
-    from graphsvc.web.maps import group_label, locale_key
+    from graphsvc.web.maps import PSEUDO_GROUPS, group_label, kind_labels, locale_key
 
     env.globals.update(
         _=gettext, group_label=group_label, lang=locale_key(),
+        strings={"kind": gettext("Kind"), "sector": gettext("Sector"), "municipality": gettext("Municipality"),
+                 "partners": gettext("Partners"), "betweenness": gettext("Betweenness"),
+                 "brokerage": gettext("Brokerage roles"), "shared": gettext("Shared initiatives"),
+                 "kinds": kind_labels(), "groups": {k: str(v) for k, v in PSEUDO_GROUPS.items()}},
         page_title=title,
         summary=view.summary,
         legend=view.legend,
