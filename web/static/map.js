@@ -47,7 +47,7 @@
     div.className = 'map-tip';
     var h = document.createElement('div');
     h.className = 'map-tip-title';
-    h.textContent = n.label;
+    h.textContent = (n.aggregate === 'sector' && T.groups && T.groups[n.group]) ? groupName(n.group) + ' (' + n.count + ')' : n.label;
     div.appendChild(h);
     if (n.aggregate) {
       line(div, n.aggregate === 'municipality' ? T.municipality : T.sector,
@@ -84,7 +84,9 @@
   }
 
   function nodeItem(n) {
-    return { id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape, value: sizeValue(n),
+    // A sector group's label is "(association) (12)" from the server: show the group in the user's language.
+    var label = (n.aggregate === 'sector' && T.groups && T.groups[n.group]) ? groupName(n.group) + ' (' + n.count + ')' : n.label;
+    return { id: n.id, label: label, x: n.x, y: n.y, shape: n.shape, value: sizeValue(n),
              color: { background: n.colour, border: '#333333',
                       highlight: { background: n.colour, border: '#000000' } },
              borderWidth: 1, title: nodeTooltip(n), raw: n };
@@ -179,10 +181,22 @@
   // filtered or focused map would sit in a corner of it: zoom to the nodes on screen instead.
   function fitVisible(animate) {
     if (!network) { return; }
-    var ids = nodesView.getIds();
-    if (!ids.length) { return; }
-    network.fit({ nodes: ids, animation: animate ? { duration: 300, easingFunction: 'easeInOutQuad' } : false });
-    if (ids.length === 1) { network.moveTo({ scale: 1.2 }); }
+    // From the server's positions, not vis-network's bounding boxes (those exist only after a node
+    // is first drawn): centre on the visible nodes and zoom so they fill the canvas.
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, count = 0;
+    nodesView.get().forEach(function (n) {
+      minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x);
+      minY = Math.min(minY, n.y); maxY = Math.max(maxY, n.y);
+      count += 1;
+    });
+    if (!count) { return; }
+    var pad = 60;  // room for the node sizes and labels around the outermost nodes, in canvas pixels
+    var width = Math.max(container.clientWidth - 2 * pad, 50);
+    var height = Math.max(container.clientHeight - 2 * pad, 50);
+    var scale = Math.min(width / Math.max(maxX - minX, 1), height / Math.max(maxY - minY, 1));
+    scale = Math.max(0.02, Math.min(scale, count === 1 ? 1.2 : 1.5));
+    network.moveTo({ position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 }, scale: scale,
+                     animation: animate ? { duration: 300, easingFunction: 'easeInOutQuad' } : false });
   }
 
   function init(data) {
@@ -222,7 +236,8 @@
     slider.disabled = data.periods.length === 0;
     playButton.disabled = data.periods.length < 2;
     showStep(Math.max(0, data.periods.length - 1), false);
-    fitVisible(false);
+    // After the first drawing: only then does the canvas have its final size (the view is centred on it).
+    network.once('afterDrawing', function () { fitVisible(false); });
     say(fmt(data.aggregated ? T.loadedGroups : T.loaded,
             { actors: data.counts.actors, ties: data.counts.ties, groups: data.nodes.length }));
     container.setAttribute('data-ready', 'true');
