@@ -10,6 +10,8 @@ from __future__ import annotations
 import igraph as ig
 import numpy as np
 
+from graphsvc.analytics.structural import _seeded
+
 #: Pixels per unit of sqrt(n): the layout spans about ``SPREAD * sqrt(n)`` on vis-network's canvas.
 SPREAD = 70.0
 
@@ -32,7 +34,10 @@ def fruchterman_reingold(n: int, u: np.ndarray, v: np.ndarray, *, weight: np.nda
     start = rng.uniform(-np.sqrt(n), np.sqrt(n), size=(n, 2))
     graph = ig.Graph(n=n, edges=np.column_stack([u, v]).tolist() if len(u) else [])
     weights = None if weight is None or len(u) == 0 else [float(w) for w in weight]
-    coords = np.array(graph.layout_fruchterman_reingold(weights=weights, seed=start.tolist(), niter=niter).coords)
+    # igraph's FR also draws from igraph's global generator: seed it too, or maps differ between processes.
+    with _seeded(seed):
+        coords = np.array(graph.layout_fruchterman_reingold(weights=weights, seed=start.tolist(),
+                                                            niter=niter).coords)
     return normalise(coords, n)
 
 
