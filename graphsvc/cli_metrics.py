@@ -108,7 +108,7 @@ def register(main: click.Group, pass_context) -> None:
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="File for --csv (default: standard output).")
     @pass_context
-    def metrics(obj: Context, at: str | None, group_by: str, weighted: bool, view: str, permutations: int | None,
+    def metrics(obj, at: str | None, group_by: str, weighted: bool, view: str, permutations: int | None,
                 seed: int, betweenness_k: int, exact_betweenness: bool, library_tag: str | None, as_json: bool,
                 csv_table: str | None, output: Path | None) -> None:
         """Silo metrics: mixing matrix, E-I per group, assortativity, bridges, co-creation shares."""

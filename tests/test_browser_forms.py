@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,8 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import require_tool
+from servers import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_DIR = ROOT / "tests" / "browser"
@@ -26,14 +25,6 @@ GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
 PASSWORD = "browser test password"
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +66,7 @@ def server(tmp_path_factory):
     run("seed")
     run("users", "add", "eva", "--role", "editor", input=PASSWORD + "\n")
     run("users", "add", "vera", "--role", "viewer", input=PASSWORD + "\n")
-    port = _free_port()
+    port = free_port()
     log = (work / "serve.log").open("w")
     process = subprocess.Popen([GRAPHSVC, "--store", store, "serve", "--port", str(port), "--workers", "1"],
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -91,8 +82,7 @@ def server(tmp_path_factory):
                 pytest.fail(f"graphsvc serve did not start:\n{(work / 'serve.log').read_text()}")
             time.sleep(0.2)
     yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    stop_process_group(process)
     log.close()
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from servers import free_port, stop_process_group
 
 from graphsvc.storage import open_store
 
@@ -32,12 +31,6 @@ TIMEOUT = 20  # seconds, for every request
 PASSWORD = "et langt nok passord"
 API_ACTORS, API_INITIATIVES, FORM_PARTNERS, SAME_VIA_API, SAME_VIA_FORM = 30, 20, 25, 10, 10
 FORM_SESSIONS = 4
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -159,12 +152,7 @@ def server(request, tmp_path):
         yield {"port": port, "token": token, "editor": editor, "store_url": store_url, "log": log,
                "kind": request.param}
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process_group(process)
 
 
 # -- the test ----------------------------------------------------------------------------------------------

@@ -23,3 +23,19 @@ def test_docker_compose_and_env_example_name_only_real_settings():
         unknown = {u for u in used if u not in BY_NAME and u not in ("NEO4J_AUTH", "NEO4J_HEAP", "NEO4J_PAGECACHE")
                    and not u.startswith("NEO4J_server")}
         assert not unknown, f"{name} names settings graphsvc does not have: {sorted(unknown)}"
+
+
+def _modules_with_examples() -> list[str]:
+    package = ROOT / "graphsvc"
+    return sorted(".".join(path.relative_to(ROOT).with_suffix("").parts) for path in package.rglob("*.py")
+                  if ">>> " in path.read_text(encoding="utf-8"))
+
+
+def test_every_docstring_example_in_the_package_runs():
+    import doctest
+    import importlib
+
+    modules = _modules_with_examples()
+    assert "graphsvc.domain.validation" in modules
+    failures = {name: doctest.testmod(importlib.import_module(name)).failed for name in modules}
+    assert not {name: n for name, n in failures.items() if n}, failures

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import require_tool
+from servers import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get_json(url: str):
@@ -48,15 +40,6 @@ def wait_until_up(base: str, process: subprocess.Popen, log: Path, seconds: floa
     pytest.fail(f"make run did not answer on {base} within {seconds} s:\n{log.read_text()}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 @pytest.mark.slow
 def test_make_run_serves_the_demo_network_and_a_second_run_duplicates_nothing(tmp_path):
     require_tool("make", "the quick start is `make run`")
@@ -74,7 +57,7 @@ def test_make_run_serves_the_demo_network_and_a_second_run_duplicates_nothing(tm
             counts.append(network["counts"])
             assert network["counts"]["actors"] > 0 and network["counts"]["ties"] > 0
         finally:
-            stop(process)
+            stop_process_group(process)
         output = log.read_text()
         if attempt == 2:
             assert "0 new, 0 updated" in output, output

@@ -17,7 +17,7 @@ attribute) and computes with numpy on a compact copy. Conventions shared by all 
 
 from __future__ import annotations
 
-import networkx as nx
+import networkx as nx  # noqa: F401  (the doctests use it)
 import numpy as np
 
 from graphsvc.analytics._compact import Compact, as_compact as _compact, check_choice

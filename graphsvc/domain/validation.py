@@ -113,11 +113,18 @@ class _Checker:
             return None
         return value
 
-    def identifier(self, name: str, *, required: bool = True) -> str | None:
+    def given(self, name: str, required: bool, missing: str = "is required"):
+        """The field's value, or None (and a problem when required) when it is absent or empty."""
         value = self.data.get(name)
         if value is None or value == "":
             if required:
-                self.fail(name, "is required")
+                self.fail(name, missing)
+            return None
+        return value
+
+    def identifier(self, name: str, *, required: bool = True) -> str | None:
+        value = self.given(name, required)
+        if value is None:
             return None
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             self.fail(name, "must be a URL-safe id: letters a-z, A-Z, digits and . _ ~ -, "
@@ -127,10 +134,8 @@ class _Checker:
 
     def choice(self, name: str, legal: Iterable[str], *, required: bool = True) -> str | None:
         legal = tuple(legal)
-        value = self.data.get(name)
-        if value is None or value == "":
-            if required:
-                self.fail(name, f"is required (one of: {', '.join(legal)})")
+        value = self.given(name, required, f"is required (one of: {', '.join(legal)})")
+        if value is None:
             return None
         if value not in legal:
             self.fail(name, f"must be one of: {', '.join(legal)} (got {value!r})")
@@ -138,10 +143,8 @@ class _Checker:
         return value
 
     def day(self, name: str, *, required: bool = True) -> date | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            if required:
-                self.fail(name, "is required (a date, YYYY-MM-DD)")
+        value = self.given(name, required, "is required (a date, YYYY-MM-DD)")
+        if value is None:
             return None
         if isinstance(value, date):
             return value

@@ -16,18 +16,17 @@ Gephi and networkx both read).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 
 import networkx as nx
 
-from graphsvc.domain.errors import Invalid
 from graphsvc.domain.model import Actor, Initiative
 from graphsvc.domain.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import (
-    actor_node_attributes, first_activity, initiated_by, merged_spells, parse_nodes, tie_rows,
+    read_graph_file,
+    actor_node_attributes, first_activity, initiated_by, merged_spells, tie_rows,
 )
 
 GEXF_VERSION = "1.2draft"
@@ -64,10 +63,4 @@ def from_gexf(data: bytes | str) -> tuple[list[Actor], list[Initiative]]:
     Raises :class:`~graphsvc.domain.errors.Invalid` when the file is not GEXF or its content
     breaks the data model (same checks and messages as the JSON import).
     """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    try:
-        graph = nx.read_gexf(io.BytesIO(data), node_type=str)
-    except Exception as exc:  # networkx raises several kinds (ParseError, NetworkXError, KeyError…)
-        raise Invalid(f"not a readable GEXF file: {exc}") from exc
-    return parse_nodes(graph.nodes(data=True), name_key="label")
+    return read_graph_file(data, lambda stream: nx.read_gexf(stream, node_type=str), "GEXF", name_key="label")

@@ -10,17 +10,15 @@ derived: :func:`from_graphml` ignores it.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 
 import networkx as nx
 
-from graphsvc.domain.errors import Invalid
 from graphsvc.domain.model import Actor, Initiative
 from graphsvc.domain.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
-from graphsvc.interchange.records import actor_node_attributes, initiated_by, parse_nodes, tie_rows
+from graphsvc.interchange.records import actor_node_attributes, initiated_by, read_graph_file, tie_rows
 
 
 def to_graphml(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: date | None = None,
@@ -45,10 +43,4 @@ def from_graphml(data: bytes | str) -> tuple[list[Actor], list[Initiative]]:
     Raises :class:`~graphsvc.domain.errors.Invalid` when the file is not GraphML or its content
     breaks the data model (same checks and messages as the JSON import).
     """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    try:
-        graph = nx.read_graphml(io.BytesIO(data), node_type=str, force_multigraph=False)
-    except Exception as exc:  # networkx raises several kinds (ParseError, NetworkXError, KeyError…)
-        raise Invalid(f"not a readable GraphML file: {exc}") from exc
-    return parse_nodes(graph.nodes(data=True))
+    return read_graph_file(data, lambda stream: nx.read_graphml(stream, node_type=str, force_multigraph=False), "GraphML")

@@ -9,12 +9,14 @@ as the JSON import, so a hand-edited file is refused with the same messages.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
 from graphsvc.analytics.network import co_creation_graph
+from graphsvc.domain.errors import Invalid
 from graphsvc.domain.model import Actor, Initiative
 from graphsvc.domain.serialize import initiative_to_dict
 from graphsvc.domain.validation import FORMAT, parse_document
@@ -129,3 +131,19 @@ def first_activity(initiatives: Iterable[Initiative]) -> dict[str, date]:
 def partners_cell(initiative: Initiative) -> str:
     """Partners as the spreadsheet format writes them: ``actor:role;actor:role``."""
     return ";".join(f"{p.actor}:{p.role}" for p in initiative.partners)
+
+
+def read_graph_file(data: bytes | str, reader, what: str, *, name_key: str = "name"
+                    ) -> tuple[list[Actor], list[Initiative]]:
+    """Actors and initiatives from a graph file that one of our writers made.
+
+    ``reader(stream)`` is networkx's reader for the format. Unreadable files and content that
+    breaks the data model both raise :class:`Invalid` with the JSON import's messages.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        graph = reader(io.BytesIO(data))
+    except Exception as exc:  # networkx raises several kinds (ParseError, NetworkXError, KeyError…)
+        raise Invalid(f"not a readable {what} file: {exc}") from exc
+    return parse_nodes(graph.nodes(data=True), name_key=name_key)
