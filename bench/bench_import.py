@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from bench.synthetic import generate, to_graphsvc_json
-from graphsvc.domain import services
+from graphsvc.services import graph as services
 from graphsvc.storage import open_store
 from graphsvc.storage.sqlite import INSERT_PARTNER, MIGRATIONS, UPSERT_ACTOR, UPSERT_INITIATIVE, _actor_row, \
     _initiative_row, _partner_rows

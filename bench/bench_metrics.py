@@ -9,7 +9,7 @@ Times are CPU seconds of this process (``time.process_time``) and wall seconds; 
 2-core machine the CPU time is the stable number. "report" starts from domain objects (the
 store's read is not included) and includes the projection. ``--service`` loads each size into a
 SQLite store (kept in ``bench/out/stores/``, reused while the generator's output is the same) and
-times :func:`graphsvc.domain.metrics.silo_metrics` with the API's defaults: *cold* (empty cache:
+times :func:`graphsvc.services.metrics.silo_metrics` with the API's defaults: *cold* (empty cache:
 the store read — ``network_rows()``, plain columns —, the report) and *warm* (the same call again,
 served from the cache). "read" is ``network_rows()`` alone; "snapshot" is the domain-object read
 the service used before (``store.snapshot()``), for comparison.
@@ -101,8 +101,8 @@ def baseline(actors, initiatives, *, permutations: int, k: int, seed: int = 0) -
 
 def service_bench(sizes, *, runs: int = 3) -> None:
     """Cold (store read + report) and warm (cached) through the service on a SQLite store."""
-    from graphsvc.domain.cache import ResultCache
-    from graphsvc.domain.metrics import DEFAULT_PERMUTATIONS, silo_metrics
+    from graphsvc.services.cache import ResultCache
+    from graphsvc.services.metrics import DEFAULT_PERMUTATIONS, silo_metrics
     from graphsvc.storage import open_store
 
     folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out", "stores")

@@ -1,136 +1,25 @@
 """graphsvc: co-creation (samskaping) networks of libraries, municipal units and associations.
 
-``create_app`` is the application factory; nothing connects to a database at import time.
+Layers, lowest first: ``model`` ← ``storage``, ``analytics``, ``interchange`` ← ``services`` ←
+``web``, ``cli`` ← ``app`` (the factory, ``create_app``). Importing the package root loads nothing
+else: ``create_app`` is looked up lazily, so ``import graphsvc.model`` does not import Flask.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import threading
-from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app
+from graphsvc.version import __version__
 
-from graphsvc.domain.cache import ResultCache
-from graphsvc.domain.errors import ConfigError, StoreUnavailable
-from graphsvc.settings import defaults, from_environ
-from graphsvc.storage import Store, open_store
+if TYPE_CHECKING:
+    from graphsvc.app import PROJECT_ROOT, create_app
 
-__version__ = "0.1.0"
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["PROJECT_ROOT", "__version__", "create_app"]
 
 
-def _web_dir() -> Path:
-    """Templates and static files live in web/ beside the package (or where GRAPHSVC_WEB_DIR says)."""
-    return Path(os.environ.get("GRAPHSVC_WEB_DIR", PROJECT_ROOT / "web"))
+def __getattr__(name: str) -> Any:
+    if name in ("create_app", "PROJECT_ROOT"):
+        from graphsvc import app
 
-
-class Services:
-    """What the app holds for its requests: the store (schema ensured once, lazily) and the cache.
-
-    Until ``ensure_schema`` has succeeded, every new request tries it again, so an app started
-    while its database was down recovers by itself when the database returns (no restart). Requests
-    that queued behind a failing attempt get that attempt's error at once instead of each waiting
-    out its own retries.
-    """
-
-    def __init__(self, store: Store):
-        self._store = store
-        self._ready = False
-        self._lock = threading.Lock()
-        self._failures = 0  # attempts that failed so far
-        self._failure: StoreUnavailable | None = None
-        self.cache = ResultCache()
-
-    @property
-    def store(self) -> Store:
-        if self._ready:
-            return self._store
-        failures_seen = self._failures
-        with self._lock:
-            if self._ready:
-                return self._store
-            if self._failures != failures_seen and self._failure is not None:
-                # An attempt failed while this request waited for the lock: answer with its error now.
-                raise StoreUnavailable(self._failure.message) from self._failure
-            try:
-                self._store.ensure_schema()
-            except StoreUnavailable as exc:
-                self._failure = exc
-                self._failures += 1
-                raise
-            self._failure = None
-            self._ready = True
-        return self._store
-
-
-def _secret_key(app: Flask) -> str:
-    """A random key kept in the instance folder, so sessions survive restarts without configuration."""
-    path = Path(app.instance_path) / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
-
-
-PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "dev", "development"}
-
-
-def _refuse_placeholder_secret(value: str | None) -> None:
-    """A production secret from the environment must not be the example's placeholder or short."""
-    if value is not None and (value.strip().lower() in PLACEHOLDER_SECRETS or len(value.strip()) < 16):
-        raise ConfigError("GRAPHSVC_SECRET_KEY is a placeholder or shorter than 16 characters; make one with: "
-                          "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
-
-
-def create_app(config: Mapping | None = None) -> Flask:
-    """Build the app: defaults, then the environment, then ``config`` (tests)."""
-    web = _web_dir()
-    instance = os.environ.get("GRAPHSVC_INSTANCE_DIR") or (config or {}).get("GRAPHSVC_INSTANCE_DIR") \
-        or PROJECT_ROOT / "instance"
-    app = Flask(__name__, instance_path=str(Path(instance).resolve()),
-                template_folder=str(web / "templates"), static_folder=str(web / "static"))
-    app.config.update(defaults())
-    try:
-        app.config.update(from_environ())
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-    if config:
-        app.config.update(config)
-    if not app.config["GRAPHSVC_STORE_URL"]:
-        app.config["GRAPHSVC_STORE_URL"] = f"sqlite:///{Path(app.instance_path) / 'graphsvc.db'}"
-    _refuse_placeholder_secret(os.environ.get("GRAPHSVC_SECRET_KEY"))
-    app.config["SECRET_KEY"] = app.config.get("GRAPHSVC_SECRET_KEY") or app.config.get("SECRET_KEY") or _secret_key(app)
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["GRAPHSVC_MAX_UPLOAD_MB"]) * 1024 * 1024
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      JSON_SORT_KEYS=False)
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
-
-    store = open_store(app.config["GRAPHSVC_STORE_URL"], neo4j_user=app.config["NEO4J_USER"],
-                       neo4j_password=app.config["NEO4J_PASSWORD"], neo4j_database=app.config["NEO4J_DATABASE"],
-                       neo4j_retry_seconds=app.config.get("NEO4J_RETRY_SECONDS"),
-                       neo4j_connect_timeout=app.config.get("NEO4J_CONNECT_TIMEOUT"))
-    app.extensions["graphsvc"] = Services(store)
-
-    from graphsvc.web import register
-
-    register(app)
-    proxies = int(app.config.get("GRAPHSVC_TRUSTED_PROXIES") or 0)
-    if proxies > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    return app
-
-
-def services() -> Services:
-    """The current app's services (inside a request or app context)."""
-    return current_app.extensions["graphsvc"]
+        return getattr(app, name)
+    raise AttributeError(f"module 'graphsvc' has no attribute {name!r}")

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphsvc import create_app
-from graphsvc.domain.model import Actor, Initiative, Partner
+from graphsvc.model.entities import Actor, Initiative, Partner
 from graphsvc.storage import open_store
 
 STORE_KINDS = ["sqlite", "neo4j"]
@@ -57,8 +57,8 @@ def _client_for(app, role: str | None):
     """A test client that sends an API token of a fresh user with ``role`` (None: anonymous)."""
     test_client = app.test_client()
     if role is not None:
-        from graphsvc.domain import accounts
-        from graphsvc.domain.users import User
+        from graphsvc.services import accounts
+        from graphsvc.model.accounts import User
 
         store = app.extensions["graphsvc"].store
         store.create_user(User(f"test-{role}", role))  # no password: this user only has a token

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import networkx as nx
 
-from graphsvc.domain.model import Actor, Initiative, Partner, slugify
+from graphsvc.model.entities import Actor, Initiative, Partner, slugify
 
 #: Wealth of the Florentine families in 1427, thousands of lira (Padgett's data, as in UCINET's
 #: PADGW attributes). The families with 40 or more form group "rich", the others "less-rich".

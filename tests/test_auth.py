@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from graphsvc.domain import accounts
+from graphsvc.services import accounts
 from graphsvc.web.auth import required_level
 
 from conftest import example_document
@@ -183,7 +183,7 @@ def test_viewer_pages_and_admin_pages(app, people):
 
 
 def test_the_last_admin_cannot_be_removed_or_demoted(app, people):
-    from graphsvc.domain.errors import Conflict
+    from graphsvc.model.errors import Conflict
 
     with pytest.raises(Conflict):
         accounts.set_role(people, "ada", "editor")

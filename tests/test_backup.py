@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from graphsvc.cli import main
-from graphsvc.domain import accounts, backup
-from graphsvc.domain.errors import Invalid
-from graphsvc.domain.model import Actor, Initiative, Partner
+from graphsvc.services import accounts
+from graphsvc.services import backup
+from graphsvc.model.errors import Invalid
+from graphsvc.model.entities import Actor, Initiative, Partner
 from graphsvc.storage import open_store
 from graphsvc.storage.base import StoreDump
 from graphsvc.storage.neo4j import Neo4jStore
@@ -125,7 +126,7 @@ def test_backup_to_standard_output_restores_from_standard_input(cli, filled, tmp
 
 
 def test_parse_backup_reads_what_to_backup_writes():
-    from graphsvc.domain.users import AuditEntry, Credential, Proposal, User, now
+    from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User, now
 
     moment = now()
     dump = StoreDump(
@@ -156,7 +157,7 @@ def test_a_wrong_format_is_one_problem_naming_both_formats():
 # -- the Neo4j store's restore, through the recording fake driver -----------------------------------
 
 def test_neo4j_restore_is_one_write_transaction_that_empties_before_it_writes():
-    from graphsvc.domain.users import AuditEntry, Credential, User, now
+    from graphsvc.model.accounts import AuditEntry, Credential, User, now
 
     store = Neo4jStore("neo4j://localhost:7687", user="neo4j", password="pw")
     store._driver.close()

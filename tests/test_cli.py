@@ -102,7 +102,7 @@ def test_an_unreachable_neo4j_fails_in_one_line():
 def test_reimporting_a_file_without_registration_dates_on_another_day_changes_nothing(store_url, tmp_path):
     from datetime import date
 
-    from graphsvc.domain import services
+    from graphsvc.services import graph as services
     from graphsvc.storage import open_store
 
     store = open_store(store_url)

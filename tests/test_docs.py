@@ -36,6 +36,6 @@ def test_every_docstring_example_in_the_package_runs():
     import importlib
 
     modules = _modules_with_examples()
-    assert "graphsvc.domain.validation" in modules
+    assert "graphsvc.model.validation" in modules
     failures = {name: doctest.testmod(importlib.import_module(name)).failed for name in modules}
     assert not {name: n for name, n in failures.items() if n}, failures

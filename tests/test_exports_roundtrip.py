@@ -10,9 +10,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graphsvc.domain.errors import Invalid
-from graphsvc.domain.model import Actor, Initiative, Partner
-from graphsvc.domain.validation import parse_document
+from graphsvc.model.errors import Invalid
+from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.model.validation import parse_document
 from graphsvc.interchange import filter_network, from_gexf, from_graphml, to_gexf, to_graphml
 
 SEED = Path(__file__).resolve().parents[1] / "seed" / "demo.json"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc.domain.model import Actor, Initiative, Partner
-from graphsvc.domain.validation import parse_document
+from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.model.validation import parse_document
 from graphsvc.interchange import filter_network, to_csv_zip, to_xlsx
 
 SEED = Path(__file__).resolve().parents[1] / "seed" / "demo.json"

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc import Services, create_app
-from graphsvc.domain import accounts
-from graphsvc.domain import services as svc
-from graphsvc.domain.errors import StoreUnavailable
-from graphsvc.domain.users import User
+from graphsvc import create_app
+from graphsvc.app import AppState
+from graphsvc.services import accounts
+from graphsvc.services import graph as svc
+from graphsvc.model.errors import StoreUnavailable
+from graphsvc.model.accounts import User
 from graphsvc.storage import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +218,7 @@ def flaky_app(tmp_path):
     token = accounts.create_token(real, "eva", "tests")
     app = _app(tmp_path, store_url)
     flaky = FlakyStore(real)
-    app.extensions["graphsvc"] = Services(flaky)
+    app.extensions["graphsvc"] = AppState(flaky)
     yield app, flaky, {"Authorization": f"Bearer {token}"}
     real.close()
 
@@ -255,7 +256,7 @@ def test_a_store_that_goes_down_and_returns_while_the_app_runs(flaky_app):
 def test_requests_queued_behind_a_failing_attempt_do_not_each_wait_it_out(tmp_path):
     real = open_store(f"sqlite:///{tmp_path / 'slow.db'}")
     flaky = FlakyStore(real, delay=0.5)
-    services = Services(flaky)
+    services = AppState(flaky)
     errors: list[Exception] = []
 
     def use() -> None:

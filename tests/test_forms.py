@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from graphsvc.domain import accounts
+from graphsvc.services import accounts
 from graphsvc.storage.base import ActorFilter
 
 from conftest import example_document

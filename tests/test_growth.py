@@ -8,7 +8,7 @@ from datetime import date
 from test_map import evil_document, load
 
 from graphsvc.analytics.network import co_creation_graph
-from graphsvc.domain.validation import parse_document
+from graphsvc.model.validation import parse_document
 
 
 def test_the_growth_series_matches_the_network_at_each_period_end(app, client):

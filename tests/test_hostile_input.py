@@ -24,7 +24,7 @@ import pytest
 from conftest import require_tool
 
 from graphsvc import create_app
-from graphsvc.domain.model import Actor, Initiative, Partner, normalise_key
+from graphsvc.model.entities import Actor, Initiative, Partner, normalise_key
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -390,9 +390,9 @@ def test_reading_an_empty_network_never_fails(client):
 def hostile_server(tmp_path_factory):
     from werkzeug.serving import make_server
 
-    from graphsvc.domain import accounts
-    from graphsvc.domain import services as svc
-    from graphsvc.domain.users import User
+    from graphsvc.services import accounts
+    from graphsvc.services import graph as svc
+    from graphsvc.model.accounts import User
 
     path = tmp_path_factory.mktemp("hostile") / "app.db"
     app = create_app({"GRAPHSVC_STORE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "GRAPHSVC_SECRET_KEY": "test",

@@ -11,7 +11,7 @@ import pytest
 
 from graphsvc.analytics.mapview import MapFilter, map_base, map_view, visible_at
 from graphsvc.analytics.network import co_creation_graph
-from graphsvc.domain.validation import parse_document
+from graphsvc.model.validation import parse_document
 
 DEMO = Path(__file__).resolve().parent.parent / "seed" / "demo.json"
 EVIL = "<img src=x onerror=alert(1)>"
@@ -35,7 +35,7 @@ def evil_document() -> dict:
 
 def load(app, doc) -> None:
     """Store a document through the services (no HTTP: the test is about reading maps)."""
-    from graphsvc.domain import services as svc
+    from graphsvc.services import graph as svc
 
     svc.import_document(app.extensions["graphsvc"].store, doc)
     # Reads pass whatever the client's login; the auth suite tests the gate itself.

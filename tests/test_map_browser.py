@@ -12,7 +12,7 @@ from test_map import EVIL, evil_document, load
 
 from graphsvc import create_app
 from graphsvc.analytics.mapview import MapFilter, map_base, map_view, visible_at
-from graphsvc.domain.validation import parse_document
+from graphsvc.model.validation import parse_document
 
 pytestmark = pytest.mark.browser
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

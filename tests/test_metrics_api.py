@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from graphsvc.analytics.silo import REASON_ONE_GROUP
-from graphsvc.domain import metrics as m
+from graphsvc.services import metrics as m
 from metrics_datasets import florentine, karate, to_document
 
 DEMO = Path(__file__).resolve().parent.parent / "seed" / "demo.json"

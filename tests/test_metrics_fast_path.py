@@ -19,10 +19,10 @@ import pytest
 from bench.synthetic import generate
 from graphsvc.analytics._compact import from_domain, from_rows
 from graphsvc.analytics.report import silo_report, silo_report_from_rows
-from graphsvc.domain.cache import ResultCache
-from graphsvc.domain.metrics import silo_metrics
-from graphsvc.domain.model import Actor, Initiative, Partner
-from graphsvc.domain.services import import_document
+from graphsvc.services.cache import ResultCache
+from graphsvc.services.metrics import silo_metrics
+from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.services.graph import import_document
 from graphsvc.storage import open_store
 from graphsvc.storage.base import NetworkRows, Store
 
@@ -169,7 +169,7 @@ def test_empty_store_through_the_service(tmp_path):
 
 
 def test_network_rows_are_cached_per_graph_version(synthetic_store, monkeypatch):
-    from graphsvc.domain import services
+    from graphsvc.services import graph as services
 
     cache = ResultCache()
     calls = []

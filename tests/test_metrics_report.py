@@ -14,7 +14,7 @@ from graphsvc.analytics.cocreation import cocreation
 from graphsvc.analytics.growth import growth_series
 from graphsvc.analytics.network import co_creation_graph, invitation_graph
 from graphsvc.analytics.report import silo_report
-from graphsvc.domain.model import Actor, Initiative, Partner
+from graphsvc.model.entities import Actor, Initiative, Partner
 from metrics_datasets import florentine, karate
 
 

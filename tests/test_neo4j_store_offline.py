@@ -17,8 +17,8 @@ import pytest
 from neo4j import exceptions as neo4j_errors
 from neo4j.time import Date as Neo4jDate
 
-from graphsvc.domain.errors import Conflict, Invalid, NotFound, StoreUnavailable
-from graphsvc.domain.model import Actor, Initiative, Partner
+from graphsvc.model.errors import Conflict, Invalid, NotFound, StoreUnavailable
+from graphsvc.model.entities import Actor, Initiative, Partner
 from graphsvc.storage import cypher, open_store
 from graphsvc.storage import neo4j as neo4j_store
 from graphsvc.storage.base import ActorFilter, InitiativeFilter

@@ -115,7 +115,7 @@ def test_report_activities_are_there(doc):
 
 
 def test_the_lead_validator_accepts_the_document(doc):
-    validation = pytest.importorskip("graphsvc.domain.validation")
+    validation = pytest.importorskip("graphsvc.model.validation")
     actors, initiatives = validation.parse_document(doc)
     assert len(actors) == len(doc["actors"]) and len(initiatives) == len(doc["initiatives"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphsvc import create_app
-from graphsvc.domain.errors import ConfigError
+from graphsvc.model.errors import ConfigError
 
 
 @pytest.mark.parametrize("secret", ["change-me", "short"])

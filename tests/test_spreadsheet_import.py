@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import example_document
-from graphsvc.domain import services
-from graphsvc.domain.errors import Invalid
-from graphsvc.domain.imports import import_files
-from graphsvc.domain.serialize import to_document
+from graphsvc.services import graph as services
+from graphsvc.model.errors import Invalid
+from graphsvc.services.imports import import_files
+from graphsvc.model.serialize import to_document
 from graphsvc.interchange.spreadsheet import (
     PROGRESS_FROM_ROWS, parse_day, read_tables, template_csv_zip, template_xlsx,
 )

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from graphsvc.domain.errors import Conflict, Invalid, NotFound
-from graphsvc.domain.model import Partner
+from graphsvc.model.errors import Conflict, Invalid, NotFound
+from graphsvc.model.entities import Partner
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 
 from conftest import association, initiative, library, school
@@ -173,7 +173,7 @@ def _unique(prefix: str) -> str:
 
 
 def test_users_and_credentials_round_trip(store):
-    from graphsvc.domain.users import Credential, User, digest
+    from graphsvc.model.accounts import Credential, User, digest
 
     name = _unique("eva")
     store.create_user(User(name, "editor", "hash"), by="admin")
@@ -241,7 +241,7 @@ def test_merging_moves_initiatives_to_the_survivor(store):
 
 
 def test_proposals_are_decided_once(store):
-    from graphsvc.domain.users import Proposal, now
+    from graphsvc.model.accounts import Proposal, now
 
     proposal = store.add_proposal(Proposal(_unique("p"), "actor", {"name": "X"}, "vera", now()))
     assert store.get_proposal(proposal.id).data == {"name": "X"}
@@ -254,8 +254,8 @@ def test_proposals_are_decided_once(store):
 
 def _everything(store):
     """A store with a bit of everything a backup must keep: graph, users, credentials, proposals, audit."""
-    from graphsvc.domain import accounts
-    from graphsvc.domain.users import Proposal, now
+    from graphsvc.services import accounts
+    from graphsvc.model.accounts import Proposal, now
 
     for actor in (replace(library(), tags=("språk", "inkludering"), service_model="hybrid"), association(),
                   school(), association("rk2", "Røde Kors i Drammen")):
@@ -279,7 +279,8 @@ def _everything(store):
 def test_backup_restore_into_an_emptied_store_and_backup_again_is_identical(store):
     import json
 
-    from graphsvc.domain import accounts, backup
+    from graphsvc.services import accounts
+    from graphsvc.services import backup
     from graphsvc.storage.base import StoreDump
 
     name, token, pending = _everything(store)
@@ -315,8 +316,8 @@ def test_backup_restore_into_an_emptied_store_and_backup_again_is_identical(stor
 
 
 def test_a_restore_that_fails_changes_nothing(store):
-    from graphsvc.domain import backup
-    from graphsvc.domain.errors import GraphsvcError
+    from graphsvc.services import backup
+    from graphsvc.model.errors import GraphsvcError
 
     _everything(store)
     before = backup.backup_document(store)

@@ -1,4 +1,4 @@
-"""The streaming import of graphsvc/1 files (``domain.streaming``): what the in-memory import does,
+"""The streaming import of graphsvc/1 files (``services.streaming``): what the in-memory import does,
 batch by batch — the same result, the same problems with their paths, nothing written on a problem,
 idempotent, one audit entry — on small files, with batches of 2 to force many of them."""
 
@@ -11,9 +11,9 @@ import pytest
 
 from bench.synthetic import generate, to_graphsvc_json
 from conftest import example_document
-from graphsvc.domain import services as svc
-from graphsvc.domain import streaming
-from graphsvc.domain.errors import Invalid
+from graphsvc.services import graph as svc
+from graphsvc.services import streaming
+from graphsvc.model.errors import Invalid
 from graphsvc.storage import open_store
 from graphsvc.storage.base import Store
 

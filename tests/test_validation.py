@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from graphsvc.domain.errors import Invalid
-from graphsvc.domain.model import slugify
-from graphsvc.domain.validation import org_number_is_valid, parse_actor, parse_document, parse_initiative
+from graphsvc.model.errors import Invalid
+from graphsvc.model.entities import slugify
+from graphsvc.model.validation import org_number_is_valid, parse_actor, parse_document, parse_initiative
 
 from conftest import example_document
 

@@ -17,7 +17,7 @@ from datetime import date
 import networkx as nx
 import numpy as np
 
-from graphsvc.domain.model import Actor, Initiative, normalise_key
+from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics.network import check_view, select_initiatives
 
 #: Group attributes the report accepts.

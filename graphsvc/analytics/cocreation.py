@@ -11,7 +11,7 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.domain.model import PUBLIC_KINDS, Actor, Initiative
+from graphsvc.model.entities import PUBLIC_KINDS, Actor, Initiative
 from graphsvc.analytics._compact import actor_lookup
 from graphsvc.analytics.network import select_initiatives
 
@@ -61,7 +61,7 @@ def cocreation(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Itera
 
     Examples
     --------
-    >>> from graphsvc.domain.model import Partner
+    >>> from graphsvc.model.entities import Partner
     >>> a = [Actor("lib", "Bibliotek", "library", "Drammen", sector="bibliotek"),
     ...      Actor("skole", "Skole", "municipal_unit", "Drammen", sector="skole"),
     ...      Actor("rk", "Røde Kors", "association", "Drammen")]

@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.domain.model import Actor, Initiative
+from graphsvc.model.entities import Actor, Initiative
 from graphsvc.analytics._compact import actor_lookup, check_choice, group_codes
 from graphsvc.analytics.network import check_view
 
@@ -70,7 +70,7 @@ def growth_series(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: It
 
     Examples
     --------
-    >>> from graphsvc.domain.model import Partner
+    >>> from graphsvc.model.entities import Partner
     >>> a = [Actor("lib", "Bibliotek", "library", "Drammen", sector="bibliotek"),
     ...      Actor("skole", "Skole", "municipal_unit", "Drammen", sector="skole")]
     >>> i = [Initiative("x", "Lesesirkel", date(2021, 5, 1), "lib", "library",

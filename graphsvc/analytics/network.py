@@ -26,7 +26,7 @@ from itertools import combinations
 
 import networkx as nx
 
-from graphsvc.domain.model import Actor, Initiative
+from graphsvc.model.entities import Actor, Initiative
 
 VIEWS = ("cumulative", "active")
 
@@ -88,7 +88,7 @@ def co_creation_graph(actors: Iterable[Actor], initiatives: Iterable[Initiative]
                       at: date | None = None, view: str = "cumulative") -> nx.Graph:
     """The undirected, weighted co-creation network at ``at``.
 
-    >>> from graphsvc.domain.model import Actor, Initiative, Partner
+    >>> from graphsvc.model.entities import Actor, Initiative, Partner
     >>> a = [Actor("lib", "Bibliotek", "library", "Drammen", sector="bibliotek"),
     ...      Actor("rk", "Røde Kors", "association", "Drammen")]
     >>> i = Initiative("kafe", "Språkkafé", date(2021, 2, 1), "lib", "library",

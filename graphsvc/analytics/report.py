@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.domain.model import Actor, Initiative, normalise_key
+from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics import silo, structural
 from graphsvc.analytics._compact import GROUP_BY, MISSING, check_choice, from_domain, from_rows
 from graphsvc.analytics.brokerage import ROLES, _brokerage

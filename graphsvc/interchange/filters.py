@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from graphsvc.analytics.network import select_initiatives
-from graphsvc.domain.model import Actor, Initiative, normalise_key
+from graphsvc.model.entities import Actor, Initiative, normalise_key
 
 
 def filter_network(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: date | None = None,

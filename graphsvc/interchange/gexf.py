@@ -21,8 +21,8 @@ from datetime import date
 
 import networkx as nx
 
-from graphsvc.domain.model import Actor, Initiative
-from graphsvc.domain.validation import FORMAT
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import (
     read_graph_file,
@@ -60,7 +60,7 @@ def to_gexf(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
 def from_gexf(data: bytes | str) -> tuple[list[Actor], list[Initiative]]:
     """Actors and initiatives (sorted by id) from a file written by :func:`to_gexf`.
 
-    Raises :class:`~graphsvc.domain.errors.Invalid` when the file is not GEXF or its content
+    Raises :class:`~graphsvc.model.errors.Invalid` when the file is not GEXF or its content
     breaks the data model (same checks and messages as the JSON import).
     """
     return read_graph_file(data, lambda stream: nx.read_gexf(stream, node_type=str), "GEXF", name_key="label")

@@ -15,8 +15,8 @@ from datetime import date
 
 import networkx as nx
 
-from graphsvc.domain.model import Actor, Initiative
-from graphsvc.domain.validation import FORMAT
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import actor_node_attributes, initiated_by, read_graph_file, tie_rows
 
@@ -40,7 +40,7 @@ def to_graphml(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at
 def from_graphml(data: bytes | str) -> tuple[list[Actor], list[Initiative]]:
     """Actors and initiatives (sorted by id) from a file written by :func:`to_graphml`.
 
-    Raises :class:`~graphsvc.domain.errors.Invalid` when the file is not GraphML or its content
+    Raises :class:`~graphsvc.model.errors.Invalid` when the file is not GraphML or its content
     breaks the data model (same checks and messages as the JSON import).
     """
     return read_graph_file(data, lambda stream: nx.read_graphml(stream, node_type=str, force_multigraph=False), "GraphML")

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from graphsvc.analytics.network import co_creation_graph
-from graphsvc.domain.errors import Invalid
-from graphsvc.domain.model import Actor, Initiative
-from graphsvc.domain.serialize import initiative_to_dict
-from graphsvc.domain.validation import FORMAT, parse_document
+from graphsvc.model.errors import Invalid
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.serialize import initiative_to_dict
+from graphsvc.model.validation import FORMAT, parse_document
 
 #: Optional actor fields, written only when set.
 OPTIONAL_ACTOR_FIELDS = ("sector", "municipality_number", "org_number", "service_model")
@@ -71,7 +71,7 @@ def document_from_nodes(nodes: Iterable[tuple[str, Mapping]], *, name_key: str =
 
 
 def _loads(text, where: str):
-    from graphsvc.domain.errors import Invalid
+    from graphsvc.model.errors import Invalid
 
     try:
         return json.loads(text)

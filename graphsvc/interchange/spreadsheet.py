@@ -25,7 +25,7 @@ What a librarian's spreadsheet may look like, and what this module does with it:
 Reading and planning are pure: :func:`read_tables` turns files into :class:`Table` objects and
 :func:`plan` checks them against a snapshot of the store, giving the actors and initiatives
 to store and a :class:`Rejection` (row, column, reason) for every row that cannot be stored.
-``graphsvc.domain.imports`` runs it against a store.
+``graphsvc.services.imports`` runs it against a store.
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
-from graphsvc.domain.errors import Invalid, Problem
-from graphsvc.domain.model import (
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.entities import (
     KINDS, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, normalise_key, slugify,
 )
-from graphsvc.domain.validation import parse_actor, parse_initiative
+from graphsvc.model.validation import parse_actor, parse_initiative
 
 #: Largest spreadsheet accepted by default (bytes of the file as uploaded); see GRAPHSVC_MAX_IMPORT_MB.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -26,7 +26,7 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date
 
-from graphsvc.domain.model import Actor, Initiative
+from graphsvc.model.entities import Actor, Initiative
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import partners_cell, tie_rows
 

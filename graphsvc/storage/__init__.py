@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from graphsvc.domain.errors import ConfigError
+from graphsvc.model.errors import ConfigError
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")

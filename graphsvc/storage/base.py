@@ -1,8 +1,8 @@
 """The one storage interface; SQLite (embedded, default) and Neo4j (production) implement it.
 
-Stores speak the domain: they take and return :mod:`graphsvc.domain.model` objects and raise
-:mod:`graphsvc.domain.errors`; driver records and sqlite rows never leave a store.
-Validation of single objects happens before a store is called (``domain.validation``);
+Stores speak the domain: they take and return :mod:`graphsvc.model.entities` objects and raise
+:mod:`graphsvc.model.errors`; driver records and sqlite rows never leave a store.
+Validation of single objects happens before a store is called (``model.validation``);
 stores still enforce identity and referential integrity, because only they can do it
 atomically under concurrent writers.
 """
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from graphsvc.domain.model import Actor, Initiative, Page
-from graphsvc.domain.users import AuditEntry, Credential, Proposal, User
+from graphsvc.model.entities import Actor, Initiative, Page
+from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit, urlunsplit
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 
-from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
-from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_key
-from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
+from graphsvc.model.entities import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage import cypher
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
 from graphsvc.storage.neo4j_accounts import Neo4jAccounts, audit, dump_accounts, write_accounts

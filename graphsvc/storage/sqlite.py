@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 
-from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
-from graphsvc.domain.model import Actor, Initiative, Page, Partner, normalise_key
-from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
+from graphsvc.model.entities import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, NetworkRows, Store, StoreDump
 from graphsvc.storage.sqlite_accounts import ACCOUNTS_MIGRATION, SQLiteAccounts, audit, identity_conflict
 

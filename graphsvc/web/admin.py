@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from graphsvc import services
-from graphsvc.domain import accounts
-from graphsvc.domain.errors import Conflict, Invalid, NotFound
-from graphsvc.domain.users import ROLES
+from graphsvc.web.context import current_store
+from graphsvc.services import accounts
+from graphsvc.model.errors import Conflict, Invalid, NotFound
+from graphsvc.model.accounts import ROLES
 from graphsvc.web.auth import acting_name, current_user, requires
 from graphsvc.web.i18n import problem_message
 
@@ -24,7 +24,7 @@ def _problems(exc) -> dict[str, list[str]]:
 @bp.route("/admin/users", methods=["GET", "POST"])
 @requires("admin")
 def users():
-    store = services().store
+    store = current_store()
     errors: dict[str, list[str]] = {}
     values = {}
     if request.method == "POST":
@@ -55,7 +55,7 @@ def users():
 @bp.route("/account", methods=["GET", "POST"])
 @requires("viewer")
 def account():
-    store = services().store
+    store = current_store()
     user = current_user()
     errors: dict[str, list[str]] = {}
     new_token = None

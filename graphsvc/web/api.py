@@ -10,12 +10,12 @@ import json
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from graphsvc import services
-from graphsvc.domain import services as svc
-from graphsvc.domain.errors import Invalid, Problem
-from graphsvc.domain.model import KINDS, Page
-from graphsvc.domain.serialize import actor_to_dict, initiative_to_dict
-from graphsvc.domain.validation import parse_date_param
+from graphsvc.web.context import current_cache, current_store
+from graphsvc.services import graph as svc
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.entities import KINDS, Page
+from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
+from graphsvc.model.validation import parse_date_param
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web.auth import acting_name
 
@@ -103,28 +103,28 @@ def list_actors():
     limit, offset = _paging()
     flt = ActorFilter(kind=_choice_param("kind", KINDS), sector=request.args.get("sector") or None,
                       municipality=request.args.get("municipality") or None, q=request.args.get("q") or None)
-    return jsonify(_page(services().store.list_actors(flt, limit=limit, offset=offset), actor_to_dict))
+    return jsonify(_page(current_store().list_actors(flt, limit=limit, offset=offset), actor_to_dict))
 
 
 @bp.post("/actors")
 def create_actor():
-    actor = svc.create_actor(services().store, _json_body(), by=acting_name())
+    actor = svc.create_actor(current_store(), _json_body(), by=acting_name())
     return _created(actor_to_dict(actor), url_for("api.get_actor", actor_id=actor.id))
 
 
 @bp.get("/actors/<actor_id>")
 def get_actor(actor_id: str):
-    return jsonify(actor_to_dict(services().store.get_actor(actor_id)))
+    return jsonify(actor_to_dict(current_store().get_actor(actor_id)))
 
 
 @bp.put("/actors/<actor_id>")
 def update_actor(actor_id: str):
-    return jsonify(actor_to_dict(svc.update_actor(services().store, actor_id, _json_body(), by=acting_name())))
+    return jsonify(actor_to_dict(svc.update_actor(current_store(), actor_id, _json_body(), by=acting_name())))
 
 
 @bp.delete("/actors/<actor_id>")
 def delete_actor(actor_id: str):
-    deleted = services().store.delete_actor(actor_id, cascade=_bool_param("cascade"), by=acting_name())
+    deleted = current_store().delete_actor(actor_id, cascade=_bool_param("cascade"), by=acting_name())
     return jsonify({"deleted": actor_id, "deleted_initiatives": deleted})
 
 
@@ -136,29 +136,29 @@ def list_initiatives():
                            started_from=parse_date_param(request.args.get("started_from"), "started_from"),
                            started_to=parse_date_param(request.args.get("started_to"), "started_to"),
                            active_at=parse_date_param(request.args.get("active_at"), "active_at"))
-    return jsonify(_page(services().store.list_initiatives(flt, limit=limit, offset=offset), initiative_to_dict))
+    return jsonify(_page(current_store().list_initiatives(flt, limit=limit, offset=offset), initiative_to_dict))
 
 
 @bp.post("/initiatives")
 def create_initiative():
-    initiative = svc.create_initiative(services().store, _json_body(), by=acting_name(),
+    initiative = svc.create_initiative(current_store(), _json_body(), by=acting_name(),
                                        allow_duplicate=_bool_param("allow_duplicate"))
     return _created(initiative_to_dict(initiative), url_for("api.get_initiative", initiative_id=initiative.id))
 
 
 @bp.get("/initiatives/<initiative_id>")
 def get_initiative(initiative_id: str):
-    return jsonify(initiative_to_dict(services().store.get_initiative(initiative_id)))
+    return jsonify(initiative_to_dict(current_store().get_initiative(initiative_id)))
 
 
 @bp.put("/initiatives/<initiative_id>")
 def update_initiative(initiative_id: str):
-    return jsonify(initiative_to_dict(svc.update_initiative(services().store, initiative_id, _json_body(), by=acting_name())))
+    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(), by=acting_name())))
 
 
 @bp.delete("/initiatives/<initiative_id>")
 def delete_initiative(initiative_id: str):
-    services().store.delete_initiative(initiative_id, by=acting_name())
+    current_store().delete_initiative(initiative_id, by=acting_name())
     return jsonify({"deleted": initiative_id})
 
 
@@ -167,11 +167,11 @@ def delete_initiative(initiative_id: str):
 def network():
     at = parse_date_param(request.args.get("at"), "at")
     view = _choice_param("view", ("cumulative", "active"), "cumulative")
-    state = services()
+    store, cache = current_store(), current_cache()
     # The encoded body is cached too: on large networks encoding costs more than the lookup.
-    body = state.cache.get_or_compute(
-        state.store.graph_version(), "network.json", (id(state.store), at, view),
-        lambda: json.dumps(svc.network_json(state.store, at=at, view=view, cache=state.cache),
+    body = cache.get_or_compute(
+        store.graph_version(), "network.json", (id(store), at, view),
+        lambda: json.dumps(svc.network_json(store, at=at, view=view, cache=cache),
                            ensure_ascii=False).encode())
     return Response(body, mimetype="application/json")
 
@@ -182,7 +182,7 @@ def import_document():
         from graphsvc.web.transfer import import_upload_response
 
         return import_upload_response()
-    summary = svc.import_document(services().store, _json_body(), by=acting_name())
+    summary = svc.import_document(current_store(), _json_body(), by=acting_name())
     return jsonify({"imported": summary.to_dict()})
 
 
@@ -193,7 +193,7 @@ def export_document():
 
         return export_response(request.args.get("format") or "json")
     _choice_param("view", ("cumulative", "active"))  # only meaningful with `at`, but never ignored silently
-    return jsonify(svc.export_document(services().store))
+    return jsonify(svc.export_document(current_store()))
 
 
 @bp.get("/openapi.json")

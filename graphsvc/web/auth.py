@@ -24,9 +24,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
-from graphsvc import services
-from graphsvc.domain import accounts
-from graphsvc.domain.users import User, role_at_least
+from graphsvc.web.context import current_store
+from graphsvc.services import accounts
+from graphsvc.model.accounts import User, role_at_least
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -137,7 +137,7 @@ def authorize():
     """before_request: find the user, check the route's level, then CSRF for cookie-borne writes."""
     g.user = None
     g.via_token = False
-    store = services().store
+    store = current_store()
     token = _bearer()
     if token is not None:
         g.user = accounts.user_for(store, token, "token")
@@ -194,7 +194,7 @@ def login():
             error = _("Too many failed attempts. Wait 15 minutes and try again.")
             status = 429
         else:
-            result = accounts.login(services().store, name, password)
+            result = accounts.login(current_store(), name, password)
             if result is None:
                 throttle.failed(keys)
                 error = _("Wrong user name or password.")
@@ -221,7 +221,7 @@ def login():
 def logout():
     secret = session.get("sid")
     if secret:
-        accounts.logout(services().store, secret)
+        accounts.logout(current_store(), secret)
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graphsvc.domain.errors import GraphsvcError
+from graphsvc.model.errors import GraphsvcError
 
 
 def wants_json() -> bool:

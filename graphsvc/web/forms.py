@@ -1,7 +1,7 @@
 """The librarian's pages: new partner, new initiative, edit and end, history, merge, proposals.
 
 Forms are plain HTML posted to these views; the fields become the same dicts the API takes and
-go through the one validation module (``domain.validation`` via ``domain.services``), so an
+go through the one validation module (``model.validation`` via ``services.graph``), so an
 error names the field it belongs to and is shown next to it, in the user's language, with the
 input kept. A viewer's submission becomes a proposal that an editor reviews.
 """
@@ -13,11 +13,11 @@ import re
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from graphsvc import services
-from graphsvc.domain import editing
-from graphsvc.domain import services as svc
-from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem
-from graphsvc.domain.model import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS, normalise_key
+from graphsvc.web.context import current_store
+from graphsvc.services import editing
+from graphsvc.services import graph as svc
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
+from graphsvc.model.entities import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS, normalise_key
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web.auth import acting_name, current_user, requires
 from graphsvc.web.i18n import problem_message
@@ -145,7 +145,7 @@ def similar_actors():
     name = request.args.get("name", "")[:300]
     if len(name.strip()) < 3:
         return jsonify({"suggestions": []})
-    found = editing.similar_actors(services().store, name, municipality=request.args.get("municipality") or None,
+    found = editing.similar_actors(current_store(), name, municipality=request.args.get("municipality") or None,
                                    exclude=request.args.get("exclude") or None)
     return jsonify({"suggestions": [
         {"id": a.id, "name": a.name, "kind": a.kind, "kind_label": kind_labels().get(a.kind, a.kind),
@@ -160,7 +160,7 @@ def actor_search():
     q = request.args.get("q", "").strip()[:200]
     if len(q) < 2:
         return jsonify({"actors": []})
-    page = services().store.list_actors(ActorFilter(q=q), limit=10)
+    page = current_store().list_actors(ActorFilter(q=q), limit=10)
     return jsonify({"actors": [{"id": a.id, "label": actor_label(a), "name": a.name,
                                 "municipality": a.municipality, "kind": kind_labels().get(a.kind, a.kind)}
                                for a in page.items]})
@@ -169,7 +169,7 @@ def actor_search():
 @bp.route("/partners/new", methods=["GET", "POST"])
 @requires("viewer")
 def new_partner():
-    store = services().store
+    store = current_store()
     user = current_user()
     proposing = not user.can("editor")
     returning = request.values.get("return") == "initiative"
@@ -216,7 +216,7 @@ def _values_from_actor(actor) -> dict:
 @requires("editor")
 def partner_edit(actor_id: str):
     """The new-partner form for a registered partner: prefilled, the same validation and duplicate rule."""
-    store = services().store
+    store = current_store()
     actor = store.get_actor(actor_id)
     values = dict(request.form) if request.method == "POST" else _values_from_actor(actor)
     errors: dict[str, list[str]] = {}
@@ -316,7 +316,7 @@ def _initiative_errors(exc: Invalid, rows_of: dict[int, int]) -> dict[str, list[
 
 
 def _values_from_initiative(initiative) -> dict:
-    store = services().store
+    store = current_store()
     values = {"title": initiative.title, "category": initiative.category or "",
               "started": initiative.started.isoformat(), "ended": initiative.ended.isoformat() if initiative.ended
               else "", "location": initiative.location, "rows": str(max(MIN_ROWS, len(initiative.partners) + 1))}
@@ -364,7 +364,7 @@ def _unconfirmed_duplicates(store, data, form) -> list:
 @bp.route("/initiatives/new", methods=["GET", "POST"])
 @requires("viewer")
 def initiative_new():
-    store = services().store
+    store = current_store()
     user = current_user()
     proposing = not user.can("editor")
     if request.method == "GET":
@@ -414,7 +414,7 @@ class _PartialErrors(Exception):
 @requires("viewer")
 def initiative_list():
     """Find an initiative: words of the title, a partner, a category, ongoing or ended; paged."""
-    store = services().store
+    store = current_store()
     values = {name: request.args.get(name, "").strip()[:200] for name in ("q", "partner", "category", "active")}
     errors: dict[str, list[str]] = {}
     actor_id = None
@@ -436,7 +436,7 @@ def initiative_list():
 
 @bp.get("/initiatives/<initiative_id>")
 def initiative_page(initiative_id: str):
-    store = services().store
+    store = current_store()
     initiative = store.get_initiative(initiative_id)
     actors = {a: store.get_actor(a) for a in initiative.actor_ids if store.existing_actor_ids([a])}
     user = current_user()
@@ -447,7 +447,7 @@ def initiative_page(initiative_id: str):
 @bp.route("/initiatives/<initiative_id>/edit", methods=["GET", "POST"])
 @requires("editor")
 def initiative_edit(initiative_id: str):
-    store = services().store
+    store = current_store()
     initiative = store.get_initiative(initiative_id)
     if request.method == "GET":
         return _render_initiative(_values_from_initiative(initiative), {}, mode="edit", initiative=initiative)
@@ -470,7 +470,7 @@ def initiative_edit(initiative_id: str):
 @bp.post("/initiatives/<initiative_id>/end")
 @requires("editor")
 def initiative_end(initiative_id: str):
-    store = services().store
+    store = current_store()
     ended = iso_day(request.form.get("ended", "").strip())
     try:
         editing.end_initiative(store, initiative_id, ended or None, by=acting_name())
@@ -489,7 +489,7 @@ def initiative_end(initiative_id: str):
 @bp.get("/actors/<actor_id>/history")
 @requires("viewer")
 def actor_history(actor_id: str):
-    store = services().store
+    store = current_store()
     try:
         actor = store.get_actor(actor_id)
     except NotFound:
@@ -504,7 +504,7 @@ def actor_history(actor_id: str):
 @requires("editor")
 def audit_log():
     offset = max(0, request.args.get("offset", 0, type=int))
-    history = services().store.list_audit(limit=50, offset=offset)
+    history = current_store().list_audit(limit=50, offset=offset)
     return render_template("forms/audit.html", history=history)
 
 
@@ -512,7 +512,7 @@ def audit_log():
 @bp.route("/partners/merge", methods=["GET", "POST"])
 @requires("admin")
 def merge():
-    store = services().store
+    store = current_store()
     values = dict(request.values)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -539,7 +539,7 @@ def merge():
 @bp.get("/proposals")
 @requires("viewer")
 def proposals():
-    store = services().store
+    store = current_store()
     user = current_user()
     queue = store.list_proposals(status="pending") if user.can("editor") else []
     mine = store.list_proposals(proposer=user.name)
@@ -547,7 +547,7 @@ def proposals():
 
 
 def _proposal_for(proposal_id: str):
-    proposal = services().store.get_proposal(proposal_id)
+    proposal = current_store().get_proposal(proposal_id)
     user = current_user()
     if proposal.proposer != user.name and not user.can("editor"):
         abort(403)
@@ -558,7 +558,7 @@ def _proposal_for(proposal_id: str):
 @requires("viewer")
 def proposal(proposal_id: str):
     """A proposal: its proposer sees what became of it; an editor accepts (possibly corrected) or rejects it."""
-    store = services().store
+    store = current_store()
     item = _proposal_for(proposal_id)
     errors: dict[str, list[str]] = {}
     duplicates = []
@@ -606,7 +606,7 @@ def proposal(proposal_id: str):
 
 
 def _proposal_initiative_values(data: dict) -> dict:
-    store = services().store
+    store = current_store()
     values = {k: (v or "") for k, v in data.items() if k in INITIATIVE_TEXT_FIELDS}
     partners = data.get("partners") or []
     values["rows"] = str(max(MIN_ROWS, len(partners)))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from graphsvc import __version__, services
-from graphsvc.domain.errors import StoreUnavailable
+from graphsvc.version import __version__
+from graphsvc.web.context import current_store
+from graphsvc.model.errors import StoreUnavailable
 
 bp = Blueprint("health", __name__)
 
@@ -17,7 +18,7 @@ bp = Blueprint("health", __name__)
 @bp.get("/readyz")
 def healthz():
     try:
-        facts = services().store.check()
+        facts = current_store().check()
     except StoreUnavailable as exc:
         return (jsonify({"status": "unavailable", "message": exc.message, "version": __version__}), 503,
                 {"Retry-After": "5"})

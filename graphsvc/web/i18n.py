@@ -2,7 +2,7 @@
 
 The catalogue lives in translations/ (``messages.po`` per language, compiled to ``messages.mo``).
 A fresh checkout without the compiled file compiles it at start, so nothing needs a build step.
-Validation messages are English sentences from ``domain.validation``; :func:`problem_message`
+Validation messages are English sentences from ``model.validation``; :func:`problem_message`
 turns them into the user's language by pattern, so the forms, the API and the import keep
 one validation module.
 """

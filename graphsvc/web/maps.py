@@ -20,14 +20,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from graphsvc import services
+from graphsvc.web.context import current_cache, current_store
 from graphsvc.analytics import growth as growth_mod
 from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter, map_base, map_view
 from graphsvc.analytics.network import VIEWS
-from graphsvc.domain import services as svc
-from graphsvc.domain.errors import Invalid, NotFound, Problem
-from graphsvc.domain.model import KINDS
-from graphsvc.domain.validation import parse_date_param
+from graphsvc.services import graph as svc
+from graphsvc.model.errors import Invalid, NotFound, Problem
+from graphsvc.model.entities import KINDS
+from graphsvc.model.validation import parse_date_param
 
 bp = Blueprint("maps", __name__)
 api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")
@@ -73,14 +73,13 @@ def _labels():
 # -- cached computations -------------------------------------------------------------------
 def _cached(name: str, params, compute, *, locale: bool = False):
     """``locale=True``: the result holds translated text, so each language is cached on its own."""
-    s = services()
     if locale:
         params = (params, locale_key())
-    return s.cache.get_or_compute(s.store.graph_version(), name, params, compute)
+    return current_cache().get_or_compute(current_store().graph_version(), name, params, compute)
 
 
 def _graph():
-    return svc.snapshot(services().store, services().cache)
+    return svc.snapshot(current_store(), current_cache())
 
 
 def _report():
@@ -184,7 +183,7 @@ def api_map():
 
     def compute() -> bytes:
         _, view = current_view(flt)
-        body = {"graph_version": services().store.graph_version(), "threshold": AGGREGATE_ABOVE,
+        body = {"graph_version": current_store().graph_version(), "threshold": AGGREGATE_ABOVE,
                 "metrics": list(METRICS), "periods": slider_periods(view, freq), **view.to_json()}
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -204,7 +203,7 @@ def api_actor_profile(actor_id: str):
 
 
 def actor_profile(actor_id: str) -> dict:
-    store = services().store
+    store = current_store()
     actor = store.get_actor(actor_id)
     actors, initiatives = _graph()
     names = {a.id: a.name for a in actors}

@@ -2,7 +2,7 @@
 
 API: ``GET /api/v1/metrics/silo`` (the report as JSON) and ``GET /api/v1/metrics/silo.csv?table=``
 (one table as CSV). Page: ``/metrics`` (form, mixing-matrix heat map, E-I per group, bridges,
-co-creation shares). All three call :func:`graphsvc.domain.metrics.silo_metrics` with the same
+co-creation shares). All three call :func:`graphsvc.services.metrics.silo_metrics` with the same
 parameters; the serialised JSON and CSV are cached next to the report.
 """
 
@@ -13,13 +13,13 @@ import math
 
 from flask import Blueprint, Response, render_template, request
 
-from graphsvc import services
+from graphsvc.web.context import current_cache, current_store
 from graphsvc.analytics._compact import GROUP_BY
 from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
-from graphsvc.domain import metrics as m
-from graphsvc.domain.errors import Invalid, Problem
-from graphsvc.domain.validation import parse_date_param
+from graphsvc.services import metrics as m
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.validation import parse_date_param
 
 bp = Blueprint("metrics", __name__)
 api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
@@ -62,15 +62,13 @@ def metric_params() -> dict:
 
 
 def report_for(params: dict) -> dict:
-    s = services()
-    return m.silo_metrics(s.store, cache=s.cache, **params)
+    return m.silo_metrics(current_store(), cache=current_cache(), **params)
 
 
 def _cached_bytes(name: str, params: dict, make) -> bytes:
-    s = services()
     key = tuple(sorted(params.items()))
     report = report_for(params)  # checks the parameters before anything is cached under them
-    return s.cache.get_or_compute(report["graph_version"], name, key, lambda: make(report))
+    return current_cache().get_or_compute(report["graph_version"], name, key, lambda: make(report))
 
 
 # -- API ------------------------------------------------------------------------------------------

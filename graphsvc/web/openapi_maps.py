@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphsvc.domain.model import KINDS
+from graphsvc.model.entities import KINDS
 
 
 def paths(_param, _json, errors: dict, date_schema: dict) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphsvc.analytics._compact import GROUP_BY
 from graphsvc.analytics.brokerage import ROLES
-from graphsvc.domain import metrics as m
+from graphsvc.services import metrics as m
 
 NUMBER_OR_NULL = {"type": "number", "nullable": True}
 _BY_GROUP = {"type": "object", "additionalProperties": NUMBER_OR_NULL}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graphsvc import services
-from graphsvc.domain import services as svc
+from graphsvc.web.context import current_cache, current_store
+from graphsvc.services import graph as svc
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def home():
-    network = svc.network_json(services().store, cache=services().cache)
+    network = svc.network_json(current_store(), cache=current_cache())
     return render_template("home.html", counts=network["counts"])

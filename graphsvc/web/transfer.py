@@ -1,6 +1,6 @@
 """Import and export in the browser: the upload page with its preview, the export page, and their API twins.
 
-The pages and the API call the same service (``graphsvc.domain.imports``) and exporters
+The pages and the API call the same service (``graphsvc.services.imports``) and exporters
 (``graphsvc.interchange.FORMATS``). The upload page previews first (a dry run) and keeps the
 uploaded files in a private temporary folder until the user confirms or an hour has passed,
 so the confirm step does not upload them again; nothing else is written to disk.
@@ -20,11 +20,11 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from graphsvc import services
-from graphsvc.domain.errors import Invalid, Problem
-from graphsvc.domain.imports import ImportReport, import_files
-from graphsvc.domain.serialize import to_document
-from graphsvc.domain.validation import parse_date_param
+from graphsvc.web.context import current_store
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.services.imports import ImportReport, import_files
+from graphsvc.model.serialize import to_document
+from graphsvc.model.validation import parse_date_param
 from graphsvc.interchange import FORMATS, filter_network
 from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
 
@@ -70,7 +70,7 @@ def export_response(fmt: str) -> Response:
     if fmt not in EXPORT_FORMATS:
         raise Invalid([Problem("format", f"must be one of: {', '.join(EXPORT_FORMATS)} (got {fmt!r})")])
     options = export_options()
-    actors, initiatives = services().store.snapshot()
+    actors, initiatives = current_store().snapshot()
     stem = "graphsvc"
     if options["at"]:
         stem += f"-{options['at'].isoformat()}"
@@ -91,7 +91,7 @@ def export_response(fmt: str) -> Response:
 
 @bp.get("/export")
 def export_page():
-    actors, _ = services().store.snapshot()
+    actors, _ = current_store().snapshot()
     municipalities = sorted({a.municipality for a in actors}, key=str.casefold)
     sectors = sorted({a.sector for a in actors if a.sector}, key=str.casefold)
     return render_template("export.html", formats=[(f, FORMAT_LABELS[f]) for f in EXPORT_FORMATS],
@@ -141,7 +141,7 @@ def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
 
 
 def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
-    return import_files(services().store, files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
+    return import_files(current_store(), files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
                         max_bytes=_max_import_bytes(), by=_acting_name())
 
 

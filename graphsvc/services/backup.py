@@ -23,12 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from graphsvc.domain.errors import Invalid, Problem
-from graphsvc.domain.serialize import to_document
-from graphsvc.domain.users import CREDENTIAL_KINDS, PROPOSAL_KINDS, PROPOSAL_STATES, ROLES, AuditEntry, Credential, \
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.serialize import to_document
+from graphsvc.model.accounts import CREDENTIAL_KINDS, PROPOSAL_KINDS, PROPOSAL_STATES, ROLES, AuditEntry, Credential, \
     Proposal, User, now
-from graphsvc.domain.validation import FORMAT as GRAPH_FORMAT
-from graphsvc.domain.validation import parse_document
+from graphsvc.model.validation import FORMAT as GRAPH_FORMAT
+from graphsvc.model.validation import parse_document
 from graphsvc.storage.base import Store, StoreDump
 
 FORMAT = "graphsvc-backup/1"
@@ -80,7 +80,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 def to_backup(dump: StoreDump, *, created: datetime | None = None) -> dict:
     """The ``graphsvc-backup/1`` document of a store dump."""
-    from graphsvc import __version__
+    from graphsvc.version import __version__
 
     return {
         "format": FORMAT,

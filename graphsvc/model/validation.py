@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from graphsvc.domain.errors import Invalid, Problem
-from graphsvc.domain.model import (
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.entities import (
     ID_PATTERN, KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, Partner,
     normalise_key,
 )

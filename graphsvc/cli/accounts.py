@@ -12,9 +12,9 @@ import sys
 
 import click
 
-from graphsvc.domain import accounts
-from graphsvc.domain.errors import GraphsvcError, Invalid
-from graphsvc.domain.users import ROLES
+from graphsvc.services import accounts
+from graphsvc.model.errors import GraphsvcError, Invalid
+from graphsvc.model.accounts import ROLES
 
 
 def cli_user() -> str:

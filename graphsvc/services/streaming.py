@@ -30,9 +30,9 @@ from pathlib import Path
 import ijson
 from ijson.common import ObjectBuilder
 
-from graphsvc.domain.errors import Invalid, Problem
-from graphsvc.domain.model import Actor, Initiative
-from graphsvc.domain.validation import FORMAT, parse_actor, parse_initiative
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT, parse_actor, parse_initiative
 from graphsvc.storage.base import ImportSummary, Store
 
 #: Objects per write batch (and per store look-up of partner ids while checking).

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePath
 
-from graphsvc.domain.errors import Invalid, Problem
-from graphsvc.domain.model import Actor, Initiative
-from graphsvc.domain.validation import parse_document
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import parse_document
 from graphsvc.interchange.spreadsheet import (
     DEFAULT_MAX_BYTES, Plan, Progress, Rejection, check_size, plan, read_tables,
 )

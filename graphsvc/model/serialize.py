@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graphsvc.domain.model import Actor, Initiative
-from graphsvc.domain.validation import FORMAT
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT
 
 
 def actor_to_dict(actor: Actor) -> dict:

@@ -1,7 +1,7 @@
 """``graphsvc metrics``: the silo metrics in the terminal, as a readable table, as JSON or as CSV.
 
 ``--json`` prints exactly what ``GET /api/v1/metrics/silo`` returns (both call
-:func:`graphsvc.domain.metrics.silo_metrics`); ``--csv TABLE`` writes the API's CSV tables.
+:func:`graphsvc.services.metrics.silo_metrics`); ``--csv TABLE`` writes the API's CSV tables.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from graphsvc.analytics.brokerage import ROLES
-from graphsvc.domain.errors import GraphsvcError, Invalid
+from graphsvc.model.errors import GraphsvcError, Invalid
 
 
 def _num(value, fmt: str = "+.3f") -> str:
@@ -31,7 +31,7 @@ def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> lis
 
 def report_lines(r: dict, *, bridges: int = 10) -> list[str]:
     """The report as text: counts, mixing matrix, E-I per group, assortativity, bridges, co-creation."""
-    from graphsvc.domain.metrics import bridges as top_bridges
+    from graphsvc.services.metrics import bridges as top_bridges
 
     c, ei = r["counts"], r["ei_index"]
     when = r["at"] or "all dates"
@@ -112,8 +112,8 @@ def register(main: click.Group, pass_context) -> None:
                 seed: int, betweenness_k: int, exact_betweenness: bool, library_tag: str | None, as_json: bool,
                 csv_table: str | None, output: Path | None) -> None:
         """Silo metrics: mixing matrix, E-I per group, assortativity, bridges, co-creation shares."""
-        from graphsvc.domain import metrics as m
-        from graphsvc.domain.validation import parse_date_param
+        from graphsvc.services import metrics as m
+        from graphsvc.model.validation import parse_date_param
 
         if as_json and csv_table:
             raise click.ClickException("choose --json or --csv, not both")

@@ -1,6 +1,6 @@
 """Services: what a user can do with the graph, called alike by the API, the CLI and the pages.
 
-Each function takes the store first, validates untrusted input through ``domain.validation``
+Each function takes the store first, validates untrusted input through ``model.validation``
 and returns model objects or JSON-ready dicts.
 """
 
@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
-from graphsvc.domain.cache import ResultCache
-from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem
-from graphsvc.domain.model import Actor, Initiative, slugify
-from graphsvc.domain.serialize import to_document
-from graphsvc.domain.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.services.cache import ResultCache
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
+from graphsvc.model.entities import Actor, Initiative, slugify
+from graphsvc.model.serialize import to_document
+from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
 from graphsvc.storage.base import ImportSummary, NetworkRows, Store
 
 _default_cache = ResultCache()
@@ -75,7 +75,7 @@ def create_initiative(store: Store, data, *, by: str | None = None, allow_duplic
     known = store.existing_actor_ids(_partner_ids(data))
     initiative = parse_initiative(data, known_actor_ids=known, require_id=False)
     if not allow_duplicate:
-        from graphsvc.domain.editing import same_initiatives  # editing builds on this module
+        from graphsvc.services.editing import same_initiatives  # editing builds on this module
 
         same = same_initiatives(store, initiative)
         if same:
@@ -143,10 +143,10 @@ def import_document(store: Store, doc, *, today: date | None = None, by: str | N
 
 def import_document_file(store: Store, path: str | Path, *, today: date | None = None, by: str | None = None,
                          progress=None, batch_size: int | None = None) -> ImportSummary:
-    """Import a ``graphsvc/1`` JSON file without holding it in memory (``domain.streaming``): the
+    """Import a ``graphsvc/1`` JSON file without holding it in memory (``services.streaming``): the
     same checks, messages and result as ``import_document(store, read_document_file(path))``,
     one transaction, memory of one batch. ``progress(label, done, total)`` is told how far it got."""
-    from graphsvc.domain import streaming
+    from graphsvc.services import streaming
 
     return streaming.import_file(store, path, today=today, by=by, progress=progress,
                                  batch_size=batch_size or streaming.BATCH_SIZE)

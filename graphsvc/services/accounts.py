@@ -12,8 +12,8 @@ import secrets
 import string
 from datetime import timedelta
 
-from graphsvc.domain.errors import Conflict, Invalid, NotFound, Problem
-from graphsvc.domain.users import (
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
+from graphsvc.model.accounts import (
     MIN_PASSWORD, ROLES, USER_NAME, Credential, User, digest, hash_password, new_secret, now, verify_password,
 )
 from graphsvc.storage.base import Store

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
-from graphsvc import PROJECT_ROOT, create_app
-from graphsvc.domain import services as svc
-from graphsvc.domain.errors import ConfigError, GraphsvcError, Invalid, StoreUnavailable
+from graphsvc.app import PROJECT_ROOT, create_app
+from graphsvc.services import graph as svc
+from graphsvc.model.errors import ConfigError, GraphsvcError, Invalid, StoreUnavailable
 
 
 class Context:
@@ -159,7 +159,7 @@ class _ProgressBars:
 
 
 def _read_input(path: Path, max_bytes: int) -> tuple[str, bytes]:
-    from graphsvc.domain.imports import is_document
+    from graphsvc.services.imports import is_document
     from graphsvc.interchange.spreadsheet import check_size
 
     try:
@@ -188,7 +188,7 @@ def import_(obj: Context, file: Path, initiatives_file: Path | None, dry_run: bo
     Everything is checked first. A file with problems changes nothing (each rejected row is
     listed with its row number, column and reason) unless --valid-only is given.
     """
-    from graphsvc.domain.imports import import_files, is_document, report_lines
+    from graphsvc.services.imports import import_files, is_document, report_lines
 
     if file.suffix.lower() == ".json" and not (dry_run or valid_only or initiatives_file):
         _import_file(obj, file, "import")  # the graphsvc/1 path, unchanged
@@ -250,7 +250,7 @@ def template(fmt: str, output: Path) -> None:
 def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: str, municipality: str | None,
            sector: str | None) -> None:
     """Export the graph, whole or filtered, as JSON, GraphML, GEXF, CSV (zip) or xlsx."""
-    from graphsvc.domain.validation import parse_date_param
+    from graphsvc.model.validation import parse_date_param
     from graphsvc.interchange import FORMATS
 
     try:
@@ -259,7 +259,7 @@ def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: st
         raise click.ClickException(str(exc.problems[0]).replace("at:", "--at", 1)) from None
     filtered = day is not None or municipality or sector
     if fmt != "json" or filtered:
-        from graphsvc.domain.serialize import to_document
+        from graphsvc.model.serialize import to_document
         from graphsvc.interchange import filter_network
 
         try:
@@ -327,15 +327,15 @@ def growth(obj: Context, freq: str, view: str, as_json: bool) -> None:
                    f"{p['initiatives']:>11} {cross:>6} {ei:>6}")
 
 
-from graphsvc.cli_accounts import cli_user, register as _register_accounts  # noqa: E402
+from graphsvc.cli.accounts import cli_user, register as _register_accounts  # noqa: E402
 
 _register_accounts(main, pass_context)  # graphsvc users …, graphsvc tokens …
 
-from graphsvc.cli_metrics import register as _register_metrics  # noqa: E402
+from graphsvc.cli.metrics import register as _register_metrics  # noqa: E402
 
 _register_metrics(main, pass_context)  # graphsvc metrics
 
-from graphsvc.cli_backup import register as _register_backup  # noqa: E402
+from graphsvc.cli.backup import register as _register_backup  # noqa: E402
 
 _register_backup(main, pass_context)  # graphsvc backup, graphsvc restore
 

@@ -1,1 +1,0 @@
-"""The domain: actors, initiatives, their validation and the services on them."""
