@@ -11,7 +11,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 
 from graphsvc.services.cache import ResultCache
 from graphsvc.model.errors import ConfigError, StoreUnavailable

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from bench.synthetic import generate
-from graphsvc.analytics._compact import from_domain, from_rows
+from graphsvc.analytics.compact import from_domain, from_rows
 from graphsvc.analytics.report import silo_report, silo_report_from_rows
 from graphsvc.services.cache import ResultCache
 from graphsvc.services.metrics import silo_metrics

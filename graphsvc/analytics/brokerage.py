@@ -27,7 +27,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from graphsvc.analytics._compact import Compact, closing_paths, from_graph
+from graphsvc.analytics.compact import Compact, closing_paths, from_graph
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
@@ -72,7 +72,7 @@ def brokerage(D, attribute: str = "sector", *, missing: str = "kind") -> dict:
         raise ValueError("brokerage needs a directed graph (initiator → partner)")
     c = from_graph(D, weight=None)
     codes, labels = c.groups(attribute, missing)
-    counts = _brokerage(c, codes, len(labels))
+    counts = brokerage_counts(c, codes, len(labels))
     return {node: dict(zip(ROLES, map(int, row))) for node, row in zip(c.ids, counts)}
 
 
@@ -86,7 +86,7 @@ def _role(ga, gb, gc) -> np.ndarray:
     return role
 
 
-def _brokerage(c: Compact, codes: np.ndarray, k: int) -> np.ndarray:
+def brokerage_counts(c: Compact, codes: np.ndarray, k: int) -> np.ndarray:
     """n × 5 array of role counts (columns in ROLES order)."""
     n = c.n
     src, dst = c.u, c.v

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from graphsvc.model.entities import PUBLIC_KINDS, Actor, Initiative
-from graphsvc.analytics._compact import actor_lookup
+from graphsvc.analytics.compact import actor_lookup
 from graphsvc.analytics.network import select_initiatives
 
 REASON_NO_INITIATIVES = "no initiatives at this date: the share is 0/0"
@@ -108,7 +108,7 @@ def cocreation(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Itera
     return _summarise(len(selected), with_external, counts)
 
 
-def _from_projection(projection, libraries: Iterable[str]) -> dict:
+def cocreation_from_projection(projection, libraries: Iterable[str]) -> dict:
     """:func:`cocreation` from the report's array projection: the same counts without a second
     pass over the initiatives (tested equal)."""
     ties = projection.ties

@@ -10,7 +10,7 @@ from __future__ import annotations
 import igraph as ig
 import numpy as np
 
-from graphsvc.analytics.structural import _seeded
+from graphsvc.analytics.structural import seeded_rng
 
 #: Pixels per unit of sqrt(n): the layout spans about ``SPREAD * sqrt(n)`` on vis-network's canvas.
 SPREAD = 70.0
@@ -35,7 +35,7 @@ def fruchterman_reingold(n: int, u: np.ndarray, v: np.ndarray, *, weight: np.nda
     graph = ig.Graph(n=n, edges=np.column_stack([u, v]).tolist() if len(u) else [])
     weights = None if weight is None or len(u) == 0 else [float(w) for w in weight]
     # igraph's FR also draws from igraph's global generator: seed it too, or maps differ between processes.
-    with _seeded(seed):
+    with seeded_rng(seed):
         coords = np.array(graph.layout_fruchterman_reingold(weights=weights, seed=start.tolist(),
                                                             niter=niter).coords)
     return normalise(coords, n)

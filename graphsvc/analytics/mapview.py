@@ -19,7 +19,7 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.analytics._compact import actor_lookup, check_choice, group_codes
+from graphsvc.analytics.compact import actor_lookup, check_choice, group_codes
 from graphsvc.analytics.layout import centroids, fruchterman_reingold
 from graphsvc.model.errors import NotFound
 from graphsvc.model.entities import Actor, Initiative, normalise_key

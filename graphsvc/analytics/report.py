@@ -15,9 +15,9 @@ import numpy as np
 
 from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics import silo, structural
-from graphsvc.analytics._compact import GROUP_BY, MISSING, check_choice, from_domain, from_rows
-from graphsvc.analytics.brokerage import ROLES, _brokerage
-from graphsvc.analytics.cocreation import _from_projection as cocreation_from_projection
+from graphsvc.analytics.compact import GROUP_BY, MISSING, check_choice, from_domain, from_rows
+from graphsvc.analytics.brokerage import ROLES, brokerage_counts
+from graphsvc.analytics.cocreation import cocreation_from_projection
 from graphsvc.analytics.network import VIEWS
 
 DEFAULT_PERMUTATIONS = 1000
@@ -133,7 +133,7 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
 
     counts = silo._mixing_counts(ties, codes, k, w)
     matrix = silo._tie_matrix(counts, False)
-    ei = silo._ei_from_compact(ties, codes, labels, weighted=weighted, convention=convention,
+    ei = silo.ei_from_compact(ties, codes, labels, weighted=weighted, convention=convention,
                                permutations=permutations, seed=seed)
     r = silo._assortativity(ties, codes, k, w)
     r_reason = None
@@ -151,7 +151,7 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
     graph = structural.to_igraph(ties)
     sampled = not exact_betweenness and n > structural.BETWEENNESS_EXACT_UP_TO and betweenness_k < n
     between = structural._betweenness(ties, k=betweenness_k if sampled else None, seed=seed, graph=graph)
-    roles = _brokerage(arcs, codes, k) if arcs.m else np.zeros((n, 5), dtype=np.int64)
+    roles = brokerage_counts(arcs, codes, k) if arcs.m else np.zeros((n, 5), dtype=np.int64)
     membership, sizes, q = structural._louvain(ties, weighted=weighted, seed=seed, graph=graph)
     q_groups = structural._modularity(ties, codes, weighted=weighted)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import networkx as nx  # noqa: F401  (the doctests use it)
 import numpy as np
 
-from graphsvc.analytics._compact import Compact, as_compact as _compact, check_choice
+from graphsvc.analytics.compact import Compact, as_compact, check_choice
 
 #: Group-level E-I conventions: count a group's internal ties once, or sum its members' counts.
 EI_CONVENTIONS = ("ties", "members")
@@ -92,7 +92,7 @@ def mixing_matrix(G, attribute: str = "sector", *, weighted: bool = False, missi
     M. E. J. Newman, "Mixing patterns in networks", Phys. Rev. E 67, 026126 (2003).
     """
     check_choice("weighted", weighted, (False, True))
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     codes, labels = c.groups(attribute, missing)
     k = len(labels)
     matrix = _tie_matrix(_mixing_counts(c, codes, k, c.weights(weighted)), c.directed)
@@ -229,13 +229,13 @@ def ei_index(G, attribute: str = "sector", *, weighted: bool = False, convention
     check_choice("weighted", weighted, (False, True))
     if not isinstance(permutations, int) or permutations < 0:
         raise ValueError(f"permutations must be a non-negative integer, not {permutations!r}")
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     codes, labels = c.groups(attribute, missing)
-    return _ei_from_compact(c, codes, labels, weighted=weighted, convention=convention,
+    return ei_from_compact(c, codes, labels, weighted=weighted, convention=convention,
                             permutations=permutations, seed=seed)
 
 
-def _ei_from_compact(c, codes, labels, *, weighted, convention, permutations, seed) -> dict:
+def ei_from_compact(c, codes, labels, *, weighted, convention, permutations, seed) -> dict:
     k = len(labels)
     w = c.weights(weighted)
     counts = _mixing_counts(c, codes, k, w)
@@ -294,7 +294,7 @@ def actor_ei_index(G, attribute: str = "sector", *, weighted: bool = False, miss
     ----------
     Krackhardt and Stern (1988), see :func:`ei_index`.
     """
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     codes, labels = c.groups(attribute, missing)
     values = _actor_ei(c, codes, len(labels), c.weights(weighted))
     return dict(zip(c.ids, values))
@@ -342,7 +342,7 @@ def attribute_assortativity(G, attribute: str = "sector", *, weighted: bool = Fa
     M. E. J. Newman, "Mixing patterns in networks", Phys. Rev. E 67, 026126 (2003), eq. (2).
     """
     check_choice("directed", directed, DIRECTED_ASSORTATIVITY)
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     codes, labels = c.groups(attribute, missing)
     return _assortativity(c, codes, len(labels), c.weights(weighted), directed)
 
@@ -385,7 +385,7 @@ def blau_index(G, attribute: str = "sector", *, weighted: bool = False, normaliz
     ----------
     P. M. Blau, Inequality and Heterogeneity, Free Press (1977).
     """
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     codes, labels = c.groups(attribute, missing)
     return dict(zip(c.ids, _blau(c, codes, len(labels), c.weights(weighted), normalized)))
 

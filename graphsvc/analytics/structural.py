@@ -15,7 +15,7 @@ import threading
 import igraph as ig
 import numpy as np
 
-from graphsvc.analytics._compact import Compact, as_compact as _compact, closing_paths
+from graphsvc.analytics.compact import Compact, as_compact, closing_paths
 
 #: Above this many nodes the report samples betweenness unless exact betweenness is asked for.
 BETWEENNESS_EXACT_UP_TO = 1000
@@ -61,7 +61,7 @@ def betweenness(G, *, k: int | None = None, seed: int | None = 0, normalized: bo
     U. Brandes, "A faster algorithm for betweenness centrality", J. Math. Sociol. 25 (2001);
     U. Brandes and C. Pich, "Centrality estimation in large networks", IJBC 17 (2007).
     """
-    c = _compact(G, False)
+    c = as_compact(G, False)
     return dict(zip(c.ids, _betweenness(c, k=k, seed=seed, normalized=normalized)))
 
 
@@ -144,7 +144,7 @@ def constraint(G, *, weighted: bool = False) -> dict:
     ----------
     R. S. Burt, Structural Holes: The Social Structure of Competition, Harvard UP (1992), ch. 2.
     """
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     _require_undirected(c)
     return dict(zip(c.ids, _holes(c, weighted)[0]))
 
@@ -170,7 +170,7 @@ def effective_size(G, *, weighted: bool = False) -> dict:
     R. S. Burt (1992), ch. 2; S. P. Borgatti, "Structural holes: unpacking Burt's redundancy
     measures", Connections 20(1), 35–38 (1997).
     """
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     _require_undirected(c)
     return dict(zip(c.ids, _holes(c, weighted)[1]))
 
@@ -186,7 +186,7 @@ def _require_undirected(c: Compact) -> None:
 _RNG_LOCK = threading.Lock()
 
 
-def _seeded(seed):
+def seeded_rng(seed):
     """Run igraph's random choices from ``random.Random(seed)`` (igraph uses one global RNG)."""
 
     class _Scope:
@@ -229,7 +229,7 @@ def louvain(G, *, weighted: bool = False, seed: int | None = 0, resolution: floa
     V. D. Blondel, J.-L. Guillaume, R. Lambiotte and E. Lefebvre, "Fast unfolding of communities
     in large networks", J. Stat. Mech. P10008 (2008).
     """
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     membership, sizes, q = _louvain(c, weighted=weighted, seed=seed, resolution=resolution)
     return {"membership": dict(zip(c.ids, membership)), "sizes": sizes, "modularity": q}
 
@@ -237,7 +237,7 @@ def louvain(G, *, weighted: bool = False, seed: int | None = 0, resolution: floa
 def _louvain(c: Compact, *, weighted, seed, resolution=1.0, graph=None):
     g = graph if graph is not None else to_igraph(c, weighted)
     weights = c.weight.tolist() if weighted else None
-    with _seeded(seed):
+    with seeded_rng(seed):
         raw = np.asarray(g.community_multilevel(weights=weights, resolution=resolution).membership, dtype=np.int64)
     sizes = np.bincount(raw) if c.n else np.zeros(0, dtype=np.int64)
     first = np.full(len(sizes), c.n)
@@ -270,7 +270,7 @@ def modularity(G, communities, *, weighted: bool = False, resolution: float = 1.
     ----------
     M. E. J. Newman, "Modularity and community structure in networks", PNAS 103, 8577 (2006).
     """
-    c = _compact(G, weighted)
+    c = as_compact(G, weighted)
     if isinstance(communities, dict):
         label_of = communities
     else:

@@ -309,11 +309,10 @@ def check(obj: Context) -> None:
 @pass_context
 def growth(obj: Context, freq: str, view: str, as_json: bool) -> None:
     """The growth series: actors, ties, initiatives and E-I at the end of every period."""
-    from graphsvc.web.maps import growth_json
+    from graphsvc.services.maps import growth as growth_data
 
     try:
-        with obj.app.app_context():
-            data = growth_json(freq, view)
+        data = growth_data(obj.store, obj.app.extensions["graphsvc"].cache, freq, view)
     except GraphsvcError as exc:
         raise click.ClickException(exc.message) from None
     if as_json:

@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 from graphsvc.services import graph as svc
 from graphsvc.model.errors import Conflict, Invalid, Problem
-from graphsvc.model.entities import Actor, Initiative, Page, normalise_key
+from graphsvc.model.entities import Actor, Initiative, Page
 from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.accounts import PROPOSAL_KINDS, Proposal, new_id, now
 from graphsvc.model.validation import parse_actor, parse_date_param, parse_initiative
@@ -88,28 +88,14 @@ def end_initiative(store: Store, initiative_id: str, ended: str | date | None, *
     return svc.update_initiative(store, initiative_id, data, by=by)
 
 
-def same_initiatives(store: Store, initiative: Initiative, *, exclude: str | None = None) -> list[Initiative]:
-    """Stored initiatives that are the same as ``initiative``: the same normalised title, the same
-    start date and the same set of partners (roles and initiator aside). Saving one twice would
-    count every tie between its partners twice."""
-    if not initiative.partners:
-        return []
-    first = sorted(initiative.actor_ids)[0]
-    candidates = store.list_initiatives(InitiativeFilter(actor=first, started_from=initiative.started,
-                                                         started_to=initiative.started), limit=1000).items
-    key, partners = normalise_key(initiative.title), set(initiative.actor_ids)
-    return [i for i in candidates if i.id != exclude and i.started == initiative.started
-            and normalise_key(i.title) == key and set(i.actor_ids) == partners]
-
-
 def duplicate_initiatives(store: Store, data) -> list[Initiative]:
     """``same_initiatives`` for raw input (a form's or the API's dict); [] while it is not valid yet."""
-    known = store.existing_actor_ids(svc._partner_ids(data))
+    known = store.existing_actor_ids(svc.partner_ids(data))
     try:
         initiative = parse_initiative(data, known_actor_ids=known, require_id=False)
     except Invalid:
         return []
-    return same_initiatives(store, initiative, exclude=initiative.id or None)
+    return svc.same_initiatives(store, initiative, exclude=initiative.id or None)
 
 
 def find_initiatives(store: Store, flt: InitiativeFilter = InitiativeFilter(), *, q: str = "",
@@ -170,7 +156,7 @@ def propose(store: Store, kind: str, data: dict, *, proposer: str, today: date |
     if kind == "actor":
         parse_actor(data, today=today or date.today(), require_id=False)
     else:
-        known = store.existing_actor_ids(svc._partner_ids(data))
+        known = store.existing_actor_ids(svc.partner_ids(data))
         parse_initiative(data, known_actor_ids=known, require_id=False)
     return store.add_proposal(Proposal(new_id(), kind, dict(data), proposer, now()))
 

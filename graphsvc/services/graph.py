@@ -15,10 +15,10 @@ from pathlib import Path
 from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
 from graphsvc.services.cache import ResultCache
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
-from graphsvc.model.entities import Actor, Initiative, slugify
+from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
-from graphsvc.storage.base import ImportSummary, NetworkRows, Store
+from graphsvc.storage.base import ImportSummary, InitiativeFilter, NetworkRows, Store
 
 _default_cache = ResultCache()
 
@@ -58,11 +58,25 @@ def update_actor(store: Store, actor_id: str, data, *, by: str | None = None) ->
 
 
 # -- initiatives -----------------------------------------------------------------------
-def _partner_ids(data) -> list[str]:
+def partner_ids(data) -> list[str]:
     partners = data.get("partners") if isinstance(data, Mapping) else None
     if not isinstance(partners, list):
         return []
     return [p["actor"] for p in partners if isinstance(p, Mapping) and isinstance(p.get("actor"), str)]
+
+
+def same_initiatives(store: Store, initiative: Initiative, *, exclude: str | None = None) -> list[Initiative]:
+    """Stored initiatives that are the same as ``initiative``: the same normalised title, the same
+    start date and the same set of partners (roles and initiator aside). Saving one twice would
+    count every tie between its partners twice."""
+    if not initiative.partners:
+        return []
+    first = sorted(initiative.actor_ids)[0]
+    candidates = store.list_initiatives(InitiativeFilter(actor=first, started_from=initiative.started,
+                                                         started_to=initiative.started), limit=1000).items
+    key, partners = normalise_key(initiative.title), set(initiative.actor_ids)
+    return [i for i in candidates if i.id != exclude and i.started == initiative.started
+            and normalise_key(i.title) == key and set(i.actor_ids) == partners]
 
 
 def create_initiative(store: Store, data, *, by: str | None = None, allow_duplicate: bool = False) -> Initiative:
@@ -72,11 +86,9 @@ def create_initiative(store: Store, data, *, by: str | None = None, allow_duplic
     (it would count every tie twice), as a second actor with the same name is, unless
     ``allow_duplicate``: the forms ask the user to confirm first, the API takes ``?allow_duplicate=true``.
     """
-    known = store.existing_actor_ids(_partner_ids(data))
+    known = store.existing_actor_ids(partner_ids(data))
     initiative = parse_initiative(data, known_actor_ids=known, require_id=False)
     if not allow_duplicate:
-        from graphsvc.services.editing import same_initiatives  # editing builds on this module
-
         same = same_initiatives(store, initiative)
         if same:
             raise Conflict(f"an initiative with this title, start date and partners already exists "
@@ -98,7 +110,7 @@ def create_initiative(store: Store, data, *, by: str | None = None, allow_duplic
 def update_initiative(store: Store, initiative_id: str, data, *, by: str | None = None) -> Initiative:
     store.get_initiative(initiative_id)  # NotFound first: a clearer answer than validation errors
     data = _with_id(data, initiative_id)
-    known = store.existing_actor_ids(_partner_ids(data))
+    known = store.existing_actor_ids(partner_ids(data))
     return store.update_initiative(parse_initiative(data, known_actor_ids=known), by=by)
 
 
@@ -128,7 +140,7 @@ def import_document(store: Store, doc, *, today: date | None = None, by: str | N
     referenced = []
     if isinstance(doc, Mapping) and isinstance(doc.get("initiatives"), list):
         for item in doc["initiatives"]:
-            referenced += _partner_ids(item)
+            referenced += partner_ids(item)
     existing = store.existing_actor_ids(referenced) if referenced else set()
     actors, initiatives = parse_document(doc, existing_actor_ids=existing)
     undated = [a for a in actors if a.registered is None]

@@ -18,7 +18,7 @@ import threading
 from datetime import date
 
 from graphsvc.analytics import structural
-from graphsvc.analytics._compact import GROUP_BY
+from graphsvc.analytics.compact import GROUP_BY
 from graphsvc.analytics.brokerage import ROLES
 from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report_from_rows

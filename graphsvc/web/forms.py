@@ -19,6 +19,7 @@ from graphsvc.services import graph as svc
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.entities import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS, normalise_key
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
+from graphsvc.web.labels import kind_labels, location_labels, role_labels
 from graphsvc.web.auth import acting_name, current_user, requires
 from graphsvc.web.i18n import problem_message
 
@@ -41,20 +42,6 @@ def iso_day(text: str) -> str:
         return text
     day, month, year = match.groups()
     return f"{year}-{int(month):02d}-{int(day):02d}"
-
-
-def kind_labels() -> dict[str, str]:
-    return {"library": _("Library"), "municipal_unit": _("Municipal unit"), "association": _("Association or club"),
-            "citizen_group": _("Citizen group"), "business": _("Business"), "other_public": _("Other public body")}
-
-
-def role_labels() -> dict[str, str]:
-    return {"lead": _("Lead"), "co_creator": _("Co-creator"), "facilitator": _("Facilitator"),
-            "participant": _("Participant")}
-
-
-def location_labels() -> dict[str, str]:
-    return {"library": _("In the library"), "outside": _("Outside the library"), "digital": _("Digital")}
 
 
 def service_model_labels() -> dict[str, str]:

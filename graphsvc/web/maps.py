@@ -16,15 +16,13 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from graphsvc.web.context import current_cache, current_store
-from graphsvc.analytics import growth as growth_mod
-from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter, map_base, map_view
+from graphsvc.web.labels import PSEUDO_GROUPS, group_label, kind_labels, locale_key
+from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter
 from graphsvc.analytics.network import VIEWS
-from graphsvc.services import graph as svc
+from graphsvc.services import maps
 from graphsvc.model.errors import Invalid, NotFound, Problem
 from graphsvc.model.entities import KINDS
 from graphsvc.model.validation import parse_date_param
@@ -34,34 +32,6 @@ api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")
 
 FREQS = ("year", "quarter", "month")
 MAX_FILTER = 200  # longest text filter (municipality, sector, category, focus); the OpenAPI document says so
-#: Pseudo-groups: actors without a sector are grouped by their kind as ``(<kind>)`` (analytics._compact).
-PSEUDO_GROUPS = {"(library)": _l("(libraries)"), "(municipal_unit)": _l("(municipal units)"),
-                 "(association)": _l("(associations and clubs)"), "(business)": _l("(business)"),
-                 "(citizen_group)": _l("(citizen groups)"), "(other_public)": _l("(other public bodies)"),
-                 "(none)": _l("(none)")}
-
-
-def kind_labels() -> dict[str, str]:
-    """Kinds of actor in the user's language (the same labels as the forms)."""
-    from graphsvc.web.forms import kind_labels as form_kind_labels
-
-    return form_kind_labels()
-
-
-def group_label(label) -> str:
-    """A sector/group label for display: pseudo-groups ``(association)`` … translated, real sectors as they are."""
-    if label is None:
-        return ""
-    translated = PSEUDO_GROUPS.get(str(label))
-    return str(translated) if translated is not None else str(label)
-
-
-def locale_key() -> str:
-    """The user's language, part of the cache key of anything with translated text in it."""
-    try:
-        return str(get_locale() or "nb")
-    except RuntimeError:  # outside a request
-        return "nb"
 
 
 @bp.app_context_processor
@@ -70,72 +40,19 @@ def _labels():
             "ui_lang": locale_key()}
 
 
-# -- cached computations -------------------------------------------------------------------
 def _cached(name: str, params, compute, *, locale: bool = False):
     """``locale=True``: the result holds translated text, so each language is cached on its own."""
     if locale:
         params = (params, locale_key())
-    return current_cache().get_or_compute(current_store().graph_version(), name, params, compute)
-
-
-def _graph():
-    return svc.snapshot(current_store(), current_cache())
-
-
-def _report():
-    from graphsvc.analytics.report import silo_report
-
-    def compute():
-        actors, initiatives = _graph()
-        return silo_report(actors, initiatives, permutations=0)
-
-    return _cached("map-report", (), compute)
-
-
-def current_base():
-    def compute():
-        actors, initiatives = _graph()
-        return map_base(actors, initiatives, metrics=_report()["actors"])
-
-    return _cached("map-base", (), compute)
+    return maps.cached(current_store(), current_cache(), name, params, compute)
 
 
 def current_view(flt: MapFilter):
-    base = current_base()
-    return base, _cached("map-view", flt, lambda: map_view(base, flt))
+    return maps.current_view(current_store(), current_cache(), flt)
 
 
 def growth_json(freq: str, view: str) -> dict:
-    def compute():
-        actors, initiatives = _graph()
-        series = growth_mod.growth_series(actors, initiatives, freq=freq, view=view)
-        groups = sorted({g for p in series for g in p["ei_by_sector"]}, key=lambda g: (g.startswith("("), g))
-        names = {a.id: a.name for a in actors if a.kind == "library"}
-        for p in series:
-            p["period"] = period_label(date.fromisoformat(p["period_end"]), freq)
-        return {"freq": freq, "view": view, "groups": groups, "libraries": names,
-                "periods": [{"period": p["period"], **{k: v for k, v in p.items() if k != "period"}}
-                            for p in series]}
-
-    return _cached("growth", (freq, view), compute)
-
-
-def period_label(end: date, freq: str) -> str:
-    if freq == "year":
-        return f"{end.year}"
-    if freq == "quarter":
-        return f"{end.year}-Q{(end.month - 1) // 3 + 1}"
-    return f"{end.year}-{end.month:02d}"
-
-
-def slider_periods(view, freq: str) -> list[dict]:
-    """The period ends the slider steps through, from the first date the map shows to the last."""
-    dates = [n["since"] for n in view.nodes if n["since"]] + [e["since"] for e in view.edges if e["since"]]
-    dates += [e["last"] for e in view.edges if e["last"]]
-    if not dates:
-        return []
-    ends = growth_mod.period_ends(date.fromisoformat(min(dates)), date.fromisoformat(max(dates)), freq)
-    return [{"label": period_label(d, freq), "end": d.isoformat()} for d in ends]
+    return maps.growth(current_store(), current_cache(), freq, view)
 
 
 # -- request parsing ---------------------------------------------------------------------
@@ -184,7 +101,7 @@ def api_map():
     def compute() -> bytes:
         _, view = current_view(flt)
         body = {"graph_version": current_store().graph_version(), "threshold": AGGREGATE_ABOVE,
-                "metrics": list(METRICS), "periods": slider_periods(view, freq), **view.to_json()}
+                "metrics": list(METRICS), "periods": maps.slider_periods(view, freq), **view.to_json()}
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
     return Response(_cached("map-json", (flt, freq), compute), mimetype="application/json")
@@ -203,31 +120,8 @@ def api_actor_profile(actor_id: str):
 
 
 def actor_profile(actor_id: str) -> dict:
-    store = current_store()
-    actor = store.get_actor(actor_id)
-    actors, initiatives = _graph()
-    names = {a.id: a.name for a in actors}
-    mine = sorted((i for i in initiatives if actor_id in i.actor_ids), key=lambda i: (i.started, i.id))
-    partners: dict = {}
-    for i in mine:
-        for other in i.actor_ids:
-            if other != actor_id:
-                p = partners.setdefault(other, {"id": other, "name": names.get(other, other), "initiatives": 0,
-                                                "first": i.started.isoformat()})
-                p["initiatives"] += 1
-    metrics = _report()["actors"].get(actor_id, {})
-    return {
-        "actor": {"id": actor.id, "name": actor.name, "kind": actor.kind, "sector": actor.sector,
-                  "municipality": actor.municipality,
-                  "registered": actor.registered.isoformat() if actor.registered else None},
-        "metrics": {k: metrics.get(k) for k in ("degree", "strength", "betweenness", "ei_index", "constraint",
-                                                "effective_size", "brokerage")},
-        "partners": sorted(partners.values(), key=lambda p: (-p["initiatives"], p["name"].casefold())),
-        "initiatives": [{"id": i.id, "title": i.title, "category": i.category, "started": i.started.isoformat(),
-                         "ended": i.ended.isoformat() if i.ended else None,
-                         "initiated": i.initiator == actor_id,
-                         "role": next(p.role for p in i.partners if p.actor == actor_id)} for i in mine],
-    }
+    return maps.actor_profile(current_store(), current_cache(), actor_id)
+
 
 
 # -- pages -------------------------------------------------------------------------------
@@ -376,7 +270,7 @@ def growth_animation(fmt: str):
     freq = _choice("freq", FREQS, "year")
     mode = _choice("view", VIEWS, "cumulative")
     base, view = current_view(flt)
-    periods = slider_periods(view, freq)
+    periods = maps.slider_periods(view, freq)
     if not periods:
         raise Invalid([Problem("", "nothing to animate: the map is empty")])
     if len(periods) > render_media.MAX_FRAMES:

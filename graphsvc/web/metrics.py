@@ -14,7 +14,7 @@ import math
 from flask import Blueprint, Response, render_template, request
 
 from graphsvc.web.context import current_cache, current_store
-from graphsvc.analytics._compact import GROUP_BY
+from graphsvc.analytics.compact import GROUP_BY
 from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
 from graphsvc.services import metrics as m

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphsvc.analytics._compact import GROUP_BY
+from graphsvc.analytics.compact import GROUP_BY
 from graphsvc.analytics.brokerage import ROLES
 from graphsvc.services import metrics as m
 

@@ -49,7 +49,7 @@ def standalone_html(view: MapView, *, title: str, web_dir: Path) -> str:
     env = net.templateEnv
     from flask_babel import gettext
 
-    from graphsvc.web.maps import PSEUDO_GROUPS, group_label, kind_labels, locale_key
+    from graphsvc.web.labels import PSEUDO_GROUPS, group_label, kind_labels, locale_key
 
     env.globals.update(
         _=gettext, group_label=group_label, lang=locale_key(),

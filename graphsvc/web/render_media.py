@@ -26,7 +26,7 @@ MARKERS = {"star": "*", "dot": "o", "hexagon": "h", "square": "s", "triangle": "
 def _kind_label(kind: str) -> str:
     """A kind of actor in the user's language (the forms' labels); as it is outside a request."""
     try:
-        from graphsvc.web.maps import kind_labels
+        from graphsvc.web.labels import kind_labels
 
         return kind_labels().get(kind, kind)
     except RuntimeError:
@@ -34,7 +34,7 @@ def _kind_label(kind: str) -> str:
 
 
 def _group_label(label: str) -> str:
-    from graphsvc.web.maps import group_label
+    from graphsvc.web.labels import group_label
 
     return group_label(label)
 
