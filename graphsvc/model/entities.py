@@ -80,8 +80,11 @@ class Page:
     offset: int
 
 
-def normalise_key(text: str) -> str:
-    """Case- and space-insensitive comparison key (sectors, municipalities, duplicate names)."""
+def normalise_key(text: str | None) -> str:
+    """Case- and space-insensitive comparison key (sectors, municipalities, duplicate names);
+    an unknown value (None) has the key ``""``."""
+    if text is None:
+        return ""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
