@@ -51,7 +51,7 @@ def test_report_on_karate_through_domain_objects():
     assert r["ei_index"]["p_value"] == 0.0
     assert r["assortativity"]["value"] == pytest.approx(nx.attribute_assortativity_coefficient(
         nx.karate_club_graph(), "club"))
-    assert r["mixing_matrix"] == {"groups": ["Mr. Hi", "Officer"], "matrix": [[35, 11], [11, 32]]}
+    assert {k: r["mixing_matrix"][k] for k in ("groups", "matrix")} == {"groups": ["Mr. Hi", "Officer"], "matrix": [[35, 11], [11, 32]]}
     G = nx.karate_club_graph()
     ours = [r["actors"][f"n{n:02d}"] for n in G]
     assert [a["betweenness"] for a in ours] == pytest.approx(list(nx.betweenness_centrality(G).values()))

@@ -75,7 +75,9 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     dict
         ``at`` (ISO date or None), ``view``, ``group_by``, ``weighted``, ``parameters``,
         ``counts``, ``groups`` ({group: {actors, ties_internal, ties_external}}),
-        ``mixing_matrix`` ({groups, matrix}), ``ei_index`` (see ``silo.ei_index``),
+        ``mixing_matrix`` ({groups, matrix, row_shares, expected, ratio}, see
+        ``silo.mixing_shares_and_ratios``), ``ei_index`` (see ``silo.ei_index``, with
+        ``group_p_values``),
         ``assortativity`` ({value, weighted, reason}), ``actors`` ({id: {name, kind, group,
         degree, strength, ei_index, betweenness, constraint, effective_size, blau, brokerage
         {5 roles}, community, undefined {metric: reason}}}), ``betweenness`` ({method, k,
@@ -198,7 +200,8 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
                    "invitations": arcs.m, "isolates": int((degree == 0).sum()), "groups": k},
         "groups": {label: {"actors": int(sizes_g[g]), "ties_internal": _num(g_int[g]),
                            "ties_external": _num(g_ext[g])} for g, label in enumerate(labels)},
-        "mixing_matrix": {"groups": labels, "matrix": [[_num(x) for x in row] for row in matrix]},
+        "mixing_matrix": {"groups": labels, "matrix": [[_num(x) for x in row] for row in matrix],
+                          **silo.mixing_shares_and_ratios(matrix)},
         "ei_index": ei,
         "assortativity": {"value": r, "weighted": weighted, "reason": r_reason},
         "actors": actors_out,
