@@ -80,7 +80,7 @@ class MapBase:
 
     def choices(self) -> dict:
         """Distinct values for the filter form."""
-        return {"municipalities": sorted(set(self.municipalities), key=str.casefold),
+        return {"municipalities": sorted({m for m in self.municipalities if m}, key=str.casefold),
                 "sectors": list(self.group_labels),
                 "kinds": sorted(set(self.kinds)),
                 "categories": sorted({c for c in self.ini_categories if c}, key=str.casefold)}

@@ -28,10 +28,12 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$")
 
 @dataclass(frozen=True)
 class Actor:
+    """An actor. ``municipality`` is None when unknown (data that does not come from a municipality)."""
+
     id: str
     name: str
     kind: str
-    municipality: str
+    municipality: str | None
     sector: str | None = None
     municipality_number: str | None = None
     org_number: str | None = None
@@ -53,11 +55,13 @@ class Partner(NamedTuple):
 
 @dataclass(frozen=True)
 class Initiative:
+    """An initiative. ``initiator`` and ``location`` are None when unknown (a study's data may lack them)."""
+
     id: str
     title: str
     started: date
-    initiator: str
-    location: str
+    initiator: str | None
+    location: str | None
     partners: tuple[Partner, ...]
     category: str | None = None
     ended: date | None = None

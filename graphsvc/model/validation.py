@@ -163,6 +163,8 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
 
     ``registered`` defaults to ``today`` when given and the field is missing. With
     ``require_id=False`` a missing id becomes ``""`` for the caller to fill in (from the name).
+    ``municipality`` may be unknown (missing or null): data that does not come from a municipality
+    has none; the forms still ask for it (``services.editing``).
     """
     c = _Checker(data, path)
     c.unknown_fields(ACTOR_FIELDS)
@@ -170,7 +172,7 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
     name = c.text("name")
     kind = c.choice("kind", KINDS)
     sector = c.text("sector", required=kind in KINDS_REQUIRING_SECTOR, max_len=80)
-    municipality = c.text("municipality", max_len=120)
+    municipality = c.text("municipality", required=False, max_len=120)
     number = c.data.get("municipality_number")
     if number not in (None, ""):
         if not isinstance(number, str) or not _MUNICIPALITY_NUMBER.match(number):
@@ -222,8 +224,11 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     """Check an initiative and return an :class:`Initiative`.
 
     Rules: dates are ISO dates and ``ended`` ≥ ``started``; at least two partners, each a
-    distinct actor with a legal role; the initiator is among the partners; when
-    ``known_actor_ids`` is given, every partner must be one of them.
+    distinct actor with a legal role; the initiator, when known, is among the partners; when
+    ``known_actor_ids`` is given, every partner must be one of them. ``initiator`` and
+    ``location`` may be unknown (missing or null), as in a study's two-mode data; the forms still
+    ask for them (``services.editing``), and metrics that need the initiator leave such
+    initiatives out and say so.
     """
     c = _Checker(data, path)
     c.unknown_fields(INITIATIVE_FIELDS)
@@ -234,8 +239,8 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     ended = c.day("ended", required=False)
     if started and ended and ended < started:
         c.fail("ended", f"must not be before started ({started.isoformat()})")
-    initiator = c.identifier("initiator")
-    location = c.choice("location", LOCATIONS)
+    initiator = c.identifier("initiator", required=False)
+    location = c.choice("location", LOCATIONS, required=False)
     known = known_actor_ids if known_actor_ids is None or isinstance(known_actor_ids, (set, frozenset)) \
         else set(known_actor_ids)
     partners: list[Partner] = []

@@ -449,7 +449,7 @@ def _check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiati
     """Raise ``Invalid`` naming every partner (``partners[1].actor``) that is neither a stored actor
     nor in ``also_known`` (actors written in the same transaction)."""
     wanted = list(dict.fromkeys(actor_id for i in initiatives for actor_id in (*i.actor_ids, i.initiator)
-                                if actor_id not in also_known))
+                                if actor_id is not None and actor_id not in also_known))
     known = _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, wanted) | set(also_known)
     problems: list[Problem] = []
     for index, initiative in enumerate(initiatives):
@@ -457,7 +457,8 @@ def _check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiati
             if partner.actor not in known:
                 problems.append(Problem(f"{prefix(index)}partners[{position}].actor",
                                         f"unknown actor {partner.actor!r}"))
-        if initiative.initiator not in known and initiative.initiator not in initiative.actor_ids:
+        if initiative.initiator is not None and initiative.initiator not in known \
+                and initiative.initiator not in initiative.actor_ids:
             problems.append(Problem(f"{prefix(index)}initiator", f"unknown actor {initiative.initiator!r}"))
     if problems:
         raise Invalid(problems)
@@ -590,7 +591,7 @@ def _actor_from(props: dict[str, Any]) -> Actor:
         id=props["id"],
         name=props["name"],
         kind=props["kind"],
-        municipality=props["municipality"],
+        municipality=props.get("municipality"),
         sector=props.get("sector"),
         municipality_number=props.get("municipality_number"),
         org_number=props.get("org_number"),
@@ -607,8 +608,8 @@ def _initiative_from(props: dict[str, Any], partners: list[dict[str, Any]]) -> I
         id=props["id"],
         title=props["title"],
         started=_to_date(props["started"]),
-        initiator=props["initiator"],
-        location=props["location"],
+        initiator=props.get("initiator"),
+        location=props.get("location"),
         partners=tuple(Partner(actor=p["actor"], role=p["role"]) for p in ordered),
         category=props.get("category"),
         ended=_to_date(props.get("ended")),

@@ -26,7 +26,7 @@ from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, NetworkRows, Store, StoreDump
 from graphsvc.storage.sqlite_accounts import ACCOUNTS_MIGRATION, SQLiteAccounts, audit, identity_conflict
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Migrations by target version; each runs once, inside one transaction, in order.
 MIGRATIONS: dict[int, str] = {
@@ -67,7 +67,34 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX partners_by_actor ON partners (actor_id);
     """,
     2: ACCOUNTS_MIGRATION,
+    # 3: municipality, initiator and location may be unknown (NULL): see _allow_unknown.
 }
+
+#: NOT NULL constraints that version 3 removes: (table, column definition before, after).
+_UNKNOWN_ALLOWED = (("actors", "municipality TEXT NOT NULL,", "municipality TEXT,"),
+                    ("initiatives", "initiator TEXT NOT NULL REFERENCES actors (id),",
+                     "initiator TEXT REFERENCES actors (id),"),
+                    ("initiatives", "location TEXT NOT NULL\n", "location TEXT\n"))
+
+
+def _allow_unknown(conn: sqlite3.Connection) -> None:
+    """Schema 3: drop three NOT NULL constraints in place, by SQLite's documented procedure for
+    removing NOT NULL constraints (https://www.sqlite.org/lang_altertable.html, "Making Other
+    Kinds Of Table Schema Changes"): edit the stored CREATE TABLE text and bump the schema
+    version, inside the migration's transaction. The rows on disk do not change."""
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        for table, before, after in _UNKNOWN_ALLOWED:
+            changed = conn.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) "
+                                   "WHERE type = 'table' AND name = ? AND instr(sql, ?) > 0",
+                                   (before, after, table, before)).rowcount
+            if changed != 1:
+                raise sqlite3.OperationalError(f"schema 3: {table} does not read {before.strip()!r}")
+        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+
 
 ACTOR_COLUMNS = ("id", "name", "name_key", "kind", "sector", "municipality", "municipality_key",
                  "municipality_number", "org_number", "service_model", "registered", "tags")
@@ -205,7 +232,9 @@ class SQLiteStore(SQLiteAccounts, Store):
                 raise StoreUnavailable(f"the database {self.path!r} has schema version {current}, newer than "
                                        f"this graphsvc ({SCHEMA_VERSION}): upgrade graphsvc")
             for version in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version].split(";"):
+                if version == 3:
+                    _allow_unknown(conn)
+                for statement in MIGRATIONS.get(version, "").split(";"):
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
@@ -476,7 +505,7 @@ class SQLiteStore(SQLiteAccounts, Store):
         actor_at = {a: n for n, a in enumerate(ids)}
         initiative_at = {i: n for n, i in enumerate(initiative_ids)}
         try:
-            initiators = list(map(actor_at.__getitem__, initiators))
+            initiators = [-1 if i is None else actor_at[i] for i in initiators]
             partner_actor = list(map(actor_at.__getitem__, partner_actor))
             partner_initiative = list(map(initiative_at.__getitem__, partner_initiative))
         except KeyError as exc:  # the foreign keys forbid it

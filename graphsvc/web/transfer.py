@@ -92,7 +92,7 @@ def export_response(fmt: str) -> Response:
 @bp.get("/export")
 def export_page():
     actors, _ = current_store().snapshot()
-    municipalities = sorted({a.municipality for a in actors}, key=str.casefold)
+    municipalities = sorted({a.municipality for a in actors if a.municipality}, key=str.casefold)
     sectors = sorted({a.sector for a in actors if a.sector}, key=str.casefold)
     return render_template("export.html", formats=[(f, FORMAT_LABELS[f]) for f in EXPORT_FORMATS],
                            municipalities=municipalities, sectors=sectors, today=date.today().isoformat())
