@@ -66,6 +66,7 @@ def server(tmp_path_factory):
     run("seed")
     run("users", "add", "eva", "--role", "editor", input=PASSWORD + "\n")
     run("users", "add", "vera", "--role", "viewer", input=PASSWORD + "\n")
+    run("users", "add", "ada", "--role", "admin", input=PASSWORD + "\n")
     port = free_port()
     log = (work / "serve.log").open("w")
     process = subprocess.Popen([GRAPHSVC, "--store", store, "serve", "--port", str(port), "--workers", "1"],
@@ -344,3 +345,124 @@ def test_an_expired_session_says_so_and_the_draft_comes_back_after_login(chromiu
     page.get_by_text("Initiativet «Strikkekafé» er lagret.").wait_for()
     assert page.locator("table").first.locator("tbody tr").count() == 3
     context.close()
+
+
+# -- no English on bokmål pages --------------------------------------------------------------------
+def product_english_messages() -> list[str]:
+    """The product's own English texts: every catalogue message whose bokmål differs, and the English
+    sentences the domain, services, interchange and stores raise (Problem, Invalid, Conflict, NotFound,
+    fail). Each as phrases of at least two words and 12 characters between placeholders, so a page is
+    searched for real sentences, not for single words a Norwegian text may share (E-I, Digital)."""
+    import ast
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from graphsvc.web.i18n import TRANSLATIONS
+
+    texts: set[str] = set()
+    shared: set[str] = set()  # the bokmål texts: a fragment found in them (a name in an example) is not English
+    with (TRANSLATIONS / "nb" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        for m in read_po(source, locale="nb"):
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            for msgid, msgstr in zip(ids, strings):
+                if msgid and msgstr and msgid != msgstr:
+                    texts.add(msgid)
+                    shared.add(" ".join(msgstr.split()))
+    raisers = {"Problem", "Invalid", "Conflict", "NotFound", "fail", "StoreUnavailable"}
+    for folder in ("model", "services", "interchange", "storage", "analytics"):
+        for path in (ROOT / "graphsvc" / folder).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in raisers:
+                    for arg in node.args:
+                        parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
+                        texts.update(p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str))
+    phrases = set()
+    for text in texts:
+        for piece in re.split(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}|[“”\"'«»]", text):
+            piece = " ".join(piece.split()).strip(" .,:;()–-")
+            if len(piece) >= 12 and " " in piece and re.search(r"[a-z]{3}", piece) \
+                    and not any(piece in norwegian for norwegian in shared):
+                phrases.add(piece)
+    return sorted(phrases)
+
+
+def english_shown(page, phrases: list[str]) -> list[str]:
+    shown = " ".join(page.locator("body").inner_text().split())
+    return [p for p in phrases if p in shown]
+
+
+#: Pages a librarian and a researcher use, in bokmål, each reached as a person would (with the
+#: errors a person makes). The product's English must not show on any of them.
+EVERYDAY_PAGES = ("/", "/map", "/map/table", "/growth", "/metrics", "/metrics?mixing=ratio", "/metrics/om-malene",
+                  "/import", "/export", "/initiatives", "/initiatives?partner=Ingen+slik", "/initiatives/new",
+                  "/partners/new", "/proposals", "/history", "/account", "/actors/drammen-bibliotek",
+                  "/actors/drammen-bibliotek/history", "/partners/merge")
+
+
+def test_bokmal_pages_show_none_of_the_products_english_messages(chromium, server):
+    phrases = product_english_messages()
+    assert len(phrases) > 300 and "The changes are saved" in phrases and "must be one of" in phrases
+    context = chromium.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "ada")  # the admin sees every page
+    found = {}
+    for url in EVERYDAY_PAGES:
+        page.goto(f"{server}{url}")
+        found[url] = english_shown(page, phrases)
+    # Forms answered with every kind of mistake.
+    page.goto(f"{server}/initiatives/new")
+    page.get_by_label("Startet").fill("31.02.2024")
+    page.get_by_label("Partner 1", exact=True).fill("Ingen slik forening")
+    page.get_by_role("button", name="Lagre initiativet").click()
+    page.locator("#error-summary").wait_for()
+    found["/initiatives/new (errors)"] = english_shown(page, phrases)
+    page.get_by_role("button", name="Ny partner for partner 1").click()
+    page.get_by_role("button", name="Lagre partneren").click()
+    page.locator("#f-np-kind-error").wait_for()
+    found["/initiatives/new (new partner errors)"] = english_shown(page, phrases)
+    page.goto(f"{server}/partners/new")
+    page.get_by_label("Organisasjonsnummer").fill("123")
+    page.get_by_label("Kommunenummer").fill("12")
+    page.get_by_role("button", name="Lagre partneren").click()
+    page.locator("#error-summary").wait_for()
+    found["/partners/new (errors)"] = english_shown(page, phrases)
+    page.goto(f"{server}/partners/merge")
+    page.get_by_label("Behold denne partneren").fill("Finnes ikke")
+    page.get_by_role("button", name="Slå sammen").click()
+    page.locator("#error-summary").wait_for()
+    found["/partners/merge (errors)"] = english_shown(page, phrases)
+    context.close()
+    assert not {url: hits for url, hits in found.items() if hits}
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="English domain messages (unknown ids, bad ?at= dates, import errors) reach "
+                   "the bokmål pages until the message codes of the restructuring issue land; remove this mark then")
+def test_bokmal_error_pages_show_none_of_the_products_english_messages(chromium, server, tmp_path):
+    phrases = product_english_messages()
+    context = chromium.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "ada")
+    found = {}
+    page.goto(f"{server}/partners/merge")
+    page.get_by_label("Behold denne partneren").fill("drammen-bibliotek")
+    page.get_by_label("Slå denne partneren inn i den").fill("drammen-bibliotek")
+    page.get_by_role("button", name="Slå sammen").click()
+    page.locator("#error-summary").wait_for()
+    found["/partners/merge (the same partner twice)"] = english_shown(page, phrases)
+    for url in ("/actors/finnes-ikke", "/initiatives/finnes-ikke", "/metrics?at=2024-13-01", "/growth?freq=decade",
+                "/map?at=i-går"):
+        page.goto(f"{server}{url}")
+        found[url] = english_shown(page, phrases)
+    bad = tmp_path / "aktorer.csv"
+    bad.write_text("navn;type;kommune\nLesegruppa;trollmann;Drammen\n", encoding="utf-8")
+    page.goto(f"{server}/import")
+    page.locator("input[type=file]").first.set_input_files(str(bad))
+    page.locator("form[enctype] button[type=submit], form[enctype] input[type=submit]").first.click()
+    page.wait_for_load_state()
+    found["/import (a rejected row)"] = english_shown(page, phrases)
+    context.close()
+    assert not {url: hits for url, hits in found.items() if hits}
