@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from graphsvc.model.vocab import FREQUENCIES, VIEWS
+
 from graphsvc.app import PROJECT_ROOT, create_app
 from graphsvc.services import graph as svc
 from graphsvc.model.errors import ConfigError, GraphsvcError, Invalid, StoreUnavailable
@@ -242,7 +244,7 @@ def template(fmt: str, output: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 @click.option("--at", "at", metavar="YYYY-MM-DD", default=None, help="The network at this date.")
-@click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+@click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
               help="With --at: what had started by then, or what was running then.")
 @click.option("--municipality", default=None, help="Only actors of this municipality and their partners.")
 @click.option("--sector", default=None, help="Only actors of this sector and their partners.")
@@ -302,8 +304,8 @@ def check(obj: Context) -> None:
 
 
 @main.command()
-@click.option("--freq", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True)
-@click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+@click.option("--freq", type=click.Choice(FREQUENCIES), default="year", show_default=True)
+@click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
               help="cumulative: everything started by each period's end; active: what was running then.")
 @click.option("--json", "as_json", is_flag=True, help="The same JSON as GET /api/v1/growth.")
 @pass_context

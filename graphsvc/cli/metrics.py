@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from graphsvc.model.vocab import VIEWS
+
 from graphsvc.analytics.brokerage import ROLES
 from graphsvc.model.errors import GraphsvcError, Invalid
 
@@ -93,7 +95,7 @@ def register(main: click.Group, pass_context) -> None:
     @click.option("--group-by", "group_by", type=click.Choice(["sector", "kind", "municipality"]), default="sector",
                   show_default=True, help="The groups whose silos are measured.")
     @click.option("--weighted", is_flag=True, help="Weight ties by the number of shared initiatives.")
-    @click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+    @click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
                   help="cumulative: everything started by --at; active: what was running then.")
     @click.option("--permutations", type=int, default=None,
                   help="Permutations of the E-I test (default 500; the p-value moves in steps of 1/N; 0 skips it).")
