@@ -27,13 +27,13 @@ from datetime import date
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import networkx as nx  # noqa: E402
+import networkx as nx
 
-from bench.synthetic import SIZES, generate  # noqa: E402
-from graphsvc.analytics.cocreation import cocreation  # noqa: E402
-from graphsvc.analytics.growth import growth_series  # noqa: E402
-from graphsvc.analytics.network import co_creation_graph, invitation_graph  # noqa: E402
-from graphsvc.analytics.report import silo_report  # noqa: E402
+from bench.synthetic import SIZES, generate
+from graphsvc.analytics.cocreation import cocreation
+from graphsvc.analytics.growth import growth_series
+from graphsvc.analytics.network import co_creation_graph, invitation_graph
+from graphsvc.analytics.report import silo_report
 
 
 class Timer:

@@ -11,10 +11,10 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 
-from graphsvc.services.cache import ResultCache
 from graphsvc.model.errors import ConfigError, StoreUnavailable
+from graphsvc.services.cache import ResultCache
 from graphsvc.settings import defaults, from_environ
 from graphsvc.storage import Store, open_store
 

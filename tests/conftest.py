@@ -57,8 +57,8 @@ def _client_for(app, role: str | None):
     """A test client that sends an API token of a fresh user with ``role`` (None: anonymous)."""
     test_client = app.test_client()
     if role is not None:
-        from graphsvc.services import accounts
         from graphsvc.model.accounts import User
+        from graphsvc.services import accounts
 
         store = app.extensions["graphsvc"].store
         store.create_user(User(f"test-{role}", role))  # no password: this user only has a token

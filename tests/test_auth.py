@@ -6,10 +6,9 @@ import re
 
 import pytest
 
+from conftest import example_document
 from graphsvc.services import accounts
 from graphsvc.web.auth import required_level
-
-from conftest import example_document
 
 PASSWORD = "correct horse battery"
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from servers import free_port, stop_process_group
 
 from graphsvc.storage import open_store
+from servers import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20  # seconds, for every request

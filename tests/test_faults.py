@@ -24,10 +24,9 @@ import pytest
 
 from graphsvc import create_app
 from graphsvc.app import AppState
-from graphsvc.services import accounts
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import StoreUnavailable
 from graphsvc.model.accounts import User
+from graphsvc.model.errors import StoreUnavailable
+from graphsvc.services import accounts, graph as svc
 from graphsvc.storage import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

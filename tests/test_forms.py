@@ -6,10 +6,9 @@ import re
 
 import pytest
 
+from conftest import example_document
 from graphsvc.services import accounts
 from graphsvc.storage.base import ActorFilter
-
-from conftest import example_document
 from test_auth import PASSWORD, login
 
 

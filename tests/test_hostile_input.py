@@ -21,8 +21,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import require_tool
 
+from conftest import require_tool
 from graphsvc import create_app
 from graphsvc.model.entities import Actor, Initiative, Partner, normalise_key
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
@@ -249,11 +249,9 @@ def test_neo4j_stores_never_build_cypher_from_values():
                 typed = isinstance(statement, ast.Name) and statement.id in literal_params
                 assert from_cypher_py or typed, f"{module}:{node.lineno}: run() of {ast.unparse(statement)}"
             built = None
-            if isinstance(node, ast.JoinedStr):
-                built = node
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
-                built = node
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            if (isinstance(node, ast.JoinedStr)
+                    or isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add))
+                    or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"):
                 built = node
             if built is not None:
                 text = " ".join(c.value for c in ast.walk(built) if isinstance(c, ast.Constant)
@@ -390,9 +388,8 @@ def test_reading_an_empty_network_never_fails(client):
 def hostile_server(tmp_path_factory):
     from werkzeug.serving import make_server
 
-    from graphsvc.services import accounts
-    from graphsvc.services import graph as svc
     from graphsvc.model.accounts import User
+    from graphsvc.services import accounts, graph as svc
 
     path = tmp_path_factory.mktemp("hostile") / "app.db"
     app = create_app({"GRAPHSVC_STORE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "GRAPHSVC_SECRET_KEY": "test",

@@ -4,7 +4,6 @@ Norwegian dates in the forms, and a 409 that names the partner already registere
 from __future__ import annotations
 
 from graphsvc.storage.base import InitiativeFilter
-
 from test_auth import login
 from test_forms import post_form, store  # noqa: F401  (the fixture: example graph and three users)
 

@@ -7,12 +7,12 @@ import threading
 from datetime import date
 
 import pytest
-from conftest import require_tool
-from test_map import EVIL, evil_document, load
 
+from conftest import require_tool
 from graphsvc import create_app
 from graphsvc.analytics.mapview import MapFilter, map_base, map_view, visible_at
 from graphsvc.model.validation import parse_document
+from test_map import EVIL, evil_document, load
 
 pytestmark = pytest.mark.browser
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

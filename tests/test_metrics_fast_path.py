@@ -19,10 +19,10 @@ import pytest
 from bench.synthetic import generate
 from graphsvc.analytics._compact import from_domain, from_rows
 from graphsvc.analytics.report import silo_report, silo_report_from_rows
-from graphsvc.services.cache import ResultCache
-from graphsvc.services.metrics import silo_metrics
 from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.services.cache import ResultCache
 from graphsvc.services.graph import import_document
+from graphsvc.services.metrics import silo_metrics
 from graphsvc.storage import open_store
 from graphsvc.storage.base import NetworkRows, Store
 

@@ -14,13 +14,11 @@ from pathlib import Path
 import pytest
 
 from conftest import example_document
-from graphsvc.services import graph as services
+from graphsvc.interchange.spreadsheet import PROGRESS_FROM_ROWS, parse_day, read_tables, template_csv_zip, template_xlsx
 from graphsvc.model.errors import Invalid
-from graphsvc.services.imports import import_files
 from graphsvc.model.serialize import to_document
-from graphsvc.interchange.spreadsheet import (
-    PROGRESS_FROM_ROWS, parse_day, read_tables, template_csv_zip, template_xlsx,
-)
+from graphsvc.services import graph as services
+from graphsvc.services.imports import import_files
 from graphsvc.storage import open_store
 
 TODAY = date(2024, 6, 1)

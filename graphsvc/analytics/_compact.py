@@ -17,8 +17,8 @@ from datetime import date
 import networkx as nx
 import numpy as np
 
-from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics.network import check_view, select_initiatives
+from graphsvc.model.entities import Actor, Initiative, normalise_key
 
 #: Group attributes the report accepts.
 GROUP_BY = ("sector", "kind", "municipality")

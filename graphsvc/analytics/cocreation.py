@@ -11,9 +11,9 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.model.entities import PUBLIC_KINDS, Actor, Initiative
 from graphsvc.analytics._compact import actor_lookup
 from graphsvc.analytics.network import select_initiatives
+from graphsvc.model.entities import PUBLIC_KINDS, Actor, Initiative
 
 REASON_NO_INITIATIVES = "no initiatives at this date: the share is 0/0"
 REASON_NO_LIBRARIES = "no libraries at this date: the share is 0/0"

@@ -13,9 +13,9 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.model.entities import Actor, Initiative
 from graphsvc.analytics._compact import actor_lookup, check_choice, group_codes
 from graphsvc.analytics.network import check_view
+from graphsvc.model.entities import Actor, Initiative
 
 FREQUENCIES = ("year", "quarter", "month")
 

@@ -21,8 +21,8 @@ import numpy as np
 
 from graphsvc.analytics._compact import actor_lookup, check_choice, group_codes
 from graphsvc.analytics.layout import centroids, fruchterman_reingold
-from graphsvc.model.errors import NotFound
 from graphsvc.model.entities import Actor, Initiative, normalise_key
+from graphsvc.model.errors import NotFound
 
 #: Above this many actors a map starts aggregated (``group="auto"``).
 AGGREGATE_ABOVE = 2000

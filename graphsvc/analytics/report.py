@@ -13,12 +13,12 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics import silo, structural
 from graphsvc.analytics._compact import GROUP_BY, MISSING, check_choice, from_domain, from_rows
 from graphsvc.analytics.brokerage import ROLES, _brokerage
 from graphsvc.analytics.cocreation import _from_projection as cocreation_from_projection
 from graphsvc.analytics.network import VIEWS
+from graphsvc.model.entities import Actor, Initiative, normalise_key
 
 DEFAULT_PERMUTATIONS = 1000
 DEFAULT_BETWEENNESS_K = 256

@@ -67,7 +67,7 @@ def betweenness(G, *, k: int | None = None, seed: int | None = 0, normalized: bo
 
 def _betweenness(c: Compact, *, k=None, seed=0, normalized=True, graph=None) -> list[float]:
     n = c.n
-    if k is not None and not (isinstance(k, int) and 1 <= k):
+    if k is not None and not (isinstance(k, int) and k >= 1):
         raise ValueError(f"k must be a positive integer or None, not {k!r}")
     if k is not None and k >= n:
         k = None

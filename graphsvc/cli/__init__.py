@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 
 from graphsvc.app import PROJECT_ROOT, create_app
-from graphsvc.services import graph as svc
 from graphsvc.model.errors import ConfigError, GraphsvcError, Invalid, StoreUnavailable
+from graphsvc.services import graph as svc
 
 
 class Context:
@@ -159,8 +159,8 @@ class _ProgressBars:
 
 
 def _read_input(path: Path, max_bytes: int) -> tuple[str, bytes]:
-    from graphsvc.services.imports import is_document
     from graphsvc.interchange.spreadsheet import check_size
+    from graphsvc.services.imports import is_document
 
     try:
         if not is_document(path.name):
@@ -250,8 +250,8 @@ def template(fmt: str, output: Path) -> None:
 def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: str, municipality: str | None,
            sector: str | None) -> None:
     """Export the graph, whole or filtered, as JSON, GraphML, GEXF, CSV (zip) or xlsx."""
-    from graphsvc.model.validation import parse_date_param
     from graphsvc.interchange import FORMATS
+    from graphsvc.model.validation import parse_date_param
 
     try:
         day = parse_date_param(at, "at")
@@ -259,8 +259,8 @@ def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: st
         raise click.ClickException(str(exc.problems[0]).replace("at:", "--at", 1)) from None
     filtered = day is not None or municipality or sector
     if fmt != "json" or filtered:
-        from graphsvc.model.serialize import to_document
         from graphsvc.interchange import filter_network
+        from graphsvc.model.serialize import to_document
 
         try:
             actors, initiatives = obj.store.snapshot()

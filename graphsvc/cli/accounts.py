@@ -12,9 +12,9 @@ import sys
 
 import click
 
-from graphsvc.services import accounts
-from graphsvc.model.errors import GraphsvcError, Invalid
 from graphsvc.model.accounts import ROLES
+from graphsvc.model.errors import GraphsvcError, Invalid
+from graphsvc.services import accounts
 
 
 def cli_user() -> str:

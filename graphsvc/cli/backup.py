@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from graphsvc.services import backup
 from graphsvc.model.errors import GraphsvcError, Invalid
+from graphsvc.services import backup
 
 
 def _write_private(path: Path, text: str) -> None:

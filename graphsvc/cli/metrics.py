@@ -112,8 +112,8 @@ def register(main: click.Group, pass_context) -> None:
                 seed: int, betweenness_k: int, exact_betweenness: bool, library_tag: str | None, as_json: bool,
                 csv_table: str | None, output: Path | None) -> None:
         """Silo metrics: mixing matrix, E-I per group, assortativity, bridges, co-creation shares."""
-        from graphsvc.services import metrics as m
         from graphsvc.model.validation import parse_date_param
+        from graphsvc.services import metrics as m
 
         if as_json and csv_table:
             raise click.ClickException("choose --json or --csv, not both")

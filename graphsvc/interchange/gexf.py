@@ -21,13 +21,17 @@ from datetime import date
 
 import networkx as nx
 
-from graphsvc.model.entities import Actor, Initiative
-from graphsvc.model.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import (
+    actor_node_attributes,
+    first_activity,
+    initiated_by,
+    merged_spells,
     read_graph_file,
-    actor_node_attributes, first_activity, initiated_by, merged_spells, tie_rows,
+    tie_rows,
 )
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT
 
 GEXF_VERSION = "1.2draft"
 

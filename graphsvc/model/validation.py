@@ -12,11 +12,19 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.entities import (
-    ID_PATTERN, KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, Partner,
+    ID_PATTERN,
+    KINDS,
+    KINDS_REQUIRING_SECTOR,
+    LOCATIONS,
+    ROLES,
+    SERVICE_MODELS,
+    Actor,
+    Initiative,
+    Partner,
     normalise_key,
 )
+from graphsvc.model.errors import Invalid, Problem
 
 FORMAT = "graphsvc/1"
 MAX_TEXT = 300

@@ -23,12 +23,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from graphsvc.model.accounts import (
+    CREDENTIAL_KINDS,
+    PROPOSAL_KINDS,
+    PROPOSAL_STATES,
+    ROLES,
+    AuditEntry,
+    Credential,
+    Proposal,
+    User,
+    now,
+)
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
-from graphsvc.model.accounts import CREDENTIAL_KINDS, PROPOSAL_KINDS, PROPOSAL_STATES, ROLES, AuditEntry, Credential, \
-    Proposal, User, now
-from graphsvc.model.validation import FORMAT as GRAPH_FORMAT
-from graphsvc.model.validation import parse_document
+from graphsvc.model.validation import FORMAT as GRAPH_FORMAT, parse_document
 from graphsvc.storage.base import Store, StoreDump
 
 FORMAT = "graphsvc-backup/1"

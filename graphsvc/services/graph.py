@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
-from graphsvc.services.cache import ResultCache
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.entities import Actor, Initiative, slugify
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.services.cache import ResultCache
 from graphsvc.storage.base import ImportSummary, NetworkRows, Store
 
 _default_cache = ResultCache()

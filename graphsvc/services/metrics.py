@@ -22,8 +22,8 @@ from graphsvc.analytics._compact import GROUP_BY
 from graphsvc.analytics.brokerage import ROLES
 from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report_from_rows
-from graphsvc.services.cache import ResultCache
 from graphsvc.model.errors import Invalid, Problem
+from graphsvc.services.cache import ResultCache
 from graphsvc.storage.base import Store
 
 #: Label permutations of the E-I test by default. The p-value moves in steps of 1/500 = 0.002:

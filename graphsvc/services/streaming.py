@@ -30,8 +30,8 @@ from pathlib import Path
 import ijson
 from ijson.common import ObjectBuilder
 
-from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import FORMAT, parse_actor, parse_initiative
 from graphsvc.storage.base import ImportSummary, Store
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from graphsvc.model.entities import Actor, Initiative, Page
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User
+from graphsvc.model.entities import Actor, Initiative, Page
 
 
 @dataclass(frozen=True)

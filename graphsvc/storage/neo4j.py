@@ -16,11 +16,10 @@ from datetime import date
 from typing import Any, LiteralString, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from neo4j import GraphDatabase, ManagedTransaction
-from neo4j import exceptions as neo4j_errors
+from neo4j import GraphDatabase, ManagedTransaction, exceptions as neo4j_errors
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.entities import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage import cypher
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump

@@ -13,10 +13,10 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from graphsvc.model.errors import Conflict, NotFound
-from graphsvc.model.entities import Actor, Page
-from graphsvc.model.serialize import actor_to_dict
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User, new_id, now, user_to_dict
+from graphsvc.model.entities import Actor, Page
+from graphsvc.model.errors import Conflict, NotFound
+from graphsvc.model.serialize import actor_to_dict
 from graphsvc.storage import cypher
 
 

@@ -13,15 +13,15 @@ import json
 import os
 import sqlite3
 import threading
-from itertools import groupby
-from operator import itemgetter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.entities import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, NetworkRows, Store, StoreDump
 from graphsvc.storage.sqlite_accounts import ACCOUNTS_MIGRATION, SQLiteAccounts, audit, identity_conflict

@@ -11,10 +11,10 @@ import json
 import sqlite3
 from datetime import datetime
 
-from graphsvc.model.errors import Conflict, NotFound
-from graphsvc.model.entities import Actor, Page
-from graphsvc.model.serialize import actor_to_dict
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User, now, user_to_dict
+from graphsvc.model.entities import Actor, Page
+from graphsvc.model.errors import Conflict, NotFound
+from graphsvc.model.serialize import actor_to_dict
 
 #: Version 2: one actor per (kind, municipality, normalised name); users, credentials, proposals, audit.
 ACCOUNTS_MIGRATION = """

@@ -10,14 +10,14 @@ import json
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from graphsvc.web.context import current_cache, current_store
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.entities import KINDS, Page
+from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
+from graphsvc.services import graph as svc
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web.auth import acting_name
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

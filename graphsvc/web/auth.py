@@ -18,15 +18,25 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint, Flask, current_app, flash, g, jsonify, make_response, redirect, render_template, request, session,
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
-from graphsvc.web.context import current_store
-from graphsvc.services import accounts
 from graphsvc.model.accounts import User, role_at_least
+from graphsvc.services import accounts
+from graphsvc.web.context import current_store
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()

@@ -13,13 +13,12 @@ import re
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from graphsvc.web.context import current_store
-from graphsvc.services import editing
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.entities import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS, normalise_key
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
+from graphsvc.services import editing, graph as svc
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web.auth import acting_name, current_user, requires
+from graphsvc.web.context import current_store
 from graphsvc.web.i18n import problem_message
 
 bp = Blueprint("forms", __name__)

@@ -14,9 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel, format_date, format_datetime, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext as _, lazy_gettext as _l
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 

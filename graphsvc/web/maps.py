@@ -16,18 +16,16 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
-from graphsvc.web.context import current_cache, current_store
 from graphsvc.analytics import growth as growth_mod
 from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter, map_base, map_view
 from graphsvc.analytics.network import VIEWS
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import Invalid, NotFound, Problem
 from graphsvc.model.entities import KINDS
+from graphsvc.model.errors import Invalid, NotFound, Problem
 from graphsvc.model.validation import parse_date_param
+from graphsvc.services import graph as svc
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("maps", __name__)
 api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")

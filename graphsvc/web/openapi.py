@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphsvc.version import __version__
 from graphsvc.model.entities import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
+from graphsvc.version import __version__
 
 ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"}
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}

@@ -20,13 +20,13 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from graphsvc.web.context import current_store
-from graphsvc.model.errors import Invalid, Problem
-from graphsvc.services.imports import ImportReport, import_files
-from graphsvc.model.serialize import to_document
-from graphsvc.model.validation import parse_date_param
 from graphsvc.interchange import FORMATS, filter_network
 from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.serialize import to_document
+from graphsvc.model.validation import parse_date_param
+from graphsvc.services.imports import ImportReport, import_files
+from graphsvc.web.context import current_store
 
 bp = Blueprint("transfer", __name__)
 
