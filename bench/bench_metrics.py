@@ -54,7 +54,7 @@ def baseline(actors, initiatives, *, permutations: int, k: int, seed: int = 0) -
     G = co_creation_graph(actors, initiatives)
     D = invitation_graph(actors, initiatives)
     for H in (G, D):
-        for n, data in H.nodes(data=True):
+        for _, data in H.nodes(data=True):
             data["group"] = data["sector"] or f"({data['kind']})"
     group = nx.get_node_attributes(G, "group")
     nx.attribute_mixing_matrix(G, "group")

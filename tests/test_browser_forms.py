@@ -62,8 +62,10 @@ def server(tmp_path_factory):
     """``graphsvc serve`` (the production server) on a fresh store with the demo data and two users."""
     work = tmp_path_factory.mktemp("browser")
     store = f"sqlite:///{work / 'browser.db'}"
-    run = lambda *args, **kw: subprocess.run([GRAPHSVC, "--store", store, *args], check=True, capture_output=True,
-                                             text=True, **kw)
+
+    def run(*args, **kw):
+        return subprocess.run([GRAPHSVC, "--store", store, *args], check=True, capture_output=True, text=True, **kw)
+
     run("seed")
     run("users", "add", "eva", "--role", "editor", input=PASSWORD + "\n")
     run("users", "add", "vera", "--role", "viewer", input=PASSWORD + "\n")

@@ -132,7 +132,7 @@ def test_neo4j_down_is_a_503_with_a_clear_message_within_seconds(tmp_path):
     for thread in threads:
         thread.join(timeout=30)
     assert time.monotonic() - started < 6, took
-    for path, response in responses.items():
+    for response in responses.values():
         _assert_clear_503(response, "Neo4j", f"127.0.0.1:{port}", "unavailable")
     assert len(responses) == 3
     app.extensions["graphsvc"]._store.close()
@@ -260,7 +260,7 @@ def test_requests_queued_behind_a_failing_attempt_do_not_each_wait_it_out(tmp_pa
 
     def use() -> None:
         try:
-            services.store
+            _ = services.store  # opening the store is the point
         except StoreUnavailable as exc:
             errors.append(exc)
 

@@ -212,7 +212,7 @@ def test_cypher_and_sql_payloads_are_stored_as_text(store):
 
 
 def test_cypher_payloads_travel_through_the_api_as_text(client):
-    for number, payload in enumerate(CYPHER):
+    for payload in CYPHER:
         created = client.post("/api/v1/actors", json={"name": payload, "kind": "association",
                                                       "municipality": payload, "sector": payload,
                                                       "tags": [payload]})

@@ -110,7 +110,9 @@ def test_sqlite_rows_equal_the_default_from_snapshot(request, which):
     store = request.getfixturevalue(which)
     fast, default = store.network_rows(), Store.network_rows(store)
     # Partner rows come in no particular order: compare them as sorted pairs.
-    pairs = (lambda r: sorted(zip(r.partner_initiative, r.partner_actor)))
+    def pairs(r):
+        return sorted(zip(r.partner_initiative, r.partner_actor))
+
     assert pairs(fast) == pairs(default)
     skip = ("partner_initiative", "partner_actor")
     assert ({k: v for k, v in _columns(fast).items() if k not in skip}

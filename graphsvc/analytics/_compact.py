@@ -236,7 +236,10 @@ def from_rows(rows, *, at: date | None = None, view: str = "cumulative") -> Proj
     position = np.full(n_init, -1, dtype=np.int64)
     position[selected] = np.arange(count, dtype=np.int64)
     columns = {"kind": rows.actor_kinds, "sector": rows.actor_sectors, "municipality": rows.actor_municipalities}
-    pick = (lambda column: [column[i] for i in kept])
+
+    def pick(column):
+        return [column[i] for i in kept]
+
     attrs = {a: pick(columns[a]) for a in _NODE_ATTRS}
     ids = pick(rows.actor_ids)
     # Partner rows in any order: _assemble sorts them by (initiative, member).
@@ -277,7 +280,9 @@ def _assemble(ids, attrs, member, owner, src_all, day_all, *, initiatives, actor
         arcs_f.append(np.broadcast_to(day[:, None], block.shape)[keep_arc])
 
     def compact(a, b, f, directed):
-        cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+        def cat(parts):
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
         a, b, f = cat(a), cat(b), cat(f)
         a, b, w, first = _merge(a, b, np.ones(len(a), dtype=np.float64), n, f)
         return Compact(ids, attrs, a, b, w, directed=directed, first=first)

@@ -105,7 +105,9 @@ class NetworkRows:
             except KeyError:
                 raise ValueError(f"initiatives refer to unknown actors: {actor_id}") from None
 
-        iso = (lambda d: d.isoformat() if d is not None else None)
+        def iso(d):
+            return d.isoformat() if d is not None else None
+
         partner_initiative, partner_actor = [], []
         for n, i in enumerate(initiatives):
             for p in i.partners:

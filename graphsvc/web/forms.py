@@ -295,9 +295,8 @@ def initiative_data(store, form) -> tuple[dict, dict[str, list[str]], dict[int, 
         if initiator_row == str(row):
             data["initiator"] = actor_id
     data["partners"] = partners
-    if "initiator" not in data and not any(k.startswith("partner-") for k in errors):
-        if initiator_row:
-            errors["initiator"] = [_("The partner who took the initiative must be filled in.")]
+    if initiator_row and "initiator" not in data and not any(k.startswith("partner-") for k in errors):
+        errors["initiator"] = [_("The partner who took the initiative must be filled in.")]
     return data, errors, rows_of
 
 

@@ -9,6 +9,7 @@ one validation module.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -95,10 +96,8 @@ def moment(value: datetime | None) -> str:
 
 
 def init_app(app: Flask, locale_selector) -> None:
-    try:
+    with contextlib.suppress(OSError):  # a read-only install: the committed .mo files are used as they are
         compile_catalogues()
-    except OSError:  # a read-only install: the committed .mo files are used as they are
-        pass
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "nb")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Oslo")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
