@@ -92,8 +92,10 @@ def server(tmp_path_factory):
 def check_axe(page, axe_source: str) -> None:
     page.add_script_tag(content=axe_source)
     result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        const r = await axe.run(document,
+                                {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+                                       nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
     }""")
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe on {page.url}:\n{json.dumps(serious, indent=1)}"

@@ -136,7 +136,8 @@ def server(request, tmp_path):
     store.ensure_schema()
     store.clear()
     store.close()
-    env = {**os.environ, "GRAPHSVC_INSTANCE_DIR": str(tmp_path / "instance"), "GRAPHSVC_SECRET_KEY": "concurrency-test-secret-key-0123",
+    env = {**os.environ, "GRAPHSVC_INSTANCE_DIR": str(tmp_path / "instance"),
+           "GRAPHSVC_SECRET_KEY": "concurrency-test-secret-key-0123",
            "GRAPHSVC_THREADS": "4", "GRAPHSVC_PUBLIC_READ": "0"}
     editor = f"redaktor-{uuid.uuid4().hex[:6]}"
     _graphsvc(store_url, env, "users", "add", editor, "--role", "editor", input=PASSWORD + "\n")

@@ -67,15 +67,17 @@ def test_a_likely_duplicate_asks_for_confirmation_and_an_exact_one_is_refused(ap
 def test_new_initiative_with_three_partners_and_a_new_partner_made_on_the_way(app, store):
     eva = login(app, "eva")
     typed = {"title": "Lesesirkel på huset", "category": "lesesirkel", "started": "2024-09-01", "location": "library",
-             "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)", "partner-0-role": "lead",
-             "partner-1-actor": "Røde Kors Drammen", "partner-1-role": "co_creator", "initiator": "0"}
+             "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)",
+             "partner-0-role": "lead", "partner-1-actor": "Røde Kors Drammen", "partner-1-role": "co_creator",
+             "initiator": "0"}
     away = post_form(eva, "/initiatives/new", {**typed, "action": "new_partner"})
     assert away.status_code == 302 and "return=initiative" in away.headers["Location"]
     back = post_form(eva, "/partners/new?return=initiative", {"name": "Bokormen lesegruppe", "kind": "citizen_group",
                                                               "municipality": "Drammen", "return": "initiative"})
     assert back.status_code == 302 and "draft=1" in back.headers["Location"]
     draft = eva.get(back.headers["Location"])
-    assert 'value="Lesesirkel på huset"' in draft.text and "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)" in draft.text
+    assert 'value="Lesesirkel på huset"' in draft.text
+    assert "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)" in draft.text
 
     form = {**typed, "partner-2-actor": "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)",
             "partner-2-role": "participant", "action": "save"}

@@ -251,7 +251,8 @@ def test_neo4j_stores_never_build_cypher_from_values():
             built = None
             if (isinstance(node, ast.JoinedStr)
                     or isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add))
-                    or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"):
+                    or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "format"):
                 built = node
             if built is not None:
                 text = " ".join(c.value for c in ast.walk(built) if isinstance(c, ast.Constant)

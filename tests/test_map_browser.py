@@ -115,7 +115,8 @@ def test_an_aggregated_map_drills_down(page, server):
 
 @pytest.mark.parametrize("url", ["/map/table?municipality=Alta", "/growth", "/map"])
 def test_axe_finds_no_violations(page, server, url):
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="pip install axe-playwright-python")
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
+                                     reason="pip install axe-playwright-python")
     page.goto(server + url)
     if url == "/map":
         page.wait_for_selector("#map-canvas[data-ready=true]", timeout=20_000)

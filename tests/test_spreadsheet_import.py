@@ -110,7 +110,8 @@ def test_windows_1252_semicolons_and_norwegian_dates_from_excel(db):
     assert (school.kind, school.sector, school.registered) == ("municipal_unit", "skole", date(2019, 8, 15))
     bonfire = db.get_initiative("boker-rundt-balet-2022")
     assert (bonfire.started, bonfire.ended, bonfire.location) == (date(2022, 9, 1), date(2022, 9, 30), "outside")
-    assert [(p.actor, p.role) for p in bonfire.partners] == [("asgard-skole", "lead"), ("gjovik-bibliotek", "facilitator")]
+    assert [(p.actor, p.role) for p in bonfire.partners] == [("asgard-skole", "lead"),
+                                                             ("gjovik-bibliotek", "facilitator")]
     assert bonfire.initiator == "asgard-skole"
 
 

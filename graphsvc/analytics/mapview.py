@@ -385,7 +385,8 @@ def _summary(base, visible, tu, tv, initiatives) -> dict:
     sectors.sort(key=lambda s: (s["ei_index"], -s["ties"]))
     between = base.metrics["betweenness"][visible]
     top = visible[np.argsort(-between, kind="stable")[:3]] if len(visible) else []
-    bridges = [{"id": base.ids[i], "name": base.names[i], "betweenness": round(float(base.metrics["betweenness"][i]), 4)}
+    bridges = [{"id": base.ids[i], "name": base.names[i],
+                "betweenness": round(float(base.metrics["betweenness"][i]), 4)}
                for i in top if base.metrics["betweenness"][i] > 0]
     total = len(tu)
     return {"actors": int(len(visible)), "ties": int(total), "initiatives": int(initiatives),

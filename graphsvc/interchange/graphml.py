@@ -43,4 +43,5 @@ def from_graphml(data: bytes | str) -> tuple[list[Actor], list[Initiative]]:
     Raises :class:`~graphsvc.model.errors.Invalid` when the file is not GraphML or its content
     breaks the data model (same checks and messages as the JSON import).
     """
-    return read_graph_file(data, lambda stream: nx.read_graphml(stream, node_type=str, force_multigraph=False), "GraphML")
+    return read_graph_file(data, lambda stream: nx.read_graphml(stream, node_type=str, force_multigraph=False),
+                           "GraphML")

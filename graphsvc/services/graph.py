@@ -116,7 +116,8 @@ def read_document_file(path: str | Path) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid([Problem("file", f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]) from None
+        problem = Problem("file", f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        raise Invalid([problem]) from None
 
 
 def import_document(store: Store, doc, *, today: date | None = None, by: str | None = None) -> ImportSummary:

@@ -3,7 +3,8 @@
 The API (``GET /api/v1/metrics/silo`` and ``.csv``), the CLI (``graphsvc metrics``) and the
 ``/metrics`` page all call :func:`silo_metrics`, so they show the same numbers. The engine is
 :func:`graphsvc.analytics.report.silo_report` (run on the store's plain columns,
-``Store.network_rows``, which give the same network without building domain objects); this module adds what a service needs around it:
+``Store.network_rows``, which give the same network without building domain objects); this module
+adds what a service needs around it:
 parameter checks that name the field and list the legal values, the cache keyed by the store's
 graph version (any write invalidates it), and a lock so that one report is computed at a time
 (igraph's Louvain draws from one process-wide random generator; a second request for the same

@@ -93,7 +93,8 @@ RESTORE_VERSION = ("INSERT INTO meta (key, value) VALUES ('graph_version', ?) "
 def _actor_row(actor: Actor) -> tuple:
     return (actor.id, actor.name, normalise_key(actor.name), actor.kind, actor.sector, actor.municipality,
             normalise_key(actor.municipality), actor.municipality_number, actor.org_number, actor.service_model,
-            actor.registered.isoformat() if actor.registered else None, json.dumps(list(actor.tags), ensure_ascii=False))
+            actor.registered.isoformat() if actor.registered else None,
+            json.dumps(list(actor.tags), ensure_ascii=False))
 
 
 def _actor_from_row(row: sqlite3.Row) -> Actor:

@@ -153,7 +153,8 @@ def get_initiative(initiative_id: str):
 
 @bp.put("/initiatives/<initiative_id>")
 def update_initiative(initiative_id: str):
-    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(), by=acting_name())))
+    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(),
+                                                            by=acting_name())))
 
 
 @bp.delete("/initiatives/<initiative_id>")

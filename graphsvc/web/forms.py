@@ -89,7 +89,8 @@ def action_label(action: str) -> str:
 
 
 def status_label(status: str) -> str:
-    return {"pending": _("waiting for review"), "accepted": _("accepted"), "rejected": _("rejected")}.get(status, status)
+    return {"pending": _("waiting for review"), "accepted": _("accepted"),
+            "rejected": _("rejected")}.get(status, status)
 
 
 def changed_fields(entry) -> list[tuple[str, object, object]]:

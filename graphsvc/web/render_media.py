@@ -146,7 +146,8 @@ def map_picture(base: MapBase, view: MapView, fmt: str, *, title: str) -> bytes:
     scene = _Scene(base, view)
     scene.show(np.ones(len(scene.idx), dtype=bool), np.ones(len(scene.seg_u), dtype=bool))
     scene.title.set_text(title)
-    scene.caption.set_text(_("%(actors)s actors · %(ties)s ties", actors=view.counts["actors"], ties=view.counts["ties"]))
+    scene.caption.set_text(_("%(actors)s actors · %(ties)s ties",
+                             actors=view.counts["actors"], ties=view.counts["ties"]))
     return scene.render(fmt)
 
 
