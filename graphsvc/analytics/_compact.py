@@ -76,7 +76,8 @@ def group_codes(values: list, kinds: list, missing: str = "kind") -> tuple[np.nd
     order. Labels are sorted: real groups alphabetically, then the parenthesised ones.
     """
     check_choice("missing", missing, MISSING)
-    keys, label_of = [], {}
+    keys: list[str] = []
+    label_of: dict[str, str] = {}
     for value, kind in zip(values, kinds):
         if value is None or (isinstance(value, str) and not value.strip()):
             key = f"({kind or 'none'})" if missing == "kind" else "(none)"
@@ -102,7 +103,8 @@ def from_graph(graph: nx.Graph, *, weight: str | None = "weight") -> Compact:
     names = set(_NODE_ATTRS).union(*(data.keys() for _, data in graph.nodes(data=True)))
     attrs = {a: [graph.nodes[node].get(a) for node in ids] for a in names}
     us, vs, ws = [], [], []
-    for a, b, w in graph.edges(data=weight, default=1):
+    # weight=None: no attribute is named None, so every tie gets the default, 1 (the stubs only allow a name).
+    for a, b, w in graph.edges(data=weight, default=1):  # type: ignore[arg-type]
         i, j = index[a], index[b]
         if i == j:
             continue
@@ -134,7 +136,7 @@ def _merge(u, v, w, n, first=None):
     key = key[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     uk = key[starts]
-    out = (uk // n, uk % n, np.add.reduceat(w[order], starts))
+    out: tuple[np.ndarray, ...] = (uk // n, uk % n, np.add.reduceat(w[order], starts))
     if first is not None:
         out = out + (np.minimum.reduceat(first[order], starts),)
     return out

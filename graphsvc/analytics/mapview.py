@@ -192,7 +192,7 @@ class MapView:
 
 
 def _bfs(n, u, v, start, depth):
-    adjacency = [[] for _ in range(n)]
+    adjacency: list[list[int]] = [[] for _ in range(n)]
     for a, b in zip(u.tolist(), v.tolist()):
         adjacency[a].append(b)
         adjacency[b].append(a)

@@ -180,7 +180,7 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
             "undefined": undefined,
         }
 
-    composition = {}
+    composition: dict[int, dict[str, int]] = {}
     for community, group in zip(membership, codes):
         composition.setdefault(community, {}).setdefault(labels[group], 0)
         composition[community][labels[group]] += 1

@@ -44,7 +44,7 @@ def to_gexf(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
     by_id = {i.id: i for i in initiatives}
     first = first_activity(initiatives)
     by_initiator = initiated_by(initiatives)
-    graph = nx.Graph(mode="dynamic", name=FORMAT)
+    graph: nx.Graph[str] = nx.Graph(mode="dynamic", name=FORMAT)
     for actor in sorted(actors, key=lambda a: a.id):
         starts = [d for d in (actor.registered, first.get(actor.id)) if d is not None]
         node = {"label": actor.name, **actor_node_attributes(actor, by_initiator.get(actor.id, []))}

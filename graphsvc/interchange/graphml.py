@@ -26,7 +26,7 @@ def to_graphml(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at
     """The network as a GraphML document (UTF-8 bytes); filters as in :func:`filter_network`."""
     actors, initiatives = filter_network(actors, initiatives, at=at, view=view, municipality=municipality,
                                          sector=sector)
-    graph = nx.Graph(format=FORMAT)
+    graph: nx.Graph[str] = nx.Graph(format=FORMAT)
     by_initiator = initiated_by(initiatives)
     for actor in sorted(actors, key=lambda a: a.id):
         graph.add_node(actor.id, label=actor.name, **actor_node_attributes(actor, by_initiator.get(actor.id, [])))

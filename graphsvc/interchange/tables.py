@@ -149,7 +149,7 @@ def to_xlsx(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
         ("ties", EDGE_COLUMNS, tie_rows(actors, initiatives)),
     )
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title)
         sheet.append(list(columns))
