@@ -10,8 +10,10 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
+from flask import Flask
 
 from graphsvc.app import PROJECT_ROOT, create_app
 from graphsvc.model.errors import ConfigError, GraphsvcError, Invalid, StoreUnavailable
@@ -23,7 +25,7 @@ class Context:
 
     def __init__(self, store_url: str | None):
         self.store_url = store_url
-        self._app = None
+        self._app: Flask | None = None
 
     @property
     def app(self):
@@ -50,7 +52,7 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-def report_invalid(exc: Invalid, what: str) -> None:
+def report_invalid(exc: Invalid, what: str) -> NoReturn:
     click.echo(f"{what}: {len(exc.problems)} problem(s); nothing was changed.", err=True)
     for problem in exc.problems:
         click.echo(f"  {problem}", err=True)
@@ -197,7 +199,7 @@ def import_(obj: Context, file: Path, initiatives_file: Path | None, dry_run: bo
         raise click.ClickException("--initiatives goes with an actors CSV file, not with a JSON/GraphML/GEXF file")
     max_bytes = int(obj.app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
     files = [_read_input(file, max_bytes)]
-    kinds = [None]
+    kinds: list[str | None] = [None]
     if initiatives_file:
         files.append(_read_input(initiatives_file, max_bytes))
         kinds = ["actors", "initiatives"]
@@ -266,7 +268,8 @@ def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: st
             actors, initiatives = obj.store.snapshot()
         except GraphsvcError as exc:
             raise click.ClickException(exc.message) from None
-        options = {"at": day, "view": view, "municipality": municipality or None, "sector": sector or None}
+        options: dict[str, Any] = {"at": day, "view": view, "municipality": municipality or None,
+                                   "sector": sector or None}
         if fmt == "json":
             data = (json.dumps(to_document(*filter_network(actors, initiatives, **options)), ensure_ascii=False,
                                indent=2) + "\n").encode("utf-8")

@@ -138,9 +138,7 @@ def register(main: click.Group, pass_context) -> None:
         if csv_table:
             data = m.silo_csv(report, csv_table)
             if output is None:
-                stream = click.get_binary_stream("stdout")
-                stream.write(data)
-                stream.flush()
+                click.echo(data, nl=False)  # bytes go to the binary stream as they are
             else:
                 output.write_bytes(data)
                 click.echo(f"metrics: {csv_table} table written to {output} ({len(data)} bytes)", err=True)

@@ -70,8 +70,8 @@ def similar_actors(store: Store, name: str, *, municipality: str | None = None, 
             continue
         score = similarity(name, actor.name)
         if score >= SUGGEST_AT:
-            same_place = bool(municipality) and " ".join(municipality.casefold().split()) == " ".join(
-                actor.municipality.casefold().split())
+            same_place = bool(municipality and " ".join(municipality.casefold().split()) == " ".join(
+                actor.municipality.casefold().split()))
             scored.append((score, same_place, actor))
     scored.sort(key=lambda t: (-t[0], not t[1], t[2].name))
     return [(actor, score) for score, _, actor in scored[:limit]]

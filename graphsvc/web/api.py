@@ -167,7 +167,7 @@ def delete_initiative(initiative_id: str):
 @bp.get("/network")
 def network():
     at = parse_date_param(request.args.get("at"), "at")
-    view = _choice_param("view", ("cumulative", "active"), "cumulative")
+    view = _choice_param("view", ("cumulative", "active"), "cumulative") or "cumulative"
     store, cache = current_store(), current_cache()
     # The encoded body is cached too: on large networks encoding costs more than the lookup.
     body = cache.get_or_compute(

@@ -79,6 +79,14 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+def signed_in_user() -> User:
+    """The user of a request to a route that ``requires`` viewer or more (``authorize`` let it through)."""
+    user = current_user()
+    if user is None:
+        raise RuntimeError("no user signed in: the route does not require viewer or more")
+    return user
+
+
 def acting_name() -> str | None:
     """The name written in the audit trail for the current request."""
     user = current_user()
@@ -274,5 +282,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def auth_context():
         return {"current_user": current_user(), "languages": LANGUAGES, "current_language": select_locale(),
-                "role_label": role_label, "can": lambda level: bool(current_user())
-                and role_at_least(current_user().role, level)}
+                "role_label": role_label, "can": lambda level: (user := current_user()) is not None
+                and role_at_least(user.role, level)}

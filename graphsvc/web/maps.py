@@ -312,7 +312,7 @@ def map_export_html():
 
     flt = map_filter()
     _, view = current_view(flt)
-    web_dir = Path(current_app.template_folder).parent
+    web_dir = Path(current_app.template_folder or "").parent  # create_app always names the folder
     html = standalone_html(view, title=_title(flt), web_dir=web_dir)
     return _download(html.encode(), "text/html", "samskapingskart.html")
 

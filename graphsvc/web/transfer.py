@@ -16,6 +16,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Literal, overload
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -83,7 +84,6 @@ def export_response(fmt: str) -> Response:
         data = make(actors, initiatives, **options)
     response = Response(data, mimetype=media_type)
     if media_type.startswith("application/json") or media_type.endswith("+xml"):
-        response.charset = "utf-8"
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
     return response
@@ -110,6 +110,10 @@ def import_template():
 
 
 # -- import --------------------------------------------------------------------------------------
+@overload
+def _uploaded(field: str, *, required: Literal[True]) -> tuple[str, bytes]: ...
+@overload
+def _uploaded(field: str, *, required: Literal[False]) -> tuple[str, bytes] | None: ...
 def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
     """An uploaded file's name and bytes; its size is checked before it is read."""
     upload = request.files.get(field)
