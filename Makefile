@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test seed bench clean
+.PHONY: run test lint seed bench clean
 
 ## run: create .venv, install, load the demo data into the embedded store, serve on http://$(HOST):$(PORT)
 run: $(VENV)/.installed
@@ -17,6 +17,17 @@ run: $(VENV)/.installed
 ## test: install the development dependencies and run the whole suite
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: install the development dependencies; ruff and mypy on the code, then check the files that only run
+## elsewhere: the Dockerfile (hadolint), docker-compose.yml (the compose specification's schema) and the
+## workflow (actionlint, from the `actions` extra: REQUIRE_ACTIONLINT=1 installs it and makes it mandatory)
+lint: $(VENV)/.installed-dev $(if $(REQUIRE_ACTIONLINT),$(VENV)/.installed-actions)
+	$(BIN)/ruff check graphsvc tests bench
+	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	@if [ -x $(BIN)/actionlint ]; then echo "$(BIN)/actionlint"; $(BIN)/actionlint; \
+	else echo "lint: actionlint is not installed, .github/workflows was not checked (make lint REQUIRE_ACTIONLINT=1)"; fi
 
 seed: $(VENV)/.installed
 	$(BIN)/graphsvc seed
@@ -36,5 +47,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-actions: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[actions]'
+	touch $@
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

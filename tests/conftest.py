@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from graphsvc import create_app
 from graphsvc.services import accounts
 from graphsvc.storage import open_store
-
 from helpers import PASSWORD, client_for, example_document
 
 STORE_KINDS = ["sqlite", "neo4j"]

@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
-
-from graphsvc.model.vocab import FREQUENCIES, VIEWS
+from flask import Flask
 
 from graphsvc.app import PROJECT_ROOT, create_app
-from graphsvc.services import graph as svc
 from graphsvc.model.errors import GraphsvcError, Invalid
+from graphsvc.model.vocab import FREQUENCIES, VIEWS
+from graphsvc.services import graph as svc
 
 
 class Context:
@@ -26,7 +28,7 @@ class Context:
 
     def __init__(self, store_url: str | None):
         self.store_url = store_url
-        self._app = None
+        self._app: Flask | None = None
 
     @property
     def app(self):
@@ -52,7 +54,7 @@ def _option_names(command: click.Command) -> set[str]:
     return names
 
 
-def error_text(exc: GraphsvcError, options: set[str] = frozenset()) -> str:
+def error_text(exc: GraphsvcError, options: Collection[str] = ()) -> str:
     """One line for an error; a problem about an option is named as the option (``--at: …``)."""
     if not isinstance(exc, Invalid):
         return exc.message
@@ -80,7 +82,7 @@ class GraphsvcGroup(click.Group):
 pass_context = click.make_pass_decorator(Context)
 
 
-def report_invalid(exc: Invalid, what: str) -> None:
+def report_invalid(exc: Invalid, what: str) -> NoReturn:
     click.echo(f"{what}: {len(exc.problems)} problem(s); nothing was changed.", err=True)
     for problem in exc.problems:
         click.echo(f"  {problem}", err=True)
@@ -184,8 +186,8 @@ class _ProgressBars:
 
 
 def _read_input(path: Path, max_bytes: int) -> tuple[str, bytes]:
-    from graphsvc.services.imports import is_document
     from graphsvc.interchange.spreadsheet import check_size
+    from graphsvc.services.imports import is_document
 
     try:
         if not is_document(path.name):
@@ -222,7 +224,7 @@ def import_(obj: Context, file: Path, initiatives_file: Path | None, dry_run: bo
         raise click.ClickException("--initiatives goes with an actors CSV file, not with a JSON/GraphML/GEXF file")
     max_bytes = int(obj.app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
     files = [_read_input(file, max_bytes)]
-    kinds = [None]
+    kinds: list[str | None] = [None]
     if initiatives_file:
         files.append(_read_input(initiatives_file, max_bytes))
         kinds = ["actors", "initiatives"]
@@ -273,17 +275,18 @@ def template(fmt: str, output: Path) -> None:
 def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: str, municipality: str | None,
            sector: str | None) -> None:
     """Export the graph, whole or filtered, as JSON, GraphML, GEXF, CSV (zip) or xlsx."""
-    from graphsvc.model.validation import parse_date_param
     from graphsvc.interchange import FORMATS
+    from graphsvc.model.validation import parse_date_param
 
     day = parse_date_param(at, "at")
     filtered = day is not None or municipality or sector
     if fmt != "json" or filtered:
-        from graphsvc.model.serialize import to_document
         from graphsvc.interchange import filter_network
+        from graphsvc.model.serialize import to_document
 
         actors, initiatives = obj.store.snapshot()
-        options = {"at": day, "view": view, "municipality": municipality or None, "sector": sector or None}
+        options: dict[str, Any] = {"at": day, "view": view, "municipality": municipality or None,
+                                   "sector": sector or None}
         if fmt == "json":
             data = (json.dumps(to_document(*filter_network(actors, initiatives, **options)), ensure_ascii=False,
                                indent=2) + "\n").encode("utf-8")

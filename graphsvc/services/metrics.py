@@ -3,7 +3,8 @@
 The API (``GET /api/v1/metrics/silo`` and ``.csv``), the CLI (``graphsvc metrics``) and the
 ``/metrics`` page all call :func:`silo_metrics`, so they show the same numbers. The engine is
 :func:`graphsvc.analytics.report.silo_report` (run on the store's plain columns,
-``Store.network_rows``, which give the same network without building domain objects); this module adds what a service needs around it:
+``Store.network_rows``, which give the same network without building domain objects); this module
+adds what a service needs around it:
 parameter checks that name the field and list the legal values, the cache keyed by the store's
 graph version (any write invalidates it), and a lock so that one report is computed at a time
 (igraph's Louvain draws from one process-wide random generator; a second request for the same
@@ -18,13 +19,12 @@ import threading
 from datetime import date
 
 from graphsvc.analytics import structural
-from graphsvc.model.vocab import GROUP_BY
 from graphsvc.analytics.brokerage import ROLES
-from graphsvc.model.vocab import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report_from_rows
-from graphsvc.services.cache import ResultCache
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import check_choice, check_whole
+from graphsvc.model.vocab import GROUP_BY, VIEWS
+from graphsvc.services.cache import ResultCache
 from graphsvc.storage.base import Store
 
 #: Label permutations of the E-I test by default. The p-value moves in steps of 1/500 = 0.002:

@@ -10,16 +10,16 @@ import json
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from graphsvc.web.context import current_cache, current_store
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.entities import Page
-from graphsvc.model.vocab import KINDS, VIEWS
+from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import KINDS, VIEWS
+from graphsvc.services import graph as svc
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -139,7 +139,8 @@ def get_initiative(initiative_id: str):
 
 @bp.put("/initiatives/<initiative_id>")
 def update_initiative(initiative_id: str):
-    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(), by=acting_name())))
+    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(),
+                                                            by=acting_name())))
 
 
 @bp.delete("/initiatives/<initiative_id>")
@@ -152,7 +153,7 @@ def delete_initiative(initiative_id: str):
 @bp.get("/network")
 def network():
     at = parse_date_param(request.args.get("at"), "at")
-    view = params.choice("view", VIEWS, "cumulative")
+    view = params.choice("view", VIEWS, "cumulative") or "cumulative"
     store, cache = current_store(), current_cache()
     # The encoded body is cached too: on large networks encoding costs more than the lookup.
     body = cache.get_or_compute(

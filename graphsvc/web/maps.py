@@ -18,14 +18,14 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter
+from graphsvc.model.errors import Invalid, NotFound, Problem
+from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import FREQUENCIES, KINDS, VIEWS
+from graphsvc.services import maps
 from graphsvc.web import params
 from graphsvc.web.context import current_cache, current_store
 from graphsvc.web.labels import PSEUDO_GROUPS, group_label, kind_labels, locale_key
-from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter
-from graphsvc.services import maps
-from graphsvc.model.errors import Invalid, NotFound, Problem
-from graphsvc.model.vocab import FREQUENCIES, KINDS, VIEWS
-from graphsvc.model.validation import parse_date_param
 
 bp = Blueprint("maps", __name__)
 api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")
@@ -200,7 +200,7 @@ def map_export_html():
 
     flt = map_filter()
     _, view = current_view(flt)
-    web_dir = Path(current_app.template_folder).parent
+    web_dir = Path(current_app.template_folder or "").parent  # create_app always names the folder
     html = standalone_html(view, title=_title(flt), web_dir=web_dir)
     return _download(html.encode(), "text/html", "samskapingskart.html")
 

@@ -13,14 +13,13 @@ import math
 
 from flask import Blueprint, Response, render_template, request
 
-from graphsvc.web import params
-from graphsvc.web.context import current_cache, current_store
-from graphsvc.model.vocab import GROUP_BY
-from graphsvc.model.vocab import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
-from graphsvc.services import metrics as m
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import GROUP_BY, VIEWS
+from graphsvc.services import metrics as m
+from graphsvc.web import params
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("metrics", __name__)
 api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphsvc.version import __version__
 from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS, VIEWS
+from graphsvc.version import __version__
 
 ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"}
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -50,7 +50,8 @@ def _actor_schema(*, id_required: bool) -> dict:
             "id": ID,
             "name": TEXT,
             "kind": {"type": "string", "enum": list(KINDS)},
-            "sector": {**TEXT, "maxLength": 80, "description": "Required for library and municipal_unit; open vocabulary."},
+            "sector": {**TEXT, "maxLength": 80,
+                       "description": "Required for library and municipal_unit; open vocabulary."},
             "municipality": {**TEXT, "maxLength": 120},
             "municipality_number": {"type": "string", "pattern": r"^\d{4}$"},
             "org_number": {"type": "string", "pattern": r"^\d{9}$", "description": "Checked with MOD11."},

@@ -6,7 +6,9 @@ parameter with the same 422 (JSON for the API, a page for the browser).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import overload
 
 from flask import request
 
@@ -15,7 +17,11 @@ from graphsvc.model.validation import check_choice, parse_date_param
 from graphsvc.model.vocab import parse_yes_no
 
 
-def choice(name: str, legal, default: str | None = None) -> str | None:
+@overload
+def choice(name: str, legal: Iterable[str], default: str) -> str: ...
+@overload
+def choice(name: str, legal: Iterable[str], default: None = None) -> str | None: ...
+def choice(name: str, legal: Iterable[str], default: str | None = None) -> str | None:
     """One of ``legal`` (or ``default`` when the parameter is absent or empty)."""
     raw = request.args.get(name) or default
     if raw is not None:

@@ -16,20 +16,21 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Literal, overload
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from graphsvc.interchange import FORMATS, filter_network
+from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.serialize import to_document
+from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import VIEWS
+from graphsvc.services.imports import ImportReport, import_files
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
 from graphsvc.web.context import current_store
-from graphsvc.model.errors import Invalid, Problem
-from graphsvc.services.imports import ImportReport, import_files
-from graphsvc.model.serialize import to_document
-from graphsvc.model.validation import parse_date_param
-from graphsvc.interchange import FORMATS, filter_network
-from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
 
 bp = Blueprint("transfer", __name__)
 
@@ -72,7 +73,6 @@ def export_response(fmt: str) -> Response:
         data = make(actors, initiatives, **options)
     response = Response(data, mimetype=media_type)
     if media_type.startswith("application/json") or media_type.endswith("+xml"):
-        response.charset = "utf-8"
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
     return response
@@ -99,6 +99,10 @@ def import_template():
 
 
 # -- import --------------------------------------------------------------------------------------
+@overload
+def _uploaded(field: str, *, required: Literal[True]) -> tuple[str, bytes]: ...
+@overload
+def _uploaded(field: str, *, required: Literal[False]) -> tuple[str, bytes] | None: ...
 def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
     """An uploaded file's name and bytes; its size is checked before it is read."""
     upload = request.files.get(field)
@@ -141,7 +145,8 @@ def import_upload_response():
     ``problems`` and the whole report in ``report`` when rejected rows stopped it.
     """
     files, kinds = _uploads()
-    report = _run(files, kinds, dry_run=params.flag("dry_run", form=True), valid_only=params.flag("valid_only", form=True))
+    report = _run(files, kinds, dry_run=params.flag("dry_run", form=True),
+                  valid_only=params.flag("valid_only", form=True))
     if report.rejected and not report.valid_only and not report.dry_run:
         body = report.to_invalid().to_dict()
         body["message"] = f"{len(report.rejected)} problem(s) in the file; nothing was changed"
