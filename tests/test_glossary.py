@@ -31,7 +31,7 @@ def test_codes_are_unique_and_both_languages_are_given():
     keys = [(t.group, t.code) for t in glossary.TERMS]
     assert len(keys) == len(set(keys))
     assert all(t.nb and t.en for t in glossary.TERMS)
-    from graphsvc.model.entities import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
+    from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
 
     for group, codes in (("kind", KINDS), ("role", ROLES), ("location", LOCATIONS), ("service_model", SERVICE_MODELS)):
         assert set(glossary.labels(group)) == set(codes), group

@@ -59,10 +59,8 @@ def test_metrics_that_need_the_initiator_say_what_they_left_out(client):
 def test_the_forms_and_pages_show_unknown_values_without_inventing_them(app, client):
     doc, _, _ = davis_document()
     assert client.post("/api/v1/import", json=doc).status_code == 200
-    from test_auth import login
-    from test_forms import store as _  # noqa: F401
-
     from graphsvc.services import accounts
+    from helpers import login
 
     accounts.add_user(app.extensions["graphsvc"].store, "eva", "editor", "a long enough password")
     eva = login(app, "eva", "a long enough password")

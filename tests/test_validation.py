@@ -6,11 +6,10 @@ from datetime import date
 
 import pytest
 
-from graphsvc.model.errors import Invalid
 from graphsvc.model.entities import slugify
+from graphsvc.model.errors import Invalid
 from graphsvc.model.validation import org_number_is_valid, parse_actor, parse_document, parse_initiative
-
-from conftest import example_document
+from helpers import example_document
 
 
 def problems(call, *args, **kwargs) -> dict[str, str]:
@@ -33,7 +32,8 @@ def test_organisation_numbers_are_checked_with_mod11(number, valid):
 def test_an_actor_needs_name_kind_and_a_sector_when_public_and_may_have_no_municipality():
     found = problems(parse_actor, {"id": "x", "kind": "library"})
     assert set(found) == {"name", "sector"}  # a study's data may have no municipality (domain.md)
-    assert parse_actor({"id": "w", "name": "Evelyn", "kind": "citizen_group", "municipality": None}).municipality is None
+    unknown = parse_actor({"id": "w", "name": "Evelyn", "kind": "citizen_group", "municipality": None})
+    assert unknown.municipality is None
 
 
 def test_initiator_and_location_may_be_unknown_but_a_known_initiator_is_a_partner():

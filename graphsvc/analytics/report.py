@@ -13,12 +13,12 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics import silo, structural
-from graphsvc.analytics.compact import GROUP_BY, MISSING, check_choice, from_domain, from_rows
 from graphsvc.analytics.brokerage import ROLES, brokerage_counts
 from graphsvc.analytics.cocreation import cocreation_from_projection
-from graphsvc.analytics.network import VIEWS
+from graphsvc.analytics.compact import MISSING, check_choice, from_domain, from_rows
+from graphsvc.model.entities import Actor, Initiative, normalise_key
+from graphsvc.model.vocab import GROUP_BY, VIEWS
 
 DEFAULT_PERMUTATIONS = 1000
 DEFAULT_BETWEENNESS_K = 256
@@ -86,8 +86,8 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
         ``cocreation.cocreation``), ``left_out`` (a list: which initiatives a measure left out
         and why, e.g. brokerage and the invited/initiated counts leave out initiatives whose
         initiator is unknown) and ``unknown`` (how many actors have no municipality, grouped by
-        their kind when grouping by municipality, and how many initiatives no initiator). Values that are 0/0 are None with a reason next
-        to them.
+        their kind when grouping by municipality, and how many initiatives no initiator). Values
+        that are 0/0 are None with a reason next to them.
     """
     _check_parameters(view=view, group_by=group_by, weighted=weighted, convention=convention, missing=missing,
                       exact_betweenness=exact_betweenness, permutations=permutations, seed=seed,
@@ -186,7 +186,7 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
             "undefined": undefined,
         }
 
-    composition = {}
+    composition: dict[int, dict[str, int]] = {}
     for community, group in zip(membership, codes):
         composition.setdefault(community, {}).setdefault(labels[group], 0)
         composition[community][labels[group]] += 1

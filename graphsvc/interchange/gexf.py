@@ -23,13 +23,18 @@ from datetime import date
 
 import networkx as nx
 
-from graphsvc.model.entities import Actor, Initiative
-from graphsvc.model.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import (
-    actor_node_attributes, first_activity, initiative_counts, initiatives_json, merged_spells, read_graph_file,
+    actor_node_attributes,
+    first_activity,
+    initiative_counts,
+    initiatives_json,
+    merged_spells,
+    read_graph_file,
     tie_rows,
 )
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT
 
 GEXF_VERSION = "1.2draft"
 _NS = "{http://www.gexf.net/1.2draft}"
@@ -45,7 +50,7 @@ def to_gexf(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
     by_id = {i.id: i for i in initiatives}
     first = first_activity(initiatives)
     partner_in, initiated = initiative_counts(initiatives)
-    graph = nx.Graph(mode="dynamic", name=FORMAT)
+    graph: nx.Graph[str] = nx.Graph(mode="dynamic", name=FORMAT)
     for actor in sorted(actors, key=lambda a: a.id):
         starts = [d for d in (actor.registered, first.get(actor.id)) if d is not None]
         node = {"label": actor.name, **actor_node_attributes(actor, partner_in=partner_in.get(actor.id, 0),

@@ -15,12 +15,16 @@ from datetime import date
 
 import networkx as nx
 
-from graphsvc.model.entities import Actor, Initiative
-from graphsvc.model.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import (
-    actor_node_attributes, initiative_counts, initiatives_json, read_graph_file, tie_rows,
+    actor_node_attributes,
+    initiative_counts,
+    initiatives_json,
+    read_graph_file,
+    tie_rows,
 )
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT
 
 
 def to_graphml(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: date | None = None,
@@ -30,7 +34,7 @@ def to_graphml(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at
     ``kind_label`` in ``lang``."""
     actors, initiatives = filter_network(actors, initiatives, at=at, view=view, municipality=municipality,
                                          sector=sector)
-    graph = nx.Graph(format=FORMAT, graphsvc_initiatives=initiatives_json(initiatives))
+    graph: nx.Graph[str] = nx.Graph(format=FORMAT, graphsvc_initiatives=initiatives_json(initiatives))
     partner_in, initiated = initiative_counts(initiatives)
     for actor in sorted(actors, key=lambda a: a.id):
         graph.add_node(actor.id, label=actor.name, **actor_node_attributes(

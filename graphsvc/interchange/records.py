@@ -21,8 +21,8 @@ from datetime import date
 
 from graphsvc.analytics.network import co_creation_graph
 from graphsvc.model import glossary
-from graphsvc.model.errors import Invalid
 from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.errors import Invalid
 from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.validation import FORMAT, parse_document
 
@@ -95,13 +95,6 @@ def initiative_counts(initiatives: Iterable[Initiative]) -> tuple[dict[str, int]
 def initiatives_json(initiatives: Iterable[Initiative]) -> str:
     """The initiatives, whole, as the graph-level payload of GraphML and GEXF."""
     return _json([initiative_to_dict(i) for i in sorted(initiatives, key=lambda i: i.id)])
-
-
-def initiated_by(initiatives: Iterable[Initiative]) -> dict[str, list[Initiative]]:
-    result: dict[str, list[Initiative]] = defaultdict(list)
-    for initiative in initiatives:
-        result[initiative.initiator].append(initiative)
-    return result
 
 
 def _tags_of(value, node_id) -> list[str]:

@@ -46,9 +46,11 @@ def _terms(group: str, *rows) -> list[Term]:
 TERMS: tuple[Term, ...] = tuple([
     *_terms("kind",
             ("library", "Bibliotek", "Library", "a public or county library (public)"),
-            ("municipal_unit", "Kommunal enhet", "Municipal unit", "a unit of the municipality, with a sector (public)"),
+            ("municipal_unit", "Kommunal enhet", "Municipal unit",
+             "a unit of the municipality, with a sector (public)"),
             ("association", "Lag eller forening", "Association or club", "associations, clubs, NGOs (external)"),
-            ("citizen_group", "Innbyggergruppe", "Citizen group", "a group of citizens, never a named person (external)"),
+            ("citizen_group", "Innbyggergruppe", "Citizen group",
+             "a group of citizens, never a named person (external)"),
             ("business", "Næringsliv", "Business", "a business (external)"),
             ("other_public", "Annen offentlig virksomhet", "Other public body", "a public body outside the "
              "municipality (public)")),

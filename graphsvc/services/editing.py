@@ -8,8 +8,10 @@ editor is decided here (:func:`may_save`), not in the views.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
@@ -17,12 +19,12 @@ from functools import lru_cache
 
 from confusable_homoglyphs import categories, confusables
 
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
-from graphsvc.model.entities import Actor, Initiative, Page, normalise_key, slugify
-from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.accounts import PROPOSAL_KINDS, Proposal, User, new_id, now
+from graphsvc.model.entities import Actor, Initiative, Page, normalise_key, slugify
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
+from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.validation import parse_actor, parse_date_param, parse_initiative
+from graphsvc.services import graph as svc
 from graphsvc.storage.base import ActorFilter, InitiativeFilter, Store
 
 #: Suggestions below this score are not shown; at or above LIKELY, saving asks for confirmation.
@@ -147,15 +149,38 @@ class Outcome:
     """What became of a form submission.
 
     ``status`` is ``"saved"`` (``saved`` is the stored Actor or Initiative), ``"proposed"``
-    (``proposal`` waits for an editor) or ``"confirm"``: nothing was stored because the
-    submission looks like what is already registered (``duplicates``); submit again with
-    ``confirmed=True`` to store it anyway.
+    (``proposal`` waits for an editor; ``new_partner`` is a partner a viewer attached to a
+    proposal, not stored) or ``"confirm"``: nothing was stored because the submission looks
+    like what is already registered (``duplicates``); submit again with ``confirmed=True`` to
+    store it anyway.
     """
 
     status: str
     saved: Actor | Initiative | None = None
     proposal: Proposal | None = None
     duplicates: list = field(default_factory=list)
+    new_partner: dict | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """The stored actor of a ``"saved"`` actor submission."""
+        if not isinstance(self.saved, Actor):
+            raise TypeError(f"no actor was saved ({self.status})")
+        return self.saved
+
+    @property
+    def initiative(self) -> Initiative:
+        """The stored initiative of a ``"saved"`` initiative submission."""
+        if not isinstance(self.saved, Initiative):
+            raise TypeError(f"no initiative was saved ({self.status})")
+        return self.saved
+
+    @property
+    def provisional(self) -> dict:
+        """The partner a viewer attached to a proposal, with its provisional id."""
+        if self.new_partner is None:
+            raise TypeError(f"no new partner was attached ({self.status})")
+        return self.new_partner
 
 
 def _required(data, fields, problems: list[Problem]) -> None:
@@ -228,13 +253,14 @@ def update_actor(store: Store, actor_id: str, data: dict, *, user: User, confirm
 
 
 def new_partner_for_form(store: Store, data: dict, *, user: User, confirmed: bool = False,
-                         taken: tuple[str, ...] = ()) -> tuple[Outcome, dict | None]:
+                         taken: tuple[str, ...] = ()) -> Outcome:
     """A partner registered from inside the initiative form.
 
     Editors store it at once (``Outcome("saved")``). A viewer's is not stored: it travels with
-    the initiative proposal and is reviewed with it; the second value is then its data with a
-    provisional id (free in the store and not among ``taken``, the ids of other new partners of
-    the same form). Same-name conflicts and likely duplicates are answered as in :func:`submit_actor`.
+    the initiative proposal and is reviewed with it (``Outcome("proposed")``, ``new_partner`` its
+    data with a provisional id, free in the store and not among ``taken``, the ids of other new
+    partners of the same form). Same-name conflicts and likely duplicates are answered as in
+    :func:`submit_actor`.
     """
     _check_actor(data)
     _refuse_same_name(store, data)
@@ -242,14 +268,14 @@ def new_partner_for_form(store: Store, data: dict, *, user: User, confirmed: boo
         likely = [(a, s) for a, s in similar_actors(store, data["name"], municipality=data.get("municipality"))
                   if s >= LIKELY_DUPLICATE_AT]
         if likely:
-            return Outcome("confirm", duplicates=likely), None
+            return Outcome("confirm", duplicates=likely)
     if may_save(user):
-        return Outcome("saved", saved=svc.create_actor(store, data, by=user.name)), None
+        return Outcome("saved", saved=svc.create_actor(store, data, by=user.name))
     provisional = _free_id(lambda c: c in taken or bool(store.existing_actor_ids([c])), slugify(data["name"]))
-    return Outcome("proposed"), {**data, "id": provisional}
+    return Outcome("proposed", new_partner={**data, "id": provisional})
 
 
-def initiative_problems(store: Store, data: dict, *, new_partners: list[dict] = ()) -> list[Problem]:
+def initiative_problems(store: Store, data: dict, *, new_partners: Sequence[dict] = ()) -> list[Problem]:
     """Every problem of an initiative submitted in a form, all at once: the data model's
     (partners must be registered — or among ``new_partners`` a proposal brings) and the fields
     the forms require."""
@@ -278,8 +304,17 @@ def _fresh_provisional_ids(store: Store, data: dict, new_partners: list[dict]) -
         fresh.append(partner)
     if not renamed:
         return data, fresh
-    partners = [{**p, "actor": renamed.get(p.get("actor"), p.get("actor"))} for p in data.get("partners") or []]
-    return {**data, "partners": partners, "initiator": renamed.get(data.get("initiator"), data.get("initiator"))}, fresh
+    return _pointing_at(data, renamed), fresh
+
+
+def _pointing_at(initiative: dict, renamed: dict[str, str]) -> dict:
+    """The initiative with partners and initiator renamed (``renamed``: old id → new id)."""
+    def new(actor_id):
+        return renamed.get(actor_id, actor_id) if isinstance(actor_id, str) else actor_id
+
+    partners = [{**p, "actor": new(p.get("actor"))} if isinstance(p, dict) else p
+                for p in initiative.get("partners") or []]
+    return {**initiative, "partners": partners, "initiator": new(initiative.get("initiator"))}
 
 
 def similar_initiatives(store: Store, initiative: Initiative, *, exclude: str | None = None) -> list[Initiative]:
@@ -305,7 +340,7 @@ def duplicate_initiatives(store: Store, data, *, known: set[str] | None = None) 
     return similar_initiatives(store, initiative, exclude=initiative.id or None)
 
 
-def submit_initiative(store: Store, data: dict, *, user: User, new_partners: list[dict] = (),
+def submit_initiative(store: Store, data: dict, *, user: User, new_partners: Sequence[dict] = (),
                       confirmed: bool = False) -> Outcome:
     """An initiative from the form: saved (editors) or proposed (viewers), with every problem at once.
 
@@ -411,7 +446,8 @@ def propose(store: Store, kind: str, data: dict, *, proposer: str, today: date |
                 parse_actor(partner, path=f"{NEW_PARTNERS}[{index}]", today=today or date.today())
             except Invalid as exc:
                 problems.extend(exc.problems)
-        known = store.existing_actor_ids(svc.partner_ids(initiative)) | {p.get("id") for p in new_partners}
+        known = store.existing_actor_ids(svc.partner_ids(initiative)) | {
+            p["id"] for p in new_partners if isinstance(p.get("id"), str)}
         try:
             parse_initiative(initiative, known_actor_ids=known, require_id=False)
         except Invalid as exc:
@@ -439,26 +475,22 @@ def _create_new_partners(store: Store, initiative: dict, new_partners: list[dict
         for partner in new_partners:
             provisional = partner.get("id")
             data = dict(partner)
-            if provisional and store.existing_actor_ids([provisional]):
+            if isinstance(provisional, str) and store.existing_actor_ids([provisional]):
                 data.pop("id")
             actor = svc.create_actor(store, data, by=by)
             created.append(actor.id)
-            renamed[provisional] = actor.id
+            if isinstance(provisional, str):
+                renamed[provisional] = actor.id
     except Exception:
         _remove(store, created, by=by)
         raise
-    partners = [{**p, "actor": renamed.get(p.get("actor"), p.get("actor"))} if isinstance(p, dict) else p
-                for p in initiative.get("partners") or []]
-    initiator = renamed.get(initiative.get("initiator"), initiative.get("initiator"))
-    return {**initiative, "partners": partners, "initiator": initiator}, created
+    return _pointing_at(initiative, renamed), created
 
 
 def _remove(store: Store, actor_ids: list[str], *, by: str) -> None:
     for actor_id in reversed(actor_ids):
-        try:
+        with contextlib.suppress(NotFound):  # already gone: nothing to undo
             store.delete_actor(actor_id, by=by)
-        except NotFound:
-            pass
 
 
 def accept(store: Store, proposal_id: str, data: dict | None = None, *, by: str,

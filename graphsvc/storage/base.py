@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from graphsvc.model.entities import Actor, Initiative, Page
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User
+from graphsvc.model.entities import Actor, Initiative, Page
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,9 @@ class NetworkRows:
     Actors and initiatives are in id order. Dates are ISO strings (``YYYY-MM-DD``) or None.
     ``initiative_initiators`` and the partner rows refer to positions: ``partner_initiative[r]``
     indexes the initiative columns, ``partner_actor[r]`` and ``initiative_initiators[i]`` the
-    actor columns (−1: the initiator is unknown). Partner rows come in no particular order (one row per partner; the role and
-    the position in the partner list are left out: no metric reads them). Treat as read-only.
+    actor columns (−1: the initiator is unknown). Partner rows come in no particular order (one
+    row per partner; the role and the position in the partner list are left out: no metric reads
+    them). Treat as read-only.
     """
 
     actor_ids: Sequence[str]
@@ -107,7 +108,9 @@ class NetworkRows:
             except KeyError:
                 raise ValueError(f"initiatives refer to unknown actors: {actor_id}") from None
 
-        iso = (lambda d: d.isoformat() if d is not None else None)
+        def iso(d):
+            return d.isoformat() if d is not None else None
+
         partner_initiative, partner_actor = [], []
         for n, i in enumerate(initiatives):
             for p in i.partners:

@@ -11,22 +11,30 @@ expires); every form also works without it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from graphsvc.web.context import current_store
-from graphsvc.services import editing
+from graphsvc.model.entities import normalise_key
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
-from graphsvc.model.entities import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS, normalise_key
+from graphsvc.model.vocab import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS
+from graphsvc.services import editing
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
-from graphsvc.web.labels import (
-    field_label, kind_labels, location_labels, role_labels, service_model_labels, value_label,
-)
-from graphsvc.web.auth import acting_name, current_user, requires
+from graphsvc.web.auth import acting_name, current_user, requires, signed_in_user
+from graphsvc.web.context import current_store
 from graphsvc.web.i18n import problem_message
+from graphsvc.web.labels import (
+    field_label,
+    kind_labels,
+    location_labels,
+    role_labels,
+    service_model_labels,
+    value_label,
+)
 
 bp = Blueprint("forms", __name__)
 
@@ -86,8 +94,9 @@ def provisional_label(data: dict) -> str:
 def actor_url(actor_id: str) -> str:
     """The actor's page if the app has one (``/actors/<id>``), else its history."""
     for rule in current_app.url_map.iter_rules():
-        if re.fullmatch(r"/actors/<(?:\w+:)?\w+>", rule.rule) and "GET" in rule.methods:
-            return url_for(rule.endpoint, **{next(iter(rule.arguments)): actor_id})
+        if re.fullmatch(r"/actors/<(?:\w+:)?\w+>", rule.rule) and "GET" in (rule.methods or ()):
+            values: dict[str, Any] = {next(iter(rule.arguments)): actor_id}
+            return url_for(rule.endpoint, **values)
     return url_for("forms.actor_history", actor_id=actor_id)
 
 
@@ -99,7 +108,8 @@ def action_label(action: str) -> str:
 
 
 def status_label(status: str) -> str:
-    return {"pending": _("waiting for review"), "accepted": _("accepted"), "rejected": _("rejected")}.get(status, status)
+    return {"pending": _("waiting for review"), "accepted": _("accepted"),
+            "rejected": _("rejected")}.get(status, status)
 
 
 def changed_fields(entry) -> list[tuple[str, object, object]]:
@@ -120,10 +130,8 @@ def _actor_names(ids: list[str]) -> dict[str, str]:
     store = current_store()
     names = {}
     for actor_id in store.existing_actor_ids(ids):
-        try:
+        with contextlib.suppress(NotFound):  # removed meanwhile: shown by id
             names[actor_id] = store.get_actor(actor_id).name
-        except NotFound:
-            pass
     return names
 
 
@@ -133,7 +141,7 @@ def _shown_value(name: str, value):
     if name == "partners" and isinstance(value, list):
         ids = [p.get("actor") for p in value if isinstance(p, dict)]
         names = _actor_names([i for i in ids if isinstance(i, str)])
-        value = ", ".join(f"{names.get(p.get('actor'), p.get('actor'))} ({value_label('role', p.get('role'))})"
+        value = ", ".join(f"{names.get(str(p.get('actor')), p.get('actor'))} ({value_label('role', p.get('role'))})"
                           if isinstance(p, dict) else str(p) for p in value)
     elif name == "initiator" and isinstance(value, str):
         value = _actor_names([value]).get(value, value)
@@ -226,7 +234,7 @@ def actor_search():
 @requires("viewer")
 def new_partner():
     store = current_store()
-    user = current_user()
+    user = signed_in_user()
     proposing = not editing.may_save(user)
     values = dict(request.form) if request.method == "POST" else {}
     errors: dict[str, list[str]] = {}
@@ -235,7 +243,8 @@ def new_partner():
     if request.method == "POST":
         data = actor_data(request.form)
         try:
-            outcome = editing.submit_actor(store, data, user=user, confirmed=bool(request.form.get("confirm_duplicate")))
+            outcome = editing.submit_actor(store, data, user=user,
+                                           confirmed=bool(request.form.get("confirm_duplicate")))
         except Invalid as exc:
             errors = _errors(exc.problems)
         except Conflict as exc:
@@ -246,8 +255,8 @@ def new_partner():
                 flash(_("Thank you! Your proposal waits for an editor to review it."))
                 return redirect(url_for("forms.proposals"))
             if outcome.status == "saved":
-                flash(_("%(name)s is registered as a partner.", name=outcome.saved.name))
-                return redirect(actor_url(outcome.saved.id))
+                flash(_("%(name)s is registered as a partner.", name=outcome.actor.name))
+                return redirect(actor_url(outcome.actor.id))
             duplicates = outcome.duplicates
             errors["_duplicate"] = [_("A partner with a similar name is already registered.")]
     status = 422 if errors else 200
@@ -275,7 +284,7 @@ def partner_edit(actor_id: str):
     if request.method == "POST":
         data = actor_data(request.form)
         try:
-            outcome = editing.update_actor(store, actor_id, data, user=current_user(),
+            outcome = editing.update_actor(store, actor_id, data, user=signed_in_user(),
                                            confirmed=bool(request.form.get("confirm_duplicate")))
         except Invalid as exc:
             errors = _errors(exc.problems)
@@ -284,7 +293,7 @@ def partner_edit(actor_id: str):
             same = editing.same_name(store, data.get("name", ""), data.get("municipality"), exclude=actor_id)
         else:
             if outcome.status == "saved":
-                flash(_("The changes to %(name)s are saved.", name=outcome.saved.name))
+                flash(_("The changes to %(name)s are saved.", name=outcome.actor.name))
                 return redirect(actor_url(actor_id))
             duplicates = outcome.duplicates
             errors["_duplicate"] = [_("A partner with a similar name is already registered.")]
@@ -350,7 +359,7 @@ class InitiativeForm:
         self.rows_of: dict[int, int] = {}
         self.new_partners: list[dict] = []
         self.unresolved: set[int] = set()
-        partners = []
+        partners: list[dict[str, str]] = []
         self.initiator_row = form.get("initiator", "")
         for row in range(_row_count(form)):
             text = form.get(f"partner-{row}-actor", "").strip()
@@ -385,7 +394,8 @@ class InitiativeForm:
         for problem in problems:
             if self.unresolved and problem.path == "partners" and typed >= 2:
                 continue
-            if problem.path == "initiator" and self.initiator_row.isdigit() and int(self.initiator_row) in self.unresolved:
+            initiator_unknown = self.initiator_row.isdigit() and int(self.initiator_row) in self.unresolved
+            if problem.path == "initiator" and initiator_unknown:
                 continue
             name = self.rename(problem.path)
             if name == "initiator" and problem.message != "is required":
@@ -481,7 +491,7 @@ def _register_panel_partner(store, user, values: dict, form) -> tuple[dict, dict
     panel = {f"np-{k}": v for k, v in form.items() if k.startswith("np-")}
     panel["np-row"] = str(row)
     try:
-        outcome, new = editing.new_partner_for_form(store, data, user=user,
+        outcome = editing.new_partner_for_form(store, data, user=user,
                                                     confirmed=bool(form.get("np-confirm_duplicate")),
                                                     taken=_taken_provisional_ids(form))
     except Invalid as exc:
@@ -496,11 +506,11 @@ def _register_panel_partner(store, user, values: dict, form) -> tuple[dict, dict
     values = dict(values)
     values.pop(f"partner-{row}-new", None)
     if outcome.status == "saved":
-        values[f"partner-{row}-actor"] = actor_label(outcome.saved)
-        flash(_("%(name)s is registered as a partner.", name=outcome.saved.name))
+        values[f"partner-{row}-actor"] = actor_label(outcome.actor)
+        flash(_("%(name)s is registered as a partner.", name=outcome.actor.name))
     else:
-        values[f"partner-{row}-actor"] = provisional_label(new)
-        values[f"partner-{row}-new"] = json.dumps(new, ensure_ascii=False)
+        values[f"partner-{row}-actor"] = provisional_label(outcome.provisional)
+        values[f"partner-{row}-new"] = json.dumps(outcome.provisional, ensure_ascii=False)
     values.setdefault(f"partner-{row}-role", "co_creator")
     if not values.get(f"partner-{row}-role"):
         values[f"partner-{row}-role"] = "co_creator"
@@ -515,7 +525,7 @@ def _initiative_post(*, mode: str, initiative=None):
     """One POST of the initiative form (new or edit): add a row, open or use the new-partner
     panel, or save — with every error of the submission at once."""
     store = current_store()
-    user = current_user()
+    user = signed_in_user()
     proposing = mode == "new" and not editing.may_save(user)
     values = _form_values(request.form)
     action = request.form.get("action", "save")
@@ -566,15 +576,15 @@ def _initiative_post(*, mode: str, initiative=None):
     if mode == "edit":
         flash(_("The changes are saved."))
     else:
-        flash(_("The initiative “%(title)s” is saved.", title=outcome.saved.title))
-    return redirect(url_for("forms.initiative_page", initiative_id=outcome.saved.id))
+        flash(_("The initiative “%(title)s” is saved.", title=outcome.initiative.title))
+    return redirect(url_for("forms.initiative_page", initiative_id=outcome.initiative.id))
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])
 @requires("viewer")
 def initiative_new():
     if request.method != "POST":
-        return _render_initiative({}, {}, mode="new", proposing=not editing.may_save(current_user()))
+        return _render_initiative({}, {}, mode="new", proposing=not editing.may_save(signed_in_user()))
     return _initiative_post(mode="new")
 
 
@@ -594,7 +604,7 @@ def new_partner_json():
     data = {name: form.get(name, "").strip() for name in PANEL_FIELDS if form.get(name, "").strip()}
     taken = tuple(t for t in form.get("taken", "").split(",") if t)
     try:
-        outcome, new = editing.new_partner_for_form(store, data, user=current_user(),
+        outcome = editing.new_partner_for_form(store, data, user=signed_in_user(),
                                                     confirmed=bool(form.get("confirm_duplicate")), taken=taken)
     except Invalid as exc:
         return jsonify({"status": "invalid", "errors": _errors(exc.problems)}), 422
@@ -609,8 +619,9 @@ def new_partner_json():
                                         "kind_label": kind_labels().get(a.kind, a.kind),
                                         "municipality": a.municipality or ""} for a, _s in outcome.duplicates]})
     if outcome.status == "saved":
-        return jsonify({"status": "saved", "label": actor_label(outcome.saved), "id": outcome.saved.id,
-                        "message": _("%(name)s is registered as a partner.", name=outcome.saved.name)})
+        return jsonify({"status": "saved", "label": actor_label(outcome.actor), "id": outcome.actor.id,
+                        "message": _("%(name)s is registered as a partner.", name=outcome.actor.name)})
+    new = outcome.provisional
     return jsonify({"status": "proposed", "label": provisional_label(new), "new": new,
                     "message": _("%(name)s goes with your proposal as a new partner.", name=new["name"])})
 
@@ -708,15 +719,17 @@ def merge():
     values = dict(request.values)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        ids = {}
+        ids: dict[str, str] = {}
         for field in ("survivor", "merged"):
             actor_id, problem = _resolve_partner(store, request.form.get(field, ""))
             if problem:
                 errors[field] = [problem]
-            ids[field] = actor_id
+            elif actor_id is not None:
+                ids[field] = actor_id
         if not errors:
             try:
-                survivor, moved = editing.merge_actors(store, ids["survivor"], ids["merged"], by=acting_name())
+                survivor, moved = editing.merge_actors(store, ids["survivor"], ids["merged"],
+                                                       by=signed_in_user().name)
             except (Invalid, Conflict) as exc:
                 problems = exc.problems if isinstance(exc, Invalid) else [Problem(exc.field or "merged", exc.message)]
                 for p in problems:
@@ -732,7 +745,7 @@ def merge():
 @requires("viewer")
 def proposals():
     store = current_store()
-    user = current_user()
+    user = signed_in_user()
     queue = store.list_proposals(status="pending") if user.can("editor") else []
     mine = store.list_proposals(proposer=user.name)
     return render_template("forms/proposals.html", queue=queue, mine=mine)
@@ -740,7 +753,7 @@ def proposals():
 
 def _proposal_for(proposal_id: str):
     proposal = current_store().get_proposal(proposal_id)
-    user = current_user()
+    user = signed_in_user()
     if proposal.proposer != user.name and not user.can("editor"):
         abort(403)
     return proposal
@@ -764,7 +777,7 @@ def proposal(proposal_id: str):
     else:
         values = _proposal_initiative_values(item.data)
     if request.method == "POST":
-        if not current_user().can("editor"):
+        if not signed_in_user().can("editor"):
             abort(403)
         values = _form_values(request.form)
         values["note"] = request.form.get("note", "")
@@ -772,7 +785,7 @@ def proposal(proposal_id: str):
         read = None
         try:
             if decision == "reject":
-                editing.reject(store, proposal_id, request.form.get("note"), by=acting_name())
+                editing.reject(store, proposal_id, request.form.get("note"), by=signed_in_user().name)
                 flash(_("The proposal is rejected."))
                 return redirect(url_for("forms.proposals"))
             if item.kind == "actor":
@@ -792,7 +805,7 @@ def proposal(proposal_id: str):
                     if duplicates:
                         raise _ShowErrors({"_duplicate": [_("An initiative with the same title and start date and "
                                                             "mostly the same partners is already registered.")]})
-            result_id = editing.accept(store, proposal_id, data, by=acting_name(), allow_duplicate=True)[1]
+            result_id = editing.accept(store, proposal_id, data, by=signed_in_user().name, allow_duplicate=True)[1]
             flash(_("The proposal is accepted and saved."))
             return redirect(actor_url(result_id) if item.kind == "actor"
                             else url_for("forms.initiative_page", initiative_id=result_id))
@@ -833,7 +846,7 @@ def _proposal_initiative_values(data: dict) -> dict:
             values[f"partner-{row}-new"] = json.dumps(new_by_id[actor], ensure_ascii=False)
         else:
             try:
-                values[f"partner-{row}-actor"] = actor_label(store.get_actor(actor))
+                values[f"partner-{row}-actor"] = actor_label(store.get_actor(str(actor)))
             except (NotFound, KeyError, TypeError):
                 values[f"partner-{row}-actor"] = str(actor or "")
         values[f"partner-{row}-role"] = partner.get("role", "") if isinstance(partner, dict) else ""

@@ -208,7 +208,8 @@ for g in groups:
 ''',
         R_SETUP + '''E <- sum(ends_group[, 1] != ends_group[, 2]); I <- sum(ends_group[, 1] == ends_group[, 2])
 (E - I) / (E + I)
-# per group g: e <- sum(xor(ends_group[, 1] == g, ends_group[, 2] == g)); i <- sum(ends_group[, 1] == g & ends_group[, 2] == g)
+# per group g: e <- sum(xor(ends_group[, 1] == g, ends_group[, 2] == g))
+#              i <- sum(ends_group[, 1] == g & ends_group[, 2] == g)
 ''',
         (("ei_network", "ei_index.network"), ("ei_expected", "ei_index.expected"), ("ei_groups", "ei_index.groups"))),
     Measure(
@@ -393,7 +394,7 @@ doc <- fromJSON("graph.json", simplifyDataFrame = FALSE)
         ("burt1992",), "silo.json: actors.<id>.constraint; CSV table=actors (constraint)",
         PYTHON_SETUP + '''constraint = {a: (None if c != c else c) for a, c in nx.constraint(G).items()}  # NaN: no ties
 ''',
-        R_SETUP + '''constraint(g, weights = NULL)  # unweighted: set E(g)$weight <- NULL first, or pass weights = rep(1, ecount(g))
+        R_SETUP + '''constraint(g, weights = rep(1, ecount(g)))  # unweighted, as the report unless weighted=true
 ''',
         (("constraint", "actors.*.constraint"),)),
     Measure(
