@@ -251,7 +251,7 @@ def test_the_librarians_journey_three_mistakes_at_once_and_a_new_partner_into_it
     page.goto(f"{server}/initiatives/new")
     journey = Journey(page)
 
-    journey.fill(page.get_by_label("Tittel"), "Høytlesning i parken")
+    journey.fill(page.get_by_label("Tittel"), "Høytlesning i Bragernesparken")
     journey.fill(page.get_by_label("Startet"), "01.06.2024")
     page.get_by_text("lørdag 1. juni 2024").wait_for()  # the date echoed in words
     journey.fill(page.get_by_label("Avsluttet"), "01.05.2024")  # mistake: before it started
@@ -260,7 +260,7 @@ def test_the_librarians_journey_three_mistakes_at_once_and_a_new_partner_into_it
     journey.choose(page.get_by_label("Rollen til partner 1"), "lead")
     journey.pick_partner(2, "Røde Kors", "Lag eller forening")
     journey.choose(page.get_by_label("Rollen til partner 2"), "co_creator")
-    journey.fill(page.get_by_label("Partner 3", exact=True), "Lesehesten")  # mistake: not registered yet
+    journey.fill(page.get_by_label("Partner 3", exact=True), "Bokormen lesegruppe")  # mistake: not registered yet
     journey.choose(page.get_by_label("Rollen til partner 3"), "participant")
     journey.choose(page.get_by_label("Hvem tok initiativet"), "0")
     journey.click(page.get_by_role("button", name="Lagre initiativet"))
@@ -277,20 +277,20 @@ def test_the_librarians_journey_three_mistakes_at_once_and_a_new_partner_into_it
     journey.click(page.get_by_role("button", name="Ny partner for partner 3"))
     panel = page.locator("#new-partner")
     assert panel.is_visible()
-    assert page.locator("#f-np-name").input_value() == "Lesehesten"  # what was typed in the row
+    assert page.locator("#f-np-name").input_value() == "Bokormen lesegruppe"  # what was typed in the row
     assert page.locator("#f-np-municipality").input_value() == "Drammen"  # the other partners' municipality
     journey.choose(page.locator("#f-np-kind"), "citizen_group")
     journey.click(page.get_by_role("button", name="Lagre partneren"))
-    page.get_by_text("Lesehesten er registrert som partner.").wait_for()
+    page.get_by_text("Bokormen lesegruppe er registrert som partner.").wait_for()
     assert not panel.is_visible()
-    assert page.get_by_label("Partner 3", exact=True).input_value() == "Lesehesten — Drammen (lesehesten)"
+    assert page.get_by_label("Partner 3", exact=True).input_value() == "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)"
     assert page.locator("#f-partner-3-actor").count() == 0  # no extra row
-    assert page.get_by_label("Tittel").input_value() == "Høytlesning i parken"
+    assert page.get_by_label("Tittel").input_value() == "Høytlesning i Bragernesparken"
     assert page.get_by_label("Rollen til partner 3").input_value() == "participant"
     journey.click(page.get_by_role("button", name="Lagre initiativet"))
-    page.get_by_text("Initiativet «Høytlesning i parken» er lagret.").wait_for()
+    page.get_by_text("Initiativet «Høytlesning i Bragernesparken» er lagret.").wait_for()
     rows = page.locator("table").first.locator("tbody tr")
-    assert rows.count() == 3 and "Lesehesten" in rows.nth(2).inner_text()
+    assert rows.count() == 3 and "Bokormen lesegruppe" in rows.nth(2).inner_text()
     assert "31. august 2024" in page.content()
 
     after = {"actions": journey.actions, "round_trips": journey.round_trips}
