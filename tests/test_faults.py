@@ -26,6 +26,7 @@ from graphsvc import create_app
 from graphsvc.app import AppState
 from graphsvc.services import accounts
 from graphsvc.services import graph as svc
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import StoreUnavailable
 from graphsvc.model.accounts import User
 from graphsvc.storage import open_store
@@ -194,7 +195,7 @@ class FlakyStore:
 
     def _guard(self) -> None:
         if self.down:
-            raise StoreUnavailable("the database at test://flaky is unavailable: connection refused")
+            raise StoreUnavailable(msg.NEO4J_UNAVAILABLE(uri="test://flaky", reason="connection refused"))
 
     def __getattr__(self, name):
         attribute = getattr(self._store, name)

@@ -23,6 +23,7 @@ from graphsvc.analytics.brokerage import ROLES
 from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report_from_rows
 from graphsvc.services.cache import ResultCache
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.storage.base import Store
 
@@ -50,21 +51,21 @@ _default_cache = ResultCache()
 
 def _choice(field: str, value, legal) -> None:
     if value not in legal:
-        raise Invalid([Problem(field, f"must be one of: {', '.join(map(str, legal))} (got {value!r})")])
+        raise Invalid([Problem(field, msg.CHOICE_INVALID(legal=legal, value=value))])
 
 
 def _whole(field: str, value, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid([Problem(field, f"must be a whole number between {low} and {high} (got {value!r})")])
+        raise Invalid([Problem(field, msg.NOT_WHOLE_IN_RANGE(low=low, high=high, value=value))])
     if not low <= value <= high:
-        raise Invalid([Problem(field, f"must be between {low} and {high} (got {value})")])
+        raise Invalid([Problem(field, msg.OUT_OF_RANGE(low=low, high=high, value=value))])
 
 
 def check_parameters(*, at, view, group_by, weighted, permutations, seed, betweenness_k, exact_betweenness,
                      library_tag) -> None:
     """Raise ``Invalid`` naming the first wrong parameter and what it may be."""
     if at is not None and not isinstance(at, date):
-        raise Invalid([Problem("at", f"must be a date, YYYY-MM-DD (got {at!r})")])
+        raise Invalid([Problem("at", msg.DATE_FORMAT_COMMA(value=at))])
     _choice("view", view, VIEWS)
     _choice("group_by", group_by, GROUP_BY)
     _choice("weighted", weighted, (False, True))
@@ -74,7 +75,7 @@ def check_parameters(*, at, view, group_by, weighted, permutations, seed, betwee
     _whole("betweenness_k", betweenness_k, 1, MAX_BETWEENNESS_K)
     if library_tag is not None and (not isinstance(library_tag, str) or not library_tag.strip()
                                     or len(library_tag) > 80):
-        raise Invalid([Problem("library_tag", "must be a tag of 1 to 80 characters, or left out")])
+        raise Invalid([Problem("library_tag", msg.LIBRARY_TAG())])
 
 
 def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulative", group_by: str = "sector",
@@ -111,9 +112,8 @@ def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulativ
         rows = network_rows(store, cache)  # plain columns, no domain objects: the cold path
         actors = len(rows.actor_ids)
         if exact_betweenness and exact_limit is not None and actors > exact_limit:
-            raise Invalid([Problem("exact_betweenness", f"exact betweenness on {actors:,} actors takes minutes; "
-                                                        f"a request allows it up to {exact_limit:,} actors "
-                                                        f"(use sampled betweenness, or the graphsvc metrics command)")])
+            raise Invalid([Problem("exact_betweenness", msg.EXACT_BETWEENNESS_TOO_BIG(actors=actors,
+                                                                                       limit=exact_limit))])
         report = silo_report_from_rows(rows, at=at, view=view, group_by=group_by, weighted=weighted,
                                        permutations=permutations, seed=seed, betweenness_k=betweenness_k,
                                        exact_betweenness=exact_betweenness, library_tag=library_tag)

@@ -18,6 +18,7 @@ from graphsvc.analytics.compact import GROUP_BY
 from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
 from graphsvc.services import metrics as m
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
 
@@ -35,7 +36,7 @@ def _whole(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
+        raise Invalid([Problem(name, msg.NOT_WHOLE(value=raw))]) from None
 
 
 def _flag(name: str) -> bool:
@@ -44,7 +45,7 @@ def _flag(name: str) -> bool:
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
-    raise Invalid([Problem(name, f"must be one of: true, false (got {raw!r})")])
+    raise Invalid([Problem(name, msg.FLAG_INVALID(value=raw))])
 
 
 def metric_params() -> dict:
@@ -84,7 +85,7 @@ def api_silo():
 def api_silo_csv():
     table = request.args.get("table") or "actors"
     if table not in m.CSV_TABLES:
-        raise Invalid([Problem("table", f"must be one of: {', '.join(m.CSV_TABLES)} (got {table!r})")])
+        raise Invalid([Problem("table", msg.CHOICE_INVALID(legal=m.CSV_TABLES, value=table))])
     params = metric_params()
     body = _cached_bytes(f"silo-csv-{table}", params, lambda r: m.silo_csv(r, table))
     suffix = f"-{params['at'].isoformat()}" if params["at"] else ""
