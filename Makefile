@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test seed bench clean translations messages
+.PHONY: run test lint seed bench clean translations messages
 
 ## run: create .venv, install, load the demo data into the embedded store, serve on http://$(HOST):$(PORT)
 run: $(VENV)/.installed translations
@@ -20,6 +20,16 @@ run: $(VENV)/.installed translations
 ## test: install the development dependencies and run the whole suite
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: install the development dependencies; ruff and mypy on the code, then check the files that only run
+## elsewhere: the Dockerfile (hadolint), docker-compose.yml (the compose specification's schema) and the
+## workflow (actionlint)
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check graphsvc tests bench
+	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/actionlint
 
 seed: $(VENV)/.installed
 	$(BIN)/graphsvc seed
@@ -38,7 +48,7 @@ $(MO): %.mo: %.po | $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l --sort-output --no-wrap --omit-header --no-location \
 		-o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap --ignore-obsolete
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,4 +63,4 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache $(MO)
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(MO)

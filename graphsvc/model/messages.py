@@ -186,7 +186,6 @@ CHOICE_INVALID = define("choice.invalid", N_("must be one of: %(legal)s (got %(v
 CHOICE_INVALID_PLAIN = define("choice.invalid_plain", N_("must be one of: %(legal)s"),
                               page=N_("Choose one of: %(legal)s."))
 NOT_TRUE_OR_FALSE = define("flag.invalid", N_("must be true or false"))
-NOT_TRUE_OR_FALSE_GOT = define("flag.invalid_got", N_("must be true or false (got %(value)r)"))
 FLAG_INVALID = define("flag.one_of", N_("must be one of: true, false (got %(value)r)"))
 NOT_WHOLE = define("number.not_whole", N_("must be a whole number (got %(value)r)"))
 NOT_WHOLE_IN_RANGE = define("number.not_whole_in_range",

@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
-from graphsvc.services.cache import ResultCache
 from graphsvc.model import messages as msg
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.services.cache import ResultCache
 from graphsvc.storage.base import ImportSummary, InitiativeFilter, NetworkRows, Store
 
 _default_cache = ResultCache()
@@ -122,14 +122,16 @@ def read_document_file(path: str | Path) -> dict:
     except FileNotFoundError:
         raise Invalid([Problem("file", msg.FILE_MISSING(path=str(path)))]) from None
     except UnicodeDecodeError as exc:
-        raise Invalid([Problem("file", msg.FILE_NOT_UTF8_AT(path=str(path), reason=exc.reason, position=exc.start))]) from None
+        problem = Problem("file", msg.FILE_NOT_UTF8_AT(path=str(path), reason=exc.reason, position=exc.start))
+        raise Invalid([problem]) from None
     except OSError as exc:
         raise Invalid([Problem("file", msg.FILE_UNREADABLE(path=str(path), reason=exc.strerror))]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid([Problem("file", msg.FILE_NOT_JSON_AT(path=str(path), reason=exc.msg, line=exc.lineno,
-                                                          column=exc.colno))]) from None
+        problem = Problem("file", msg.FILE_NOT_JSON_AT(path=str(path), reason=exc.msg, line=exc.lineno,
+                                                       column=exc.colno))
+        raise Invalid([problem]) from None
 
 
 def import_document(store: Store, doc, *, today: date | None = None, by: str | None = None) -> ImportSummary:

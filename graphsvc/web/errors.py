@@ -8,9 +8,11 @@ the same messages in the user's language, through the catalogue.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import GraphsvcError, Invalid, Problem
@@ -41,7 +43,7 @@ def body_of(status: int, message: Message, field: str | None = None) -> dict:
     return {"status": status, "message": str(message), "field": field, **message.to_dict()}
 
 
-def respond(status: int, message: Message, *, body: dict | None = None, problems: list[Problem] = ()):
+def respond(status: int, message: Message, *, body: dict | None = None, problems: Sequence[Problem] = ()):
     """The error as JSON (``body``, else made from ``message``) or as the error page in the user's language."""
     if wants_json():
         return make_response(jsonify(_encodable(body or body_of(status, message))), status)
@@ -54,7 +56,7 @@ def http_message(exc: HTTPException, max_upload_bytes: int) -> Message:
         return msg.HTTP_CSRF(reason=exc.description or "")
     if exc.code == 413:
         return msg.HTTP_TOO_LARGE(limit=max_upload_bytes // (1024 * 1024))
-    standard = {404: msg.HTTP_NOT_FOUND, 405: msg.HTTP_METHOD_NOT_ALLOWED, 400: msg.HTTP_BAD_REQUEST}.get(exc.code)
+    standard = {404: msg.HTTP_NOT_FOUND, 405: msg.HTTP_METHOD_NOT_ALLOWED, 400: msg.HTTP_BAD_REQUEST}.get(exc.code or 0)
     if standard is not None and exc.description == type(exc).description:  # Werkzeug's own words, not a raiser's
         return standard()
     return msg.HTTP_OTHER(status=exc.code, name=exc.name, description=exc.description or "")
@@ -72,7 +74,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         response = respond(exc.code or 500, http_message(exc, app.config.get("MAX_CONTENT_LENGTH") or 0))
-        if getattr(exc, "valid_methods", None):
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 

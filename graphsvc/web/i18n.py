@@ -15,8 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel, format_date, format_datetime, get_locale
-from flask_babel import gettext as _
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext as _
 
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import ConfigError
