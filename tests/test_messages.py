@@ -583,3 +583,14 @@ def test_problem_date_and_json_parameters_stay_plain_values():
     message = msg.ENDED_BEFORE_STARTED(started=date(2021, 2, 1).isoformat())
     assert json.loads(json.dumps(message.to_dict())) == {"code": "initiative.ended_before_started",
                                                          "params": {"started": "2021-02-01"}}
+
+
+@pytest.mark.parametrize("path", ["/", "/map", "/map/table", "/growth", "/metrics", "/import", "/export",
+                                  "/partners/new", "/initiatives/new", "/initiatives", "/actors/drammen-bibliotek",
+                                  "/history", "/proposals", "/account"])
+def test_no_bokmal_page_shows_the_products_own_english_messages(app, client, path):
+    svc.import_document(app.extensions["graphsvc"].store, example_document())
+    response = client.get(path, headers={"Accept": "text/html"})
+    text = visible_text(response.get_data(as_text=True))
+    assert response.status_code == 200 and 'lang="nb"' in response.get_data(as_text=True)
+    assert not [f for f in english_fragments() if f in text]

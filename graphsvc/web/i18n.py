@@ -23,7 +23,7 @@ from graphsvc.model.messages import Message
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 #: How to build the compiled catalogues; said when they are missing or stale.
-COMPILE_COMMAND = "make translations  (or: pybabel compile -d translations)"
+COMPILE_COMMAND = "make translations (or: pybabel compile -d translations)"
 
 
 def catalogue_state(directory: Path | None = None) -> tuple[list[Path], list[Path]]:
