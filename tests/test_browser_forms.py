@@ -283,7 +283,8 @@ def test_the_librarians_journey_three_mistakes_at_once_and_a_new_partner_into_it
     journey.click(page.get_by_role("button", name="Lagre partneren"))
     page.get_by_text("Bokormen lesegruppe er registrert som partner.").wait_for()
     assert not panel.is_visible()
-    assert page.get_by_label("Partner 3", exact=True).input_value() == "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)"
+    row = page.get_by_label("Partner 3", exact=True).input_value()
+    assert row == "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)"
     assert page.locator("#f-partner-3-actor").count() == 0  # no extra row
     assert page.get_by_label("Tittel").input_value() == "Høytlesning i Bragernesparken"
     assert page.get_by_label("Rollen til partner 3").input_value() == "participant"
@@ -354,11 +355,10 @@ def test_an_expired_session_says_so_and_the_draft_comes_back_after_login(chromiu
 
 # -- no English on bokmål pages --------------------------------------------------------------------
 def product_english_messages() -> list[str]:
-    """The product's own English texts: every catalogue message whose bokmål differs, and the English
-    sentences the domain, services, interchange and stores raise (Problem, Invalid, Conflict, NotFound,
-    fail). Each as phrases of at least two words and 12 characters between placeholders, so a page is
-    searched for real sentences, not for single words a Norwegian text may share (E-I, Digital)."""
-    import ast
+    """The product's own English texts: every catalogue message whose bokmål differs, and the English of
+    every message code the model, services and stores raise (``model.messages``). Each as phrases of
+    at least two words and 12 characters between placeholders, so a page is searched for real
+    sentences, not for single words a Norwegian text may share (E-I, Digital)."""
     import re
 
     from babel.messages.pofile import read_po
@@ -375,14 +375,10 @@ def product_english_messages() -> list[str]:
                 if msgid and msgstr and msgid != msgstr:
                     texts.add(msgid)
                     shared.add(" ".join(msgstr.split()))
-    raisers = {"Problem", "Invalid", "Conflict", "NotFound", "fail", "StoreUnavailable"}
-    for folder in ("model", "services", "interchange", "storage", "analytics"):
-        for path in (ROOT / "graphsvc" / folder).glob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in raisers:
-                    for arg in node.args:
-                        parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
-                        texts.update(p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str))
+    from graphsvc.model.messages import CATALOGUE
+
+    for entry in CATALOGUE.values():  # every message the model, services and stores can raise
+        texts.update(t for t in (entry.text, entry.page) if t)
     phrases = set()
     for text in texts:
         for piece in re.split(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}|[“”\"'«»]", text):
@@ -443,9 +439,6 @@ def test_bokmal_pages_show_none_of_the_products_english_messages(chromium, serve
     assert not {url: hits for url, hits in found.items() if hits}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="English domain messages (unknown ids, bad ?at= dates, import errors) reach the "
-                          "bokmål pages until the message codes of the restructuring issue land; remove this mark then")
 def test_bokmal_error_pages_show_none_of_the_products_english_messages(chromium, server, tmp_path):
     phrases = product_english_messages()
     context = chromium.new_context(locale="nb-NO")

@@ -21,6 +21,7 @@ import numpy as np
 
 from graphsvc.analytics.compact import actor_lookup, check_choice, group_codes
 from graphsvc.analytics.layout import centroids, fruchterman_reingold
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.model.errors import NotFound
 
@@ -270,7 +271,7 @@ def map_view(base: MapBase, flt: MapFilter = MapFilter(), *, threshold: int = AG
         node_ok &= touched
     if flt.focus:
         if flt.focus not in base.index:
-            raise NotFound(f"no actor with id {flt.focus!r}", field="focus")
+            raise NotFound(msg.NO_ACTOR(id=flt.focus), field="focus")
         centre = base.index[flt.focus]
         node_ok[centre] = True
         rec_ok = rec_ok | False

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from graphsvc.analytics.network import co_creation_graph
-from graphsvc.model import glossary
+from graphsvc.model import glossary, messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid
 from graphsvc.model.serialize import initiative_to_dict
@@ -97,7 +97,7 @@ def initiatives_json(initiatives: Iterable[Initiative]) -> str:
     return _json([initiative_to_dict(i) for i in sorted(initiatives, key=lambda i: i.id)])
 
 
-def _tags_of(value, node_id) -> list[str]:
+def _tags_of(value) -> list[str]:
     if isinstance(value, str) and value.startswith("["):
         try:  # written before tags became a plain value
             old = json.loads(value)
@@ -114,7 +114,7 @@ def document_from_nodes(nodes: Iterable[tuple[str, Mapping]], *, name_key: str =
     and the graph's ``initiatives`` payload (:func:`initiatives_json`)."""
     actors, found = [], []
     if initiatives not in (None, ""):
-        found.extend(_loads(initiatives, "the graph's initiatives"))
+        found.extend(_loads(initiatives, msg.GRAPH_INITIATIVES_NOT_JSON))
     for node_id, data in nodes:
         actor = {"id": str(node_id), "name": data.get(name_key), "kind": data.get("kind"),
                  "municipality": data.get("municipality")}
@@ -123,19 +123,19 @@ def document_from_nodes(nodes: Iterable[tuple[str, Mapping]], *, name_key: str =
                 actor[name] = str(data[name])
         tags = data.get("tags")
         if tags not in (None, ""):
-            actor["tags"] = _tags_of(tags, node_id)
+            actor["tags"] = _tags_of(tags)
         actors.append(actor)
         initiated = data.get("initiated")
         if isinstance(initiated, str) and initiated.startswith("["):  # a file from before: initiatives per node
-            found.extend(_loads(initiated, f"initiated of node {node_id!r}"))
+            found.extend(_loads(initiated, msg.NODE_INITIATED_NOT_JSON, node=str(node_id)))
     return {"format": FORMAT, "actors": actors, "initiatives": found}
 
 
-def _loads(text, where: str):
+def _loads(text, problem: msg.MessageCode, **where):
     try:
         return json.loads(text)
     except (TypeError, ValueError) as exc:
-        raise Invalid(f"{where} is not valid JSON: {exc}") from exc
+        raise Invalid(problem(**where, reason=str(exc))) from exc
 
 
 def parse_nodes(nodes: Iterable[tuple[str, Mapping]], *, name_key: str = "name", initiatives: str | None = None
@@ -206,5 +206,5 @@ def read_graph_file(data: bytes | str, reader, what: str, *, name_key: str = "na
         graph = reader(io.BytesIO(data))
         payload = initiatives_of(graph, data) if initiatives_of else None
     except Exception as exc:  # networkx raises several kinds (ParseError, NetworkXError, KeyError…)
-        raise Invalid(f"not a readable {what} file: {exc}") from exc
+        raise Invalid(msg.GRAPH_FILE_UNREADABLE(format=what, reason=str(exc))) from exc
     return parse_nodes(graph.nodes(data=True), name_key=name_key, initiatives=payload)

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from confusable_homoglyphs import categories, confusables
 
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import PROPOSAL_KINDS, Proposal, User, new_id, now
 from graphsvc.model.entities import Actor, Initiative, Page, normalise_key, slugify
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
@@ -189,7 +190,7 @@ def _required(data, fields, problems: list[Problem]) -> None:
         value = data.get(name) if isinstance(data, dict) else None
         missing = value is None or (isinstance(value, str) and not value.strip())
         if missing and not any(p.path == name for p in problems):
-            problems.append(Problem(name, "is required"))
+            problems.append(Problem(name, msg.REQUIRED()))
 
 
 def actor_problems(data, *, today: date | None = None) -> list[Problem]:
@@ -212,8 +213,8 @@ def _check_actor(data) -> None:
 def _refuse_same_name(store: Store, data, *, exclude: str | None = None) -> None:
     same = same_name(store, data["name"], data.get("municipality"), exclude=exclude)
     if same:
-        raise Conflict(f"an actor {same[0].name!r} (id {same[0].id!r}, {same[0].kind}, {same[0].municipality}) "
-                       "already exists", field="name")
+        raise Conflict(msg.ACTOR_EXISTS_AS(name=same[0].name, id=same[0].id, kind=same[0].kind,
+                                           municipality=same[0].municipality or "–"), field="name")
 
 
 def submit_actor(store: Store, data: dict, *, user: User, confirmed: bool = False,
@@ -350,7 +351,7 @@ def submit_initiative(store: Store, data: dict, *, user: User, new_partners: Seq
     """
     new_partners = list(new_partners)
     if new_partners and may_save(user):
-        raise Invalid([Problem("partners", "editors register new partners before saving the initiative")])
+        raise Invalid([Problem("partners", msg.NEW_PARTNERS_ONLY_PROPOSED())])
     data, new_partners = _fresh_provisional_ids(store, data, new_partners)
     problems = initiative_problems(store, data, new_partners=new_partners)
     if problems:
@@ -415,13 +416,12 @@ def merge_actors(store: Store, survivor_id: str, merged_id: str, *, by: str | No
     happens when the two actors are its only partners.
     """
     if survivor_id == merged_id:
-        raise Invalid([Problem("merged", "choose two different actors")])
+        raise Invalid([Problem("merged", msg.MERGE_CHOOSE_TWO())])
     survivor, merged = store.get_actor(survivor_id), store.get_actor(merged_id)
     shared = store.list_initiatives(InitiativeFilter(actor=merged_id), limit=10_000).items
     too_small = [i.id for i in shared if survivor_id in i.actor_ids and len(i.partners) <= 2]
     if too_small:
-        raise Conflict(f"the two actors are the only partners of {', '.join(too_small[:5])}; "
-                       "merging would leave an initiative with one partner", field="merged")
+        raise Conflict(msg.MERGE_ONLY_PARTNERS(initiatives=too_small[:5]), field="merged")
     new = combined(survivor, merged)
     moved = store.merge_actors(new, merged_id, by=by)
     return new, moved
@@ -435,7 +435,7 @@ def propose(store: Store, kind: str, data: dict, *, proposer: str, today: date |
     provisional ids); its partners may name them.
     """
     if kind not in PROPOSAL_KINDS:
-        raise Invalid([Problem("kind", f"must be one of: {', '.join(PROPOSAL_KINDS)}")])
+        raise Invalid([Problem("kind", msg.CHOICE_INVALID_PLAIN(legal=PROPOSAL_KINDS))])
     if kind == "actor":
         parse_actor(data, today=today or date.today(), require_id=False)
     else:
@@ -461,7 +461,7 @@ def split_new_partners(data: dict) -> tuple[dict, list[dict]]:
     """An initiative proposal's data as (the initiative, the new partners it brings)."""
     new_partners = data.get(NEW_PARTNERS) or []
     if not isinstance(new_partners, list) or not all(isinstance(p, dict) for p in new_partners):
-        raise Invalid([Problem(NEW_PARTNERS, "must be a list of actors")])
+        raise Invalid([Problem(NEW_PARTNERS, msg.NOT_A_LIST())])
     return {k: v for k, v in data.items() if k != NEW_PARTNERS}, new_partners
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import PurePath
 
 from graphsvc.interchange.spreadsheet import DEFAULT_MAX_BYTES, Plan, Progress, Rejection, check_size, plan, read_tables
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_document
@@ -43,8 +44,8 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
     rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
-    warnings: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
+    details: list[msg.Message] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -77,14 +78,14 @@ class ImportReport:
                 "applied": self.applied, "outcome": self.outcome, "counts": self.counts(),
                 "rows": self.rows, "rejected_rows": self.rejected_rows,
                 "actors": self.actors, "initiatives": self.initiatives,
-                "rejected": [r.to_dict() for r in self.rejected], "warnings": self.warnings,
-                "details": self.details}
+                "rejected": [r.to_dict() for r in self.rejected], "warnings": [str(w) for w in self.warnings],
+                "details": [str(d) for d in self.details]}
 
     def to_invalid(self) -> Invalid:
         """The rejected rows as the one error model's ``Invalid`` (the API's 422 body)."""
         problems = [Problem(f"{r.table}" + (f" row {r.row}" if r.row is not None else "")
                             + (f", column {r.column}" if r.column else ""), r.message) for r in self.rejected]
-        return Invalid(problems or [Problem("", "nothing to import")])
+        return Invalid(problems or [Problem("", msg.NOTHING_TO_IMPORT())])
 
 
 def compare(stored: tuple[list[Actor], list[Initiative]], actors: Iterable[Actor],
@@ -113,14 +114,14 @@ def _document_plan(name: str, data: bytes, stored: tuple[list[Actor], list[Initi
             try:
                 doc = json.loads(data.decode("utf-8-sig"))
             except UnicodeDecodeError as exc:
-                raise Invalid([Problem("file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+                raise Invalid([Problem("file", msg.UPLOAD_NOT_UTF8(reason=exc.reason, position=exc.start))]) from None
             except json.JSONDecodeError as exc:
-                raise Invalid([Problem("file", f"not valid JSON: {exc.msg} at line {exc.lineno} column "
-                                               f"{exc.colno}")]) from None
+                raise Invalid([Problem("file", msg.UPLOAD_NOT_JSON(reason=exc.msg, line=exc.lineno,
+                                                                   column=exc.colno))]) from None
             except RecursionError:
-                raise Invalid([Problem("file", "not usable JSON: nested too deeply")]) from None
+                raise Invalid([Problem("file", msg.JSON_TOO_DEEP())]) from None
             except ValueError as exc:  # an integer of more than 4,300 digits
-                raise Invalid([Problem("file", f"not usable JSON: {exc}")]) from None
+                raise Invalid([Problem("file", msg.JSON_UNUSABLE(reason=str(exc)))]) from None
             actors, initiatives = parse_document(doc, existing_actor_ids={a.id for a in stored[0]})
         else:
             actors, initiatives = (from_graphml if suffix == ".graphml" else from_gexf)(data)
@@ -149,7 +150,7 @@ def import_files(store: Store, files: Sequence[tuple[str, bytes]], *, kinds: Seq
     there is something to write and either no row was rejected or ``valid_only`` is set.
     """
     if not files:
-        raise Invalid([Problem("file", "no file was given")])
+        raise Invalid([Problem("file", msg.NO_FILE_GIVEN())])
     today = today or date.today()
     source = " + ".join(name for name, _ in files)
     report = ImportReport(source, dry_run=dry_run, valid_only=valid_only)
@@ -157,16 +158,15 @@ def import_files(store: Store, files: Sequence[tuple[str, bytes]], *, kinds: Seq
     if len(files) == 1 and is_document(files[0][0]):
         name, data = files[0]
         if not data.strip():
-            raise Invalid([Problem(name, "the file is empty")])
+            raise Invalid([Problem(name, msg.FILE_EMPTY())])
         result = _document_plan(name, data, stored, today)
         if valid_only and result.rejected:
-            report.warnings.append("JSON, GraphML and GEXF documents are imported all or nothing: "
-                                   "--valid-only applies to spreadsheets")
+            report.warnings.append(msg.VALID_ONLY_DOCUMENTS())
             report.valid_only = False
     else:
         for name, data in files:
             if is_document(name):
-                raise Invalid([Problem(name, "give a JSON, GraphML or GEXF document on its own")])
+                raise Invalid([Problem(name, msg.DOCUMENT_ALONE())])
             check_size(name, len(data), max_bytes)
         result = plan(read_tables(files, max_bytes=max_bytes, kinds=kinds), *stored, today=today,
                       progress=progress)

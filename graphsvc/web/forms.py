@@ -88,7 +88,8 @@ def actor_label(actor) -> str:
 def provisional_label(data: dict) -> str:
     """How a new partner that a proposal brings appears in its row until an editor accepts it."""
     place = f" — {data['municipality']}" if data.get("municipality") else ""
-    return f"{data.get('name', '')}{place} ({_('new partner')})"
+    new = _("new partner")
+    return f"{data.get('name', '')}{place} ({new})"
 
 
 def actor_url(actor_id: str) -> str:

@@ -17,6 +17,7 @@ import math
 from flask import Blueprint, Response, render_template, request, url_for
 
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import GROUP_BY, VIEWS
@@ -69,7 +70,7 @@ def api_silo():
 def api_silo_csv():
     table = request.args.get("table") or "actors"
     if table not in m.CSV_TABLES:
-        raise Invalid([Problem("table", f"must be one of: {', '.join(m.CSV_TABLES)} (got {table!r})")])
+        raise Invalid([Problem("table", msg.CHOICE_INVALID(legal=m.CSV_TABLES, value=table))])
     params = metric_params()
     lang = locale_key()
     body = _cached_bytes(f"silo-csv-{table}-{lang}", params, lambda r: m.silo_csv(r, table, lang=lang))
@@ -118,7 +119,7 @@ def metrics_page():
     params = metric_params()
     mixing_view = request.args.get("mixing") or "counts"
     if mixing_view not in MIXING_VIEWS:
-        raise Invalid([Problem("mixing", f"must be one of: {', '.join(MIXING_VIEWS)} (got {mixing_view!r})")])
+        raise Invalid([Problem("mixing", msg.CHOICE_INVALID(legal=MIXING_VIEWS, value=mixing_view))])
     report = report_for(params)
     query = {k: v for k, v in (("at", params["at"].isoformat() if params["at"] else None),
                                ("view", params["view"]), ("group_by", params["group_by"]),
