@@ -202,7 +202,10 @@ def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed, *, 
     index_type: type[np.signedinteger] = np.int32 if c.n < 2**31 else np.int64
     u, v = c.u.astype(index_type), c.v.astype(index_type)
     label_type = np.min_scalar_type(max(int(small.max(initial=0)), 0))
-    weights = None if binary else w
+    # A group's tie ends are its members' degrees (strengths): one bincount over the nodes per
+    # permutation instead of two over the ties.
+    degree = (np.bincount(c.u, weights=w, minlength=c.n) + np.bincount(c.v, weights=w, minlength=c.n)) \
+        if groups else None
     for i in range(permutations):
         p = rng.permutation(small).astype(label_type)
         pu, pv = p.take(u), p.take(v)
@@ -210,7 +213,7 @@ def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed, *, 
         internal = float(np.count_nonzero(same)) if binary else float(w[same].sum())
         values[i] = (total - 2 * internal) / total
         if groups:
-            ends = np.bincount(pu, weights=weights, minlength=k) + np.bincount(pv, weights=weights, minlength=k)
+            ends = np.bincount(p, weights=degree, minlength=k)
             inside = np.bincount(pu[same], weights=None if binary else w[same], minlength=k).astype(np.float64)
             outside = ends - 2 * inside
             counted = inside if convention == "ties" else 2 * inside
