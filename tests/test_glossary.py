@@ -56,3 +56,24 @@ def test_every_sentence_about_a_measure_uses_the_glossarys_word(catalogue):
             if pattern.search(msgid.casefold()) and not any(form in msgstr.casefold() for form in t.nb_forms()):
                 wrong.append((t.code, msgid, msgstr))
     assert not wrong, "\n".join(map(str, wrong))
+
+
+def test_exports_label_columns_speak_the_users_language(client):
+    import csv
+    import io
+    import zipfile
+
+    from helpers import example_document
+
+    assert client.post("/api/v1/import", json=example_document()).status_code == 200
+
+    def kind_labels() -> dict[str, str]:
+        archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/export?format=csv").data))
+        rows = csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig")))
+        return {r["id"]: (r["kind"], r["kind_label"]) for r in rows}
+
+    assert kind_labels()["rode-kors-drammen"] == ("association", "Lag eller forening")
+    client.get("/language/en")
+    assert kind_labels()["rode-kors-drammen"] == ("association", "Association or club")
+    groups = client.get("/api/v1/metrics/silo.csv?table=groups").data.decode("utf-8-sig")
+    assert "(association),(associations and clubs)" in groups
