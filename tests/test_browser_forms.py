@@ -465,3 +465,33 @@ def test_bokmal_error_pages_show_none_of_the_products_english_messages(chromium,
     found["/import (a rejected row)"] = english_shown(page, phrases)
     context.close()
     assert not {url: hits for url, hits in found.items() if hits}
+
+
+def test_a_viewer_proposes_an_initiative_that_brings_a_new_partner(chromium, server):
+    """In the page, without a round trip: the new partner goes into its row as "(ny partner)" and travels
+    with the proposal; nothing is stored until an editor accepts it."""
+    context = chromium.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "vera")
+    page.goto(f"{server}/initiatives/new")
+    page.get_by_label("Tittel").fill("Strikkekafé for alle")
+    page.get_by_label("Startet").fill("02.10.2024")
+    page.get_by_label("I biblioteket").check()
+    page.get_by_label("Partner 1", exact=True).fill("Drammen bibliotek")
+    page.get_by_label("Rollen til partner 1").select_option("lead")
+    page.get_by_label("Partner 2", exact=True).fill("Strikkeklubben Maske")
+    page.get_by_role("button", name="Ny partner for partner 2").click()
+    assert page.locator("#f-np-name").input_value() == "Strikkeklubben Maske"
+    page.locator("#f-np-kind").select_option("citizen_group")
+    page.locator("#f-np-municipality").fill("Drammen")
+    page.get_by_role("button", name="Legg til den nye partneren").click()
+    page.get_by_text("Strikkeklubben Maske følger med forslaget ditt som ny partner.").wait_for()
+    assert page.get_by_label("Partner 2", exact=True).input_value() == "Strikkeklubben Maske — Drammen (ny partner)"
+    assert page.get_by_label("Rollen til partner 2").input_value() == "co_creator"
+    page.get_by_label("Hvem tok initiativet").select_option("0")
+    page.get_by_role("button", name="Send forslag").click()
+    page.get_by_text("Takk! Forslaget ditt venter på at en redaktør vurderer det.").wait_for()
+    assert "Strikkekafé for alle" in page.content()
+    assert page.goto(f"{server}/actors/strikkeklubben-maske").status == 404  # not stored by a viewer
+    context.close()
