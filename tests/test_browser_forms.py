@@ -495,3 +495,32 @@ def test_a_viewer_proposes_an_initiative_that_brings_a_new_partner(chromium, ser
     assert "Strikkekafé for alle" in page.content()
     assert page.goto(f"{server}/actors/strikkeklubben-maske").status == 404  # not stored by a viewer
     context.close()
+
+
+def test_the_new_partner_page_keeps_its_draft_when_the_session_expires_too(chromium, server):
+    context = chromium.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "eva")
+    page.goto(f"{server}/partners/new")
+    page.get_by_label("Navn", exact=False).first.fill("Turlaget i Drammen")
+    page.get_by_label("Type").select_option("association")
+    page.locator("#f-municipality").fill("Drammen")
+    other = context.new_page()
+    other.goto(f"{server}/")
+    other.get_by_role("button", name="Logg ut").click()
+    other.close()
+    page.get_by_role("button", name="Lagre partneren").click()
+    page.locator("#session-expired").wait_for()
+    assert "Økten er utløpt" in page.locator("#session-expired").inner_text()
+    page.get_by_role("link", name="Logg inn igjen").click()
+    page.get_by_label("Brukernavn").fill("eva")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{server}/partners/new")
+    page.get_by_text("Det du skrev før økten gikk ut, er fylt inn igjen.").wait_for()
+    assert page.get_by_label("Navn", exact=False).first.input_value() == "Turlaget i Drammen"
+    assert page.get_by_label("Type").input_value() == "association"
+    page.get_by_role("button", name="Lagre partneren").click()
+    page.get_by_text("Turlaget i Drammen er registrert som partner.").wait_for()
+    context.close()

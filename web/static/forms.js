@@ -112,7 +112,8 @@
     });
   }
 
-  var form = document.getElementById("initiative-form");
+  // The initiative form and the new-partner page keep a draft (data-draft); only the first has rows.
+  var form = document.querySelector("form[data-draft]");
   if (!form) return;
   var text = form.dataset;
   var initiator = document.getElementById("f-initiator");
@@ -190,7 +191,7 @@
   }
 
   // -- a new partner, registered from inside the form -------------------------------------------
-  var panel = document.getElementById("new-partner");
+  var panel = form.querySelector("#new-partner");
   var status = document.getElementById("np-status");
   function panelField(name) { return document.getElementById("f-np-" + name); }
   function municipalityOfRows(except) {
