@@ -19,10 +19,9 @@ from neo4j.time import Date as Neo4jDate
 
 from graphsvc.model.errors import Conflict, Invalid, NotFound, StoreUnavailable
 from graphsvc.model.entities import Actor, Initiative, Partner
-from graphsvc.storage import cypher, open_store
-from graphsvc.storage import neo4j as neo4j_store
+from graphsvc.storage import open_store
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
-from graphsvc.storage.neo4j import Neo4jStore
+from graphsvc.storage.neo4j import Neo4jStore, cypher, records
 
 STATEMENT_NAMES = {value: name for name, value in vars(cypher).items() if name.isupper() and isinstance(value, str)}
 
@@ -359,7 +358,7 @@ def test_create_initiative_writes_partners_derived_ties_and_an_audit_entry(fake)
 
 def test_an_actor_with_a_taken_name_is_a_conflict_on_name(fake):
     store, db = fake
-    db.identities.add(neo4j_store._actor_row(LIBRARY)["identity_key"])
+    db.identities.add(records.actor_row(LIBRARY)["identity_key"])
     with pytest.raises(Conflict) as caught:
         store.create_actor(LIBRARY)
     assert caught.value.field == "name" and "Drammen" in str(caught.value)
@@ -370,9 +369,9 @@ def test_a_repeated_import_rewrites_nothing(fake):
     store, db = fake
     db.actors.update({"a", "b"})
     db.initiatives.add("t")
-    same_actor = neo4j_store._actor_from(db.actor_props("a"))
+    same_actor = records.actor_from(db.actor_props("a"))
     record = db.initiative_record("t")
-    same_initiative = neo4j_store._initiative_from(record["initiative"], record["partners"])
+    same_initiative = records.initiative_from(record["initiative"], record["partners"])
     summary = store.import_graph([same_actor], [same_initiative])
     assert (summary.actors_unchanged, summary.initiatives_unchanged, summary.actors_created) == (1, 1, 0)
     names = _statements(db.transactions[-1][1])
@@ -426,15 +425,15 @@ def test_check_reports_the_server(fake):
 # -- between domain objects and Neo4j values ------------------------------------------------------
 
 def test_actor_round_trips_through_its_row_and_neo4j_dates():
-    row = neo4j_store._actor_row(LIBRARY)
+    row = records.actor_row(LIBRARY)
     assert row["name_key"] == "drammen bibliotek" and row["sector_key"] == "bibliotek"
     assert row["registered"] == "2020-01-15" and row["tags"] == ["hybrid", "innbyggertorg"]
     stored = {k: v for k, v in row.items() if v is not None}
     stored["registered"] = Neo4jDate(2020, 1, 15)  # what the driver hands back for a Neo4j date
-    assert neo4j_store._actor_from(stored) == LIBRARY
-    bare = neo4j_store._actor_row(RED_CROSS)
+    assert records.actor_from(stored) == LIBRARY
+    bare = records.actor_row(RED_CROSS)
     assert bare["tags"] is None and bare["registered"] is None and bare["sector_key"] is None
-    assert neo4j_store._actor_from({k: v for k, v in bare.items() if v is not None}) == RED_CROSS
+    assert records.actor_from({k: v for k, v in bare.items() if v is not None}) == RED_CROSS
 
 
 def test_initiative_partners_come_back_in_their_stored_order():
@@ -443,6 +442,30 @@ def test_initiative_partners_come_back_in_their_stored_order():
     partners = [{"actor": "fjell-skole", "role": "participant", "position": 2},
                 {"actor": "drammen-bibliotek", "role": "lead", "position": 0},
                 {"actor": "rode-kors-drammen", "role": "co_creator", "position": 1}]
-    initiative = neo4j_store._initiative_from(props, partners)
+    initiative = records.initiative_from(props, partners)
     assert initiative == CAFE
     assert isinstance(initiative.started, date) and initiative.ended is None
+
+
+def test_an_import_is_summed_up_and_audited_exactly_as_the_sqlite_store_does(fake, tmp_path):
+    """One rule for both stores (storage.rules): the same summary, and one audit entry of counts
+    and the first 1,000 ids — not every id of an L import (7 MB) and no counts, as before."""
+    import json
+
+    store, db = fake
+    actors = [Actor(f"lag-{n:04d}", f"Lag {n}", "association", "Lier") for n in range(1004)] + [LIBRARY, RED_CROSS]
+    db.actors.add(SCHOOL.id)
+    summary = store.import_graph(actors, [CAFE], by="imp")
+    sqlite = open_store(f"sqlite:///{tmp_path / 'same.db'}")
+    sqlite.ensure_schema()
+    sqlite.create_actor(SCHOOL)
+    try:
+        assert sqlite.import_graph(actors, [CAFE], by="imp") == summary
+        expected = sqlite.list_audit(object_kind="graph", limit=1).items[0]
+    finally:
+        sqlite.close()
+    entry = db.audit[-1]
+    assert (entry["user"], entry["action"], entry["object_kind"], entry["object_id"]) == ("imp", "import", "graph",
+                                                                                          None)
+    assert json.loads(entry["after"]) == expected.after
+    assert expected.after["actors_changed"] == 1006 and len(expected.after["actors"]) == 1000

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from graphsvc.model.errors import Conflict, Invalid, NotFound
-from graphsvc.model.entities import Partner
+from graphsvc.model.entities import Actor, Partner
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 
 from conftest import association, initiative, library, school
@@ -328,3 +328,97 @@ def test_a_restore_that_fails_changes_nothing(store):
     after = backup.backup_document(store)
     before.pop("created"), after.pop("created")
     assert after == before
+
+
+# -- one behaviour for every store: filters, import summaries and audit entries (issues 10, 13) --------
+def _nfd(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFD", text)
+
+
+def test_every_filter_compares_case_accent_and_space_insensitively(store):
+    culture = Actor("kulturhuset", "Kulturhuset", "municipal_unit", "Drammen", sector="kultur",
+                    registered=date(2020, 1, 1))
+    museum = Actor("museet", "Museet", "municipal_unit", "Lier", sector="Kultur", registered=date(2020, 1, 1))
+    for actor in (library(), association(), school(), culture, museum):
+        store.create_actor(actor)
+    store.create_initiative(initiative(category="Språkkafé"))
+    store.create_initiative(initiative("b", ("drammen-bibliotek", "fjell-skole"), category="lesesirkel"))
+    for sector in ("kultur", "Kultur", " KULTUR ", "kUlTuR"):
+        assert [a.id for a in store.list_actors(ActorFilter(sector=sector)).items] == ["kulturhuset", "museet"], sector
+    for municipality in ("Drammen", "DRAMMEN", "  drammen "):
+        assert store.list_actors(ActorFilter(municipality=municipality)).total == 4, municipality
+    for q in ("RØDE", "røde  kors", _nfd("Røde Kors")):
+        assert [a.id for a in store.list_actors(ActorFilter(q=q)).items] == ["rode-kors-drammen"], q
+    for category in ("Språkkafé", "språkkafé", "SPRÅKKAFÉ", _nfd("språkkafé"), " språkkafé  "):
+        found = store.list_initiatives(InitiativeFilter(category=category))
+        assert [i.id for i in found.items] == ["sprakkafe-2021"] and found.total == 1, category
+    assert store.list_initiatives(InitiativeFilter(category="LESESIRKEL")).total == 1
+    assert store.list_actors(ActorFilter(sector="kult")).total == 0  # a key, not a substring
+    assert store.list_initiatives(InitiativeFilter(category="språk")).total == 0
+
+
+def _audit_shape(entries):
+    """Audit entries without what differs by nature (the moment, the store's entry id)."""
+    return [(e.user, e.action, e.object_kind, e.object_id, e.before, e.after) for e in entries]
+
+
+def _scenario(store):
+    """Every kind of graph write a user makes, and two imports; returns the import summaries."""
+    summaries = [store.import_graph([library(), association()], [initiative()], by="imp")]
+    store.create_actor(school(), by="eva")
+    store.update_actor(replace(school(), name="Fjell barneskole"), by="per")
+    store.create_initiative(initiative("b", ("drammen-bibliotek", "fjell-skole")), by="eva")
+    store.update_initiative(initiative("b", ("fjell-skole", "drammen-bibliotek")), by="per")
+    summaries.append(store.import_batches(
+        [[replace(library(), registered=None), association("ny", "Ny forening")]],
+        [[initiative("c", ("ny", "fjell-skole"))], [initiative()]], by="imp", today=date(2024, 5, 1)))
+    store.create_actor(association("rk2", "Røde Kors i Drammen"), by="eva")
+    store.merge_actors(association(), "rk2", by="ada")
+    store.delete_initiative("b", by="per")
+    store.delete_actor("ny", cascade=True, by="per")
+    summaries.append(store.import_graph([association()], [], by="imp"))  # nothing new: no entry
+    return summaries
+
+
+def test_every_store_writes_the_same_audit_entries_and_import_summaries(store, tmp_path):
+    """The store under test against the embedded reference store, write for write."""
+    from graphsvc.storage import open_store
+
+    reference = open_store(f"sqlite:///{tmp_path / 'reference.db'}")
+    reference.ensure_schema()
+    try:
+        expected_summaries = _scenario(reference)
+        expected = _audit_shape(reference.list_audit(limit=1000).items)
+    finally:
+        reference.close()
+    start = store.list_audit(limit=1).total  # the Neo4j leg keeps entries of earlier tests
+    summaries = _scenario(store)
+    entries = store.list_audit(limit=1000).items
+    assert summaries == expected_summaries
+    assert [s.to_dict() for s in summaries] == [
+        {"actors_created": 2, "actors_updated": 0, "actors_unchanged": 0, "initiatives_created": 1,
+         "initiatives_updated": 0, "initiatives_unchanged": 0},
+        {"actors_created": 1, "actors_updated": 0, "actors_unchanged": 1, "initiatives_created": 1,
+         "initiatives_updated": 0, "initiatives_unchanged": 1},
+        {"actors_created": 0, "actors_updated": 0, "actors_unchanged": 1, "initiatives_created": 0,
+         "initiatives_updated": 0, "initiatives_unchanged": 0}]
+    assert _audit_shape(entries[:len(entries) - start]) == expected
+    imports = [e.after for e in store.list_audit(object_kind="graph", limit=10).items[:2]]
+    assert imports == [
+        {"actors_changed": 1, "initiatives_changed": 1, "actors_created": 1, "actors_updated": 0,
+         "initiatives_created": 1, "initiatives_updated": 0, "actors": ["ny"], "initiatives": ["c"]},
+        {"actors_changed": 2, "initiatives_changed": 1, "actors_created": 2, "actors_updated": 0,
+         "initiatives_created": 1, "initiatives_updated": 0, "actors": ["drammen-bibliotek", "rode-kors-drammen"],
+         "initiatives": ["sprakkafe-2021"]}]
+    assert store.get_actor("drammen-bibliotek").registered == date(2020, 1, 1)  # kept, not the import's day
+
+
+def test_a_large_import_is_summed_up_in_one_entry_of_counts_and_the_first_thousand_ids(store):
+    actors = [association(f"lag-{n:04d}", f"Lag {n}") for n in range(1005)]
+    summary = store.import_graph(actors, [], by="imp")
+    assert summary.actors_created == 1005
+    entry = store.list_audit(object_kind="graph", limit=1).items[0]
+    assert (entry.after["actors_changed"], entry.after["actors_created"]) == (1005, 1005)
+    assert entry.after["actors"] == [a.id for a in actors[:1000]] and entry.after["initiatives"] == []

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.accounts import CREDENTIAL_KINDS, PROPOSAL_KINDS, PROPOSAL_STATES, ROLES, AuditEntry, Credential, \
@@ -202,7 +203,8 @@ def parse_backup(doc) -> StoreDump:
         r.problems.append(Problem("graph_version", "must be a whole number, 0 or more"))
         graph_version = 0
 
-    actors, initiatives = [], []
+    actors: list[Actor] = []
+    initiatives: list[Initiative] = []
     try:
         actors, initiatives = parse_document(doc.get("graph"))
     except Invalid as exc:
@@ -232,30 +234,29 @@ def parse_backup(doc) -> StoreDump:
 
     proposals: list[Proposal] = []
     for path, item in r.items(doc, "proposals"):
-        values = {"id": r.text(item, path, "id"), "kind": r.text(item, path, "kind", choices=PROPOSAL_KINDS),
-                  "data": r.mapping(item, path, "data", required=True), "proposer": r.text(item, path, "proposer"),
-                  "created": r.moment(item, path, "created"),
-                  "status": r.text(item, path, "status", choices=PROPOSAL_STATES),
-                  "decided_by": r.text(item, path, "decided_by", required=False),
-                  "decided_at": r.moment(item, path, "decided_at", required=False),
-                  "note": r.text(item, path, "note", required=False),
-                  "result_id": r.text(item, path, "result_id", required=False)}
-        if all(values[k] is not None for k in ("id", "kind", "data", "proposer", "created", "status")):
-            proposals.append(Proposal(**values))
+        proposal_id, kind = r.text(item, path, "id"), r.text(item, path, "kind", choices=PROPOSAL_KINDS)
+        data, proposer = r.mapping(item, path, "data", required=True), r.text(item, path, "proposer")
+        created, status = r.moment(item, path, "created"), r.text(item, path, "status", choices=PROPOSAL_STATES)
+        decided_by, decided_at = r.text(item, path, "decided_by", required=False), r.moment(item, path, "decided_at",
+                                                                                             required=False)
+        note, result_id = r.text(item, path, "note", required=False), r.text(item, path, "result_id", required=False)
+        if proposal_id and kind and data is not None and proposer and created and status:
+            proposals.append(Proposal(proposal_id, kind, data, proposer, created, status, decided_by, decided_at,
+                                      note, result_id))
 
     audit: list[AuditEntry] = []
     seen_seq: set[int] = set()
     for path, item in r.items(doc, "audit"):
         seq = r.whole(item, path, "seq")
-        entry = AuditEntry(at=r.moment(item, path, "at"), user=r.text(item, path, "user", required=False),
-                           action=r.text(item, path, "action"), object_kind=r.text(item, path, "object_kind"),
-                           object_id=r.text(item, path, "object_id", required=False),
-                           before=r.mapping(item, path, "before"), after=r.mapping(item, path, "after"), id=str(seq))
+        at, user = r.moment(item, path, "at"), r.text(item, path, "user", required=False)
+        action, object_kind = r.text(item, path, "action"), r.text(item, path, "object_kind")
+        object_id = r.text(item, path, "object_id", required=False)
+        before, after = r.mapping(item, path, "before"), r.mapping(item, path, "after")
         if seq in seen_seq:
             r.problems.append(Problem(f"{path}.seq", f"sequence number {seq} appears more than once"))
         seen_seq.add(seq)
-        if entry.at and entry.action and entry.object_kind:
-            audit.append(entry)
+        if at and action and object_kind:
+            audit.append(AuditEntry(at, user, action, object_kind, object_id, before, after, id=str(seq)))
 
     if r.problems:
         raise Invalid(r.problems)

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from graphsvc.web.context import current_cache, current_store
 from graphsvc.services import graph as svc
+from graphsvc.services.imports import Document, run_import
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.entities import KINDS, Page
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
@@ -182,8 +183,8 @@ def import_document():
         from graphsvc.web.transfer import import_upload_response
 
         return import_upload_response()
-    summary = svc.import_document(current_store(), _json_body(), by=acting_name())
-    return jsonify({"imported": summary.to_dict()})
+    report = run_import(current_store(), Document(_json_body()), by=acting_name())
+    return jsonify({"imported": report.to_summary().to_dict()})
 
 
 @bp.get("/export")

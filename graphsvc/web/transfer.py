@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from graphsvc.web.context import current_store
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.services.imports import ImportReport, import_files
+from graphsvc.services.imports import ImportReport, Upload, run_import
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_date_param
 from graphsvc.interchange import FORMATS, filter_network
@@ -141,8 +141,8 @@ def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
 
 
 def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
-    return import_files(current_store(), files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
-                        max_bytes=_max_import_bytes(), by=_acting_name())
+    return run_import(current_store(), Upload(files, kinds, _max_import_bytes()), dry_run=dry_run,
+                      valid_only=valid_only, by=_acting_name())
 
 
 def import_upload_response():

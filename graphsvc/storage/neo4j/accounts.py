@@ -1,0 +1,169 @@
+"""The Neo4j store's users, credentials and proposals, built like the graph part: one managed
+transaction per method, every statement a constant of :mod:`.cypher`, values as parameters. These
+writes leave the graph version alone; users and proposals are audited in the change's transaction."""
+
+from __future__ import annotations
+
+from neo4j import ManagedTransaction
+
+from graphsvc.model.accounts import Credential, Proposal, User, now, user_to_dict
+from graphsvc.model.errors import Conflict, NotFound
+from graphsvc.storage.base import AccountStore
+from graphsvc.storage.neo4j import cypher
+from graphsvc.storage.neo4j.audit import record
+from graphsvc.storage.neo4j.database import Neo4jDatabase
+from graphsvc.storage.neo4j.records import (
+    batches, credential_from, credential_row, iso, json_text, proposal_from, proposal_row, user_from, user_row,
+)
+from graphsvc.storage.rules import proposal_decided, user_name_taken
+
+
+def read_accounts(tx: ManagedTransaction) -> dict:
+    """Users, credentials and proposals, inside the caller's transaction: part of a dump."""
+    return {
+        "users": [user_from(r["user"]) for r in tx.run(cypher.LIST_USERS)],
+        "credentials": [credential_from(r["credential"]) for r in tx.run(cypher.ALL_CREDENTIALS)],
+        "proposals": [proposal_from(r["proposal"]) for r in tx.run(cypher.LIST_PROPOSALS,
+                                                                     {"status": None, "proposer": None})],
+    }
+
+
+def write_accounts(tx: ManagedTransaction, users: list[User], credentials: list[Credential],
+                   proposals: list[Proposal]) -> None:
+    """Write users, credentials and proposals into a store emptied of them (a restore's transaction)."""
+    for batch in batches([user_row(u, u.created or now()) for u in users]):
+        tx.run(cypher.RESTORE_USERS, {"users": batch}).consume()
+    for batch in batches([credential_row(c, c.created or now()) for c in credentials]):
+        tx.run(cypher.RESTORE_CREDENTIALS, {"credentials": batch}).consume()
+    for batch in batches([proposal_row(p) for p in proposals]):
+        tx.run(cypher.RESTORE_PROPOSALS, {"proposals": batch}).consume()
+
+
+class Neo4jAccounts(AccountStore):
+    def __init__(self, db: Neo4jDatabase):
+        self.db = db
+
+    # -- users ----------------------------------------------------------------------------------
+    def create_user(self, user: User, *, by: str | None = None) -> User:
+        created = user.created or now()
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.CREATE_USER, {"user": user_row(user, created)}).consume()
+            record(tx, by, "create", "user", user.name, after=user_to_dict(user))
+
+        self.db.write(work, conflict=user_name_taken(user.name))
+        return User(user.name, user.role, user.password_hash, user.disabled, created)
+
+    def get_user(self, name: str) -> User:
+        def work(tx: ManagedTransaction) -> dict | None:
+            r = tx.run(cypher.GET_USER, {"name": name}).single()
+            return r["user"] if r else None
+
+        props = self.db.read(work)
+        if props is None:
+            raise NotFound(f"no user named {name!r}", field="name")
+        return user_from(props)
+
+    def list_users(self) -> list[User]:
+        return [user_from(p) for p in self.db.read(lambda tx: [r["user"] for r in tx.run(cypher.LIST_USERS)])]
+
+    def update_user(self, user: User, *, by: str | None = None) -> User:
+        def work(tx: ManagedTransaction) -> User:
+            r = tx.run(cypher.UPDATE_USER, {"user": user_row(user, now())}).single()
+            if r is None:
+                raise NotFound(f"no user named {user.name!r}", field="name")
+            before = user_from(r["before"])
+            if user.disabled:
+                tx.run(cypher.DELETE_CREDENTIALS, {"digest": None, "user": user.name, "kind": "session",
+                                                   "label": None}).consume()
+            after = User(user.name, user.role, user.password_hash, user.disabled, before.created)
+            record(tx, by, "update", "user", user.name, before=user_to_dict(before), after=user_to_dict(after))
+            return after
+
+        return self.db.write(work)
+
+    def delete_user(self, name: str, *, by: str | None = None) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            r = tx.run(cypher.DELETE_USER, {"name": name}).single()
+            if r is None:
+                raise NotFound(f"no user named {name!r}", field="name")
+            tx.run(cypher.DELETE_CREDENTIALS, {"digest": None, "user": name, "kind": None, "label": None}).consume()
+            record(tx, by, "delete", "user", name, before=user_to_dict(user_from(r["before"])))
+
+        self.db.write(work)
+
+    # -- credentials -----------------------------------------------------------------------------
+    def add_credential(self, credential: Credential) -> None:
+        row = credential_row(credential, credential.created or now())
+
+        def work(tx: ManagedTransaction) -> bool:
+            return tx.run(cypher.ADD_CREDENTIAL, {"credential": row}).single() is not None
+
+        if not self.db.write(work):
+            raise NotFound(f"no user named {credential.user!r}", field="user")
+
+    def find_credential(self, digest: str) -> tuple[Credential, User] | None:
+        def work(tx: ManagedTransaction) -> tuple[dict, dict] | None:
+            r = tx.run(cypher.FIND_CREDENTIAL, {"digest": digest}).single()
+            return (r["credential"], r["user"]) if r else None
+
+        found = self.db.read(work)
+        if found is None:
+            return None
+        credential = credential_from(found[0])
+        if credential.expires is not None and credential.expires <= now():
+            return None
+        return credential, user_from(found[1])
+
+    def list_credentials(self, user: str, kind: str) -> list[Credential]:
+        return [credential_from(p) for p in self.db.read(
+            lambda tx: [r["credential"] for r in tx.run(cypher.LIST_CREDENTIALS, {"user": user, "kind": kind})])]
+
+    def delete_credentials(self, *, digest: str | None = None, user: str | None = None,
+                           kind: str | None = None, label: str | None = None) -> int:
+        if digest is None and user is None and kind is None and label is None:
+            raise ValueError("delete_credentials needs at least one filter")
+        params = {"digest": digest, "user": user, "kind": kind, "label": label}
+        return self.db.write(lambda tx: tx.run(cypher.DELETE_CREDENTIALS, params).single(strict=True)["deleted"])
+
+    # -- proposals ---------------------------------------------------------------------------------
+    def add_proposal(self, proposal: Proposal) -> Proposal:
+        row = proposal_row(proposal)
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.CREATE_PROPOSAL, {"proposal": row}).consume()
+            record(tx, proposal.proposer, "propose", "proposal", proposal.id,
+                   after={"kind": proposal.kind, "data": proposal.data})
+
+        self.db.write(work, conflict=Conflict(f"a proposal {proposal.id!r} already exists", field="id"))
+        return proposal
+
+    def get_proposal(self, proposal_id: str) -> Proposal:
+        def work(tx: ManagedTransaction) -> dict | None:
+            r = tx.run(cypher.GET_PROPOSAL, {"id": proposal_id}).single()
+            return r["proposal"] if r else None
+
+        props = self.db.read(work)
+        if props is None:
+            raise NotFound(f"no proposal {proposal_id!r}", field="id")
+        return proposal_from(props)
+
+    def list_proposals(self, *, status: str | None = None, proposer: str | None = None) -> list[Proposal]:
+        params = {"status": status, "proposer": proposer}
+        return [proposal_from(p) for p in self.db.read(
+            lambda tx: [r["proposal"] for r in tx.run(cypher.LIST_PROPOSALS, params)])]
+
+    def decide_proposal(self, proposal: Proposal, *, expected_status: str = "pending") -> Proposal:
+        row = {"id": proposal.id, "status": proposal.status, "decided_by": proposal.decided_by,
+               "decided_at": iso(proposal.decided_at), "note": proposal.note, "result_id": proposal.result_id}
+
+        def work(tx: ManagedTransaction) -> None:
+            if tx.run(cypher.DECIDE_PROPOSAL, {"proposal": row, "expected_status": expected_status}).single() is None:
+                if tx.run(cypher.GET_PROPOSAL, {"id": proposal.id}).single() is None:
+                    raise NotFound(f"no proposal {proposal.id!r}", field="id")
+                raise proposal_decided(proposal.id, expected_status)
+            record(tx, proposal.decided_by, proposal.status, "proposal", proposal.id,
+                   after={"status": proposal.status, "note": proposal.note, "result_id": proposal.result_id})
+
+        self.db.write(work)
+        return proposal

@@ -1,0 +1,156 @@
+"""The Neo4j store's driver object: one driver per store, a managed transaction per unit of work,
+driver errors turned into graphsvc's at this boundary; also the store's life cycle.
+
+Every part of the store (graph, accounts, audit, backup) holds the same :class:`Neo4jDatabase`
+and reaches Neo4j only through :meth:`Neo4jDatabase.read` and :meth:`Neo4jDatabase.write`.
+Units of work may run more than once (the driver retries transient failures), so each one only
+reads and writes inside its transaction and consumes every result there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any, LiteralString, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import exceptions as neo4j_errors
+
+from graphsvc.model.entities import Actor
+from graphsvc.model.errors import Conflict, StoreUnavailable
+from graphsvc.storage.base import StoreLife
+from graphsvc.storage.neo4j import cypher
+from graphsvc.storage.neo4j.records import one_line
+from graphsvc.storage.rules import identity_conflict
+
+T = TypeVar("T")
+
+#: Seconds to open a TCP connection; a dead server is reported quickly instead of hanging a request.
+CONNECTION_TIMEOUT = 5.0
+#: Seconds a managed transaction keeps retrying transient failures (leader switch, deadlock, restart).
+MAX_RETRY_TIME = 10.0
+#: ``check()`` answers health probes: one attempt, no retries.
+CHECK_RETRY_TIME = 0.0
+
+# Neo4j's codes for a database name that the server does not know.
+_DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+
+
+def runner(statement: LiteralString) -> Callable[[ManagedTransaction], None]:
+    """A unit of work that runs one statement without parameters."""
+    def work(tx: ManagedTransaction) -> None:
+        tx.run(statement).consume()
+
+    return work
+
+
+class Neo4jDatabase(StoreLife):
+    """A Neo4j 5 database reached with the official driver.
+
+    ``uri`` is a ``neo4j://`` (routing) or ``bolt://`` URL; credentials in it are taken out and
+    never shown. ``database`` ``None`` means the server's default database. Nothing connects
+    until the first call.
+    """
+
+    kind = "neo4j"
+
+    def __init__(self, uri: str, *, user: str = "neo4j", password: str = "", database: str | None = None,
+                 max_retry_time: float = MAX_RETRY_TIME, connection_timeout: float = CONNECTION_TIMEOUT):
+        parts = urlsplit(uri)
+        if parts.username or parts.password:  # credentials in the URL: use them, but never show them
+            user = parts.username or user
+            password = parts.password or password
+            netloc = parts.hostname or "localhost"
+            if parts.port:
+                netloc = f"{netloc}:{parts.port}"
+            uri = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        self.uri = uri
+        self.user = user
+        self.database = database
+        self.driver = GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=connection_timeout,
+            connection_acquisition_timeout=connection_timeout * 2,
+            max_transaction_retry_time=max_retry_time,
+            # Server notifications (unknown labels in an empty database, performance hints) stay
+            # out of Python's warnings, which the test suite turns into errors.
+            warn_notification_severity="OFF",
+            user_agent="graphsvc",
+        )
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def translated_errors(self, *, conflict: Conflict | None = None, actor: Actor | None = None) -> Iterator[None]:
+        """Turn driver errors into graphsvc's: one line, naming the URI, never the password.
+
+        A uniqueness constraint failing is a ``Conflict``: on ``identity_key`` (one actor per kind,
+        municipality and name; described with ``actor`` when given), else ``conflict``.
+        """
+        try:
+            yield
+        except neo4j_errors.AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials of user {self.user!r}") from exc
+        except neo4j_errors.ConstraintError as exc:
+            if "identity_key" in str(exc):
+                raise (identity_conflict(actor) if actor or not conflict else conflict) from exc
+            raise (conflict or Conflict(f"Neo4j refused a duplicate: {one_line(exc)}", field="id")) from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
+                neo4j_errors.ConnectionPoolError, neo4j_errors.TransientError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {one_line(exc)}") from exc
+        except (neo4j_errors.Forbidden, neo4j_errors.DatabaseError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} cannot be used: {one_line(exc)}") from exc
+        except neo4j_errors.ClientError as exc:
+            if exc.code == _DATABASE_NOT_FOUND:
+                raise StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}") from exc
+            raise
+
+    def read(self, work: Callable[[ManagedTransaction], T], *, retry_time: float | None = None) -> T:
+        config: dict[str, Any] = {"database": self.database}
+        if retry_time is not None:
+            config["max_transaction_retry_time"] = retry_time
+        with self.translated_errors(), self.driver.session(**config) as session:
+            return session.execute_read(work)
+
+    def write(self, work: Callable[[ManagedTransaction], T], *, conflict: Conflict | None = None,
+              actor: Actor | None = None) -> T:
+        with (self.translated_errors(conflict=conflict, actor=actor),
+              self.driver.session(database=self.database) as session):
+            return session.execute_write(work)
+
+    def graph_version(self) -> int:
+        return self.read(lambda tx: tx.run(cypher.GRAPH_VERSION).single(strict=True)["version"])
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        # Schema commands cannot share a transaction with data writes: one transaction each.
+        for statement in cypher.SCHEMA_STATEMENTS:
+            try:
+                self.write(runner(statement))
+            except neo4j_errors.ClientError as exc:
+                # Several server processes starting at once may race to create the same rule.
+                if "AlreadyExists" not in (exc.code or ""):
+                    raise
+        self.write(runner(cypher.ENSURE_GRAPH_META))
+
+    def check(self) -> dict:
+        def work(tx: ManagedTransaction) -> dict:
+            components = [record.data() for record in tx.run(cypher.SERVER_COMPONENTS)]
+            version = tx.run(cypher.GRAPH_VERSION).single(strict=True)["version"]
+            return {"components": components, "graph_version": version}
+
+        facts = self.read(work, retry_time=CHECK_RETRY_TIME)
+        kernel = next((c for c in facts["components"] if c.get("name") == "Neo4j Kernel"),
+                      facts["components"][0] if facts["components"] else {})
+        return {
+            "store": self.kind,
+            "uri": self.uri,
+            "database": self.database or "(default)",
+            "server_version": (kernel.get("versions") or ["?"])[0],
+            "edition": kernel.get("edition", "?"),
+            "graph_version": facts["graph_version"],
+        }
+
+    def close(self) -> None:
+        self.driver.close()
