@@ -23,7 +23,7 @@ from graphsvc.storage import open_store
 from graphsvc.storage.base import StoreDump
 from graphsvc.storage.neo4j import Neo4jStore
 
-from conftest import example_document
+from helpers import example_document
 from test_neo4j_store_offline import FakeDatabase, FakeDriver
 
 PASSWORD = "et langt passord"

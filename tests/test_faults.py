@@ -161,7 +161,7 @@ def test_a_write_that_waits_too_long_for_the_lock_is_a_503_that_does_not_say_loc
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process's long write (a big import) holds the lock
     try:
-        from conftest import library
+        from helpers import library
 
         with pytest.raises(StoreUnavailable) as caught:
             impatient.create_actor(library())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from test_map import evil_document, load
+from helpers import evil_document, load
 
 from graphsvc.analytics.network import co_creation_graph
 from graphsvc.model.validation import parse_document

@@ -21,7 +21,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import require_tool
+from helpers import require_tool
 
 from graphsvc import create_app
 from graphsvc.model.entities import Actor, Initiative, Partner, normalise_key
@@ -289,9 +289,9 @@ def small_app(tmp_path):
 
 
 def test_oversized_bodies_and_uploads_get_413(small_app):
-    from conftest import _client_for
+    from helpers import client_for
 
-    client = _client_for(small_app, "editor")
+    client = client_for(small_app, "editor")
     big = b"x" * (1024 * 1024 + 1)
     upload = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="aktorer.csv"\r\n\r\n' + big
               + b"\r\n--B--\r\n")  # built by hand: the test client would spool it to a temporary file

@@ -7,8 +7,8 @@ import threading
 from datetime import date
 
 import pytest
-from conftest import require_tool
-from test_map import EVIL, evil_document, load
+from helpers import require_tool
+from helpers import EVIL, evil_document, load
 
 from graphsvc import create_app
 from graphsvc.analytics.mapview import MapFilter, map_base, map_view, visible_at

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import example_document
+from helpers import example_document
 from graphsvc.services import graph as services
 from graphsvc.model.errors import Invalid
 from graphsvc.services.imports import import_files

@@ -11,7 +11,7 @@ from graphsvc.model.errors import Conflict, Invalid, NotFound
 from graphsvc.model.entities import Actor, Partner
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 
-from conftest import association, initiative, library, school
+from helpers import association, initiative, library, school
 
 
 def test_an_actor_is_stored_and_read_back_exactly(store):

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from bench.synthetic import generate, to_graphsvc_json
-from conftest import example_document
+from helpers import example_document
 from graphsvc.services import graph as svc
 from graphsvc.services import streaming
 from graphsvc.model.errors import Invalid

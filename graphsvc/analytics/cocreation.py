@@ -11,7 +11,8 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.model.entities import PUBLIC_KINDS, Actor, Initiative
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.vocab import PUBLIC_KINDS
 from graphsvc.analytics.compact import actor_lookup
 from graphsvc.analytics.network import select_initiatives
 

@@ -20,8 +20,6 @@ import numpy as np
 from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics.network import check_view, select_initiatives
 
-#: Group attributes the report accepts.
-GROUP_BY = ("sector", "kind", "municipality")
 #: What to do with an actor that lacks the group attribute (external actors have no sector).
 MISSING = ("kind", "single")
 

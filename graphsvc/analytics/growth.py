@@ -16,8 +16,8 @@ import numpy as np
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.analytics.compact import actor_lookup, check_choice, group_codes
 from graphsvc.analytics.network import check_view
+from graphsvc.model.vocab import FREQUENCIES
 
-FREQUENCIES = ("year", "quarter", "month")
 
 
 def period_ends(first: date, last: date, freq: str = "year") -> list[date]:

@@ -27,8 +27,8 @@ from itertools import combinations
 import networkx as nx
 
 from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.vocab import VIEWS
 
-VIEWS = ("cumulative", "active")
 
 
 def check_view(view: str) -> str:

@@ -15,10 +15,11 @@ import numpy as np
 
 from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics import silo, structural
-from graphsvc.analytics.compact import GROUP_BY, MISSING, check_choice, from_domain, from_rows
+from graphsvc.model.vocab import GROUP_BY
+from graphsvc.analytics.compact import MISSING, check_choice, from_domain, from_rows
 from graphsvc.analytics.brokerage import ROLES, brokerage_counts
 from graphsvc.analytics.cocreation import cocreation_from_projection
-from graphsvc.analytics.network import VIEWS
+from graphsvc.model.vocab import VIEWS
 
 DEFAULT_PERMUTATIONS = 1000
 DEFAULT_BETWEENNESS_K = 256

@@ -1,7 +1,8 @@
 """The ``graphsvc`` command: serve, seed, import, export — on the store the settings name.
 
-User errors end as one clear line (``ClickException``); validation problems are listed one per
-line with their path, and the command exits non-zero.
+User errors end as one clear line: every ``GraphsvcError`` a command raises reaches one handler
+(:class:`GraphsvcGroup`), which names the option a problem is about (``--at: …``) or lists
+validation problems one per line with their path, and exits non-zero.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import NoReturn
 
 import click
 
+from graphsvc.model.vocab import FREQUENCIES, VIEWS
+
 from graphsvc.app import PROJECT_ROOT, create_app
 from graphsvc.interchange.spreadsheet import PROGRESS_FROM_ROWS, check_size
-from graphsvc.model.errors import ConfigError, GraphsvcError, Invalid, StoreUnavailable
+from graphsvc.model.errors import GraphsvcError, Invalid
 from graphsvc.services import graph as svc
 from graphsvc.services.imports import (
     DocumentFile, ImportReport, ImportSource, Upload, is_document, report_lines, run_import,
@@ -34,10 +37,7 @@ class Context:
     def app(self):
         if self._app is None:
             config = {"GRAPHSVC_STORE_URL": self.store_url} if self.store_url else None
-            try:
-                self._app = create_app(config)
-            except ConfigError as exc:
-                raise click.ClickException(exc.message) from None
+            self._app = create_app(config)
         return self._app
 
     def close(self) -> None:
@@ -46,10 +46,40 @@ class Context:
 
     @property
     def store(self):
+        return self.app.extensions["graphsvc"].store
+
+
+def _option_names(command: click.Command) -> set[str]:
+    """Every option name in the command tree, as parameters spell them (``at``, ``betweenness_k``)."""
+    names = {p.name for p in command.params if isinstance(p, click.Option) and p.name}
+    for sub in getattr(command, "commands", {}).values():
+        names |= _option_names(sub)
+    return names
+
+
+def error_text(exc: GraphsvcError, options: set[str] = frozenset()) -> str:
+    """One line for an error; a problem about an option is named as the option (``--at: …``)."""
+    if not isinstance(exc, Invalid):
+        return exc.message
+
+    def line(problem) -> str:
+        if problem.path in options:
+            return f"--{problem.path.replace('_', '-')}: {problem.message}"
+        return str(problem)
+
+    if len(exc.problems) == 1:
+        return line(exc.problems[0])
+    return "\n".join([f"{len(exc.problems)} problems; nothing was changed:"] + [f"  {line(p)}" for p in exc.problems])
+
+
+class GraphsvcGroup(click.Group):
+    """The one error handler: a ``GraphsvcError`` from any command ends as a ``ClickException``."""
+
+    def invoke(self, ctx: click.Context):
         try:
-            return self.app.extensions["graphsvc"].store
+            return super().invoke(ctx)
         except GraphsvcError as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(error_text(exc, _option_names(self))) from None
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -62,7 +92,7 @@ def report_invalid(exc: Invalid, what: str) -> NoReturn:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GraphsvcGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_url", metavar="URL", default=None,
               help="Store URL (default: the GRAPHSVC_STORE_URL setting, else SQLite in instance/).")
 @click.version_option(package_name="graphsvc")
@@ -74,10 +104,7 @@ def main(ctx: click.Context, store_url: str | None) -> None:
 
 
 def _check_store(obj: Context) -> dict:
-    try:
-        return obj.store.check()
-    except StoreUnavailable as exc:
-        raise click.ClickException(exc.message) from None
+    return obj.store.check()
 
 
 @main.command()
@@ -128,8 +155,6 @@ def _run_import(obj: Context, source: ImportSource, what: str, **options) -> Imp
         return run_import(obj.store, source, by=cli_user(), **options)
     except Invalid as exc:
         report_invalid(exc, what)
-    except GraphsvcError as exc:
-        raise click.ClickException(exc.message) from None
 
 
 def _json_progress(path: Path):
@@ -240,7 +265,7 @@ def template(fmt: str, output: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 @click.option("--at", "at", metavar="YYYY-MM-DD", default=None, help="The network at this date.")
-@click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+@click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
               help="With --at: what had started by then, or what was running then.")
 @click.option("--municipality", default=None, help="Only actors of this municipality and their partners.")
 @click.option("--sector", default=None, help="Only actors of this sector and their partners.")
@@ -251,19 +276,13 @@ def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: st
     from graphsvc.model.validation import parse_date_param
     from graphsvc.interchange import FORMATS
 
-    try:
-        day = parse_date_param(at, "at")
-    except Invalid as exc:
-        raise click.ClickException(str(exc.problems[0]).replace("at:", "--at", 1)) from None
+    day = parse_date_param(at, "at")
     filtered = day is not None or municipality or sector
     if fmt != "json" or filtered:
         from graphsvc.model.serialize import to_document
         from graphsvc.interchange import filter_network
 
-        try:
-            actors, initiatives = obj.store.snapshot()
-        except GraphsvcError as exc:
-            raise click.ClickException(exc.message) from None
+        actors, initiatives = obj.store.snapshot()
         options = {"at": day, "view": view, "municipality": municipality or None, "sector": sector or None}
         if fmt == "json":
             data = (json.dumps(to_document(*filter_network(actors, initiatives, **options)), ensure_ascii=False,
@@ -278,10 +297,7 @@ def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: st
             output.write_bytes(data)
             click.echo(f"export: {fmt} written to {output} ({len(data)} bytes)", err=True)
         return
-    try:
-        doc = svc.export_document(obj.store)
-    except GraphsvcError as exc:
-        raise click.ClickException(exc.message) from None
+    doc = svc.export_document(obj.store)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
@@ -300,8 +316,8 @@ def check(obj: Context) -> None:
 
 
 @main.command()
-@click.option("--freq", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True)
-@click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+@click.option("--freq", type=click.Choice(FREQUENCIES), default="year", show_default=True)
+@click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
               help="cumulative: everything started by each period's end; active: what was running then.")
 @click.option("--json", "as_json", is_flag=True, help="The same JSON as GET /api/v1/growth.")
 @pass_context
@@ -309,10 +325,7 @@ def growth(obj: Context, freq: str, view: str, as_json: bool) -> None:
     """The growth series: actors, ties, initiatives and E-I at the end of every period."""
     from graphsvc.services.maps import growth as growth_data
 
-    try:
-        data = growth_data(obj.store, obj.app.extensions["graphsvc"].cache, freq, view)
-    except GraphsvcError as exc:
-        raise click.ClickException(exc.message) from None
+    data = growth_data(obj.store, obj.app.extensions["graphsvc"].cache, freq, view)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -335,6 +348,3 @@ _register_metrics(main, pass_context)  # graphsvc metrics
 from graphsvc.cli.backup import register as _register_backup  # noqa: E402
 
 _register_backup(main, pass_context)  # graphsvc backup, graphsvc restore
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
+from graphsvc.model.vocab import VIEWS
+
 from graphsvc.analytics.brokerage import ROLES
-from graphsvc.model.errors import GraphsvcError, Invalid
 
 
 def _num(value, fmt: str = "+.3f") -> str:
@@ -93,7 +94,7 @@ def register(main: click.Group, pass_context) -> None:
     @click.option("--group-by", "group_by", type=click.Choice(["sector", "kind", "municipality"]), default="sector",
                   show_default=True, help="The groups whose silos are measured.")
     @click.option("--weighted", is_flag=True, help="Weight ties by the number of shared initiatives.")
-    @click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+    @click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
                   help="cumulative: everything started by --at; active: what was running then.")
     @click.option("--permutations", type=int, default=None,
                   help="Permutations of the E-I test (default 500; the p-value moves in steps of 1/N; 0 skips it).")
@@ -117,19 +118,12 @@ def register(main: click.Group, pass_context) -> None:
 
         if as_json and csv_table:
             raise click.ClickException("choose --json or --csv, not both")
-        try:
-            day = parse_date_param(at, "at")
-            report = m.silo_metrics(obj.store, at=day, view=view, group_by=group_by, weighted=weighted,
-                                    permutations=m.DEFAULT_PERMUTATIONS if permutations is None else permutations,
-                                    seed=seed, betweenness_k=betweenness_k, exact_betweenness=exact_betweenness,
-                                    library_tag=library_tag, cache=obj.app.extensions["graphsvc"].cache,
-                                    exact_limit=None)
-        except Invalid as exc:
-            problem = exc.problems[0]
-            raise click.ClickException(f"--{problem.path.replace('_', '-')}: {problem.message}" if problem.path
-                                       else problem.message) from None
-        except GraphsvcError as exc:
-            raise click.ClickException(exc.message) from None
+        day = parse_date_param(at, "at")
+        report = m.silo_metrics(obj.store, at=day, view=view, group_by=group_by, weighted=weighted,
+                                permutations=m.DEFAULT_PERMUTATIONS if permutations is None else permutations,
+                                seed=seed, betweenness_k=betweenness_k, exact_betweenness=exact_betweenness,
+                                library_tag=library_tag, cache=obj.app.extensions["graphsvc"].cache,
+                                exact_limit=None)
         if csv_table:
             data = m.silo_csv(report, csv_table)
             if output is None:

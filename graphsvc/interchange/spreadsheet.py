@@ -41,9 +41,8 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.entities import (
-    KINDS, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, normalise_key, slugify,
-)
+from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
+from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
 from graphsvc.model.validation import parse_actor, parse_initiative
 
 #: Largest spreadsheet accepted by default (bytes of the file as uploaded); see GRAPHSVC_MAX_IMPORT_MB.

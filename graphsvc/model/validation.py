@@ -13,10 +13,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.entities import (
-    ID_PATTERN, KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, Partner,
-    normalise_key,
-)
+from graphsvc.model.entities import ID_PATTERN, Actor, Initiative, Partner, normalise_key
+from graphsvc.model.vocab import KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS
 
 FORMAT = "graphsvc/1"
 MAX_TEXT = 300
@@ -341,3 +339,17 @@ def parse_date_param(value: str | None, name: str) -> date | None:
     if c.problems:
         raise Invalid(c.problems)
     return result
+
+
+def check_choice(name: str, value, legal) -> None:
+    """``Invalid`` naming the parameter and its legal values unless ``value`` is one of them."""
+    if value not in legal:
+        raise Invalid([Problem(name, f"must be one of: {', '.join(map(str, legal))} (got {value!r})")])
+
+
+def check_whole(name: str, value, low: int, high: int) -> None:
+    """``Invalid`` unless ``value`` is a whole number (not a bool) from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid([Problem(name, f"must be a whole number between {low} and {high} (got {value!r})")])
+    if not low <= value <= high:
+        raise Invalid([Problem(name, f"must be between {low} and {high} (got {value})")])

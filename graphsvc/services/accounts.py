@@ -148,6 +148,3 @@ def revoke_tokens(store: Store, user: str, label: str | None = None) -> int:
     store.get_user(user)
     return store.delete_credentials(user=user, kind="token", label=label)
 
-
-def revoke_token_secret(store: Store, secret: str) -> int:
-    return store.delete_credentials(digest=digest(secret), kind="token")

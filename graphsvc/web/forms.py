@@ -17,7 +17,8 @@ from graphsvc.web.context import current_store
 from graphsvc.services import editing
 from graphsvc.services import graph as svc
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
-from graphsvc.model.entities import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS, normalise_key
+from graphsvc.model.entities import normalise_key
+from graphsvc.model.vocab import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web.labels import kind_labels, location_labels, role_labels
 from graphsvc.web.auth import acting_name, current_user, requires

@@ -18,19 +18,18 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from graphsvc.web import params
 from graphsvc.web.context import current_cache, current_store
 from graphsvc.web.labels import PSEUDO_GROUPS, group_label, kind_labels, locale_key
 from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter
-from graphsvc.analytics.network import VIEWS
 from graphsvc.services import maps
 from graphsvc.model.errors import Invalid, NotFound, Problem
-from graphsvc.model.entities import KINDS
+from graphsvc.model.vocab import FREQUENCIES, KINDS, VIEWS
 from graphsvc.model.validation import parse_date_param
 
 bp = Blueprint("maps", __name__)
 api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")
 
-FREQS = ("year", "quarter", "month")
 MAX_FILTER = 200  # longest text filter (municipality, sector, category, focus); the OpenAPI document says so
 
 
@@ -56,13 +55,6 @@ def growth_json(freq: str, view: str) -> dict:
 
 
 # -- request parsing ---------------------------------------------------------------------
-def _choice(name: str, legal, default=None):
-    raw = request.args.get(name) or default
-    if raw is not None and raw not in legal:
-        raise Invalid([Problem(name, f"must be one of: {', '.join(legal)} (got {raw!r})")])
-    return raw
-
-
 def map_filter() -> MapFilter:
     args = request.args
     depth = args.get("depth") or "1"
@@ -76,9 +68,9 @@ def map_filter() -> MapFilter:
     if too_long:
         raise Invalid([Problem(n, f"is longer than {MAX_FILTER} characters") for n in too_long])
     text = lambda name: (args.get(name) or "").strip() or None  # noqa: E731
-    return MapFilter(municipality=text("municipality"), sector=text("sector"), kind=_choice("kind", KINDS),
+    return MapFilter(municipality=text("municipality"), sector=text("sector"), kind=params.choice("kind", KINDS),
                      category=text("category"), start=start, end=end, focus=text("focus"), depth=int(depth),
-                     group=_choice("group", GROUPINGS, "auto"))
+                     group=params.choice("group", GROUPINGS, "auto"))
 
 
 def _title(flt: MapFilter) -> str:
@@ -96,7 +88,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 @api_bp.get("/map")
 def api_map():
     flt = map_filter()
-    freq = _choice("freq", FREQS, "year")
+    freq = params.choice("freq", FREQUENCIES, "year")
 
     def compute() -> bytes:
         _, view = current_view(flt)
@@ -109,8 +101,8 @@ def api_map():
 
 @api_bp.get("/growth")
 def api_growth():
-    freq = _choice("freq", FREQS, "year")
-    view = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    view = params.choice("view", VIEWS, "cumulative")
     return growth_json(freq, view)
 
 
@@ -128,8 +120,8 @@ def actor_profile(actor_id: str) -> dict:
 @bp.get("/map")
 def map_page():
     flt = map_filter()
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     base, view = current_view(flt)
     query = {**flt.query(), "freq": freq}
     config = {"api": url_for("maps_api.api_map", **query), "freq": freq, "view": mode,
@@ -167,8 +159,8 @@ PAGE_SIZE = 500
 def map_table():
     flt = map_filter()
     base, view = current_view(flt)
-    sort = _choice("sort", tuple(TABLE_SORTS), "ties")
-    order = _choice("order", ("asc", "desc"), "desc" if sort in ("ties", "betweenness", "brokerage") else "asc")
+    sort = params.choice("sort", tuple(TABLE_SORTS), "ties")
+    order = params.choice("order", ("asc", "desc"), "desc" if sort in ("ties", "betweenness", "brokerage") else "asc")
     page = max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1)
     q = (request.args.get("q") or "").strip()[:200]
     needle = q.casefold()
@@ -228,8 +220,8 @@ def map_export_picture(fmt: str):
 
 @bp.get("/growth")
 def growth_page():
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
     libraries = []
     periods = data["periods"]
@@ -250,8 +242,8 @@ def growth_chart(name: str):
 
     if name not in CHARTS:
         raise NotFound(f"no chart {name!r}", field="name")
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
     svg = _cached("growth-chart", (name, freq, mode), lambda: chart(data, name), locale=True)
     response = Response(svg, mimetype="image/svg+xml")
@@ -267,8 +259,8 @@ def growth_animation(fmt: str):
     if fmt not in ("gif", "mp4"):
         raise NotFound(f"no animation format {fmt!r}: use gif or mp4", field="format")
     flt = map_filter()
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     base, view = current_view(flt)
     periods = maps.slider_periods(view, freq)
     if not periods:

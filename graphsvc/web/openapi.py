@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graphsvc.version import __version__
-from graphsvc.model.entities import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
+from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS, VIEWS
 
 ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"}
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -98,7 +98,7 @@ def _param(name: str, schema: dict, description: str, where: str = "query", requ
 PAGING = [_param("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}, "Page size"),
           _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9, "default": 0}, "Items to skip")]
 AT = _param("at", DATE, "The network at this date (default: everything)")
-VIEW = _param("view", {"type": "string", "enum": ["cumulative", "active"], "default": "cumulative"},
+VIEW = _param("view", {"type": "string", "enum": list(VIEWS), "default": "cumulative"},
               "cumulative: everything started by `at`; active: what was running at `at`")
 
 

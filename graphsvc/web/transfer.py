@@ -20,6 +20,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from graphsvc.model.vocab import VIEWS
+from graphsvc.web import params
+from graphsvc.web.auth import acting_name
 from graphsvc.web.context import current_store
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.services.imports import ImportReport, Upload, run_import
@@ -38,28 +41,14 @@ UPLOAD_LIFETIME_S = 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-def _acting_name() -> str | None:
-    try:
-        from graphsvc.web.auth import acting_name
-    except ImportError:  # pragma: no cover - accounts not installed
-        return None
-    return acting_name()
-
-
 def _max_import_bytes() -> int:
     return int(current_app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
-
-
-def _flag(name: str) -> bool:
-    return request.values.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 # -- export ---------------------------------------------------------------------------------------
 def export_options() -> dict:
     """Export filters from the query string (empty fields mean "not given")."""
-    view = request.args.get("view") or "cumulative"
-    if view not in ("cumulative", "active"):
-        raise Invalid([Problem("view", f"must be one of: cumulative, active (got {view!r})")])
+    view = params.choice("view", VIEWS, "cumulative")
     return {"at": parse_date_param(request.args.get("at"), "at"), "view": view,
             "municipality": (request.args.get("municipality") or "").strip() or None,
             "sector": (request.args.get("sector") or "").strip() or None}
@@ -142,7 +131,7 @@ def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
 
 def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
     return run_import(current_store(), Upload(files, kinds, _max_import_bytes()), dry_run=dry_run,
-                      valid_only=valid_only, by=_acting_name())
+                      valid_only=valid_only, by=acting_name())
 
 
 def import_upload_response():
@@ -152,7 +141,7 @@ def import_upload_response():
     ``problems`` and the whole report in ``report`` when rejected rows stopped it.
     """
     files, kinds = _uploads()
-    report = _run(files, kinds, dry_run=_flag("dry_run"), valid_only=_flag("valid_only"))
+    report = _run(files, kinds, dry_run=params.flag("dry_run", form=True), valid_only=params.flag("valid_only", form=True))
     if report.rejected and not report.valid_only and not report.dry_run:
         body = report.to_invalid().to_dict()
         body["message"] = f"{len(report.rejected)} problem(s) in the file; nothing was changed"
@@ -182,7 +171,7 @@ def _keep(files, kinds) -> str:
     folder.mkdir(mode=0o700)
     for number, (_, data) in enumerate(files):
         (folder / str(number)).write_bytes(data)
-    meta = {"names": [n for n, _ in files], "kinds": kinds, "user": _acting_name()}
+    meta = {"names": [n for n, _ in files], "kinds": kinds, "user": acting_name()}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
 
@@ -192,7 +181,7 @@ def _kept(token: str):
     if folder is None or not (folder / "meta.json").exists():
         raise Invalid([Problem("file", "the preview has expired or was already imported; upload the file again")])
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if meta.get("user") != _acting_name():
+    if meta.get("user") != acting_name():
         raise Invalid([Problem("file", "this preview belongs to another user; upload the file again")])
     files = [(name, (folder / str(n)).read_bytes()) for n, name in enumerate(meta["names"])]
     return folder, files, meta["kinds"]
@@ -249,7 +238,7 @@ def import_confirm():
         folder, files, kinds = _kept(request.form.get("token", ""))
     except Invalid as exc:
         return _page(422, errors=_field_errors(exc))
-    valid_only = _flag("valid_only")
+    valid_only = params.flag("valid_only", form=True)
     try:
         report = _run(files, kinds, dry_run=False, valid_only=valid_only)
     except Invalid as exc:
