@@ -1,7 +1,7 @@
 """Every Cypher statement the Neo4j store sends passes Neo4j's own analyzer, offline.
 
 No Neo4j server runs in development or in most CI jobs, so this is the check that the
-statements in graphsvc/storage/cypher.py parse, use only the labels, relationship types and
+statements in graphsvc/storage/neo4j/cypher.py parse, use only the labels, relationship types and
 property keys of docs/neo4j-schema.md, and call functions that exist. The analyzer is
 @neo4j-cypher/language-support under node (tests/cypher_lint); the store itself is kept from
 sending anything else by the source checks at the end of this file.

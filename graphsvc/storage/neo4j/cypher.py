@@ -363,7 +363,7 @@ DETACH DELETE n
 """
 
 
-# -- merging two actors (graphsvc/storage/neo4j_accounts.py) ------------------------------------
+# -- merging two actors (Neo4jGraph.merge_actors) ---------------------------------------------
 
 # The survivor takes the merged actor's place where it was not a partner already (else keeps its role).
 MOVE_PARTNERSHIPS: LiteralString = """
