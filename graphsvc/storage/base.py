@@ -134,7 +134,7 @@ class NetworkRows:
             except KeyError:
                 raise ValueError(f"initiatives refer to unknown actors: {actor_id}") from None
 
-        iso = (lambda d: d.isoformat() if d is not None else None)
+        iso = _iso
         partner_initiative, partner_actor = [], []
         for n, i in enumerate(initiatives):
             for p in i.partners:

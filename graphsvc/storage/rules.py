@@ -104,6 +104,18 @@ class ImportTally:
         """The initiatives of ``batch`` to write, counted (``stored``: the stored ones of its ids)."""
         return self._count("initiatives", list(batch), stored)
 
+    def merge(self, other: ImportTally) -> None:
+        """Add ``other``'s counts and changed ids (a batch tallied in a transaction of its own)."""
+        for name, count in other.counts.items():
+            self.counts[name] += count
+        for kind, ids in other.changed_ids.items():
+            mine = self.changed_ids[kind]
+            mine.extend(ids[:max(0, AUDIT_IDS - len(mine))])
+        if self.listed is not None and other.listed is not None:
+            for kind, outcomes in other.listed.items():
+                for outcome, listed_ids in outcomes.items():
+                    self.listed[kind][outcome].extend(listed_ids)
+
     def summary(self) -> ImportSummary:
         return ImportSummary(**self.counts)
 

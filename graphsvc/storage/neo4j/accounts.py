@@ -12,14 +12,16 @@ from graphsvc.storage.base import AccountStore
 from graphsvc.storage.neo4j import cypher
 from graphsvc.storage.neo4j.audit import record
 from graphsvc.storage.neo4j.database import Neo4jDatabase
+from graphsvc.storage.neo4j.bulk import Bulk
 from graphsvc.storage.neo4j.records import (
-    batches, credential_from, credential_row, iso, json_text, proposal_from, proposal_row, user_from, user_row,
+    credential_from, credential_row, iso, proposal_from, proposal_row, user_from, user_row,
 )
+from graphsvc.storage.neo4j.units import lock_graph_meta
 from graphsvc.storage.rules import proposal_decided, user_name_taken
 
 
 def read_accounts(tx: ManagedTransaction) -> dict:
-    """Users, credentials and proposals, inside the caller's transaction: part of a dump."""
+    """Users, credentials and proposals, inside the caller's (read) transaction: part of a dump."""
     return {
         "users": [user_from(r["user"]) for r in tx.run(cypher.LIST_USERS)],
         "credentials": [credential_from(r["credential"]) for r in tx.run(cypher.ALL_CREDENTIALS)],
@@ -28,30 +30,24 @@ def read_accounts(tx: ManagedTransaction) -> dict:
     }
 
 
-def write_accounts(tx: ManagedTransaction, users: list[User], credentials: list[Credential],
-                   proposals: list[Proposal]) -> None:
-    """Write users, credentials and proposals into a store emptied of them (a restore's transaction)."""
-    for batch in batches([user_row(u, u.created or now()) for u in users]):
-        tx.run(cypher.RESTORE_USERS, {"users": batch}).consume()
-    for batch in batches([credential_row(c, c.created or now()) for c in credentials]):
-        tx.run(cypher.RESTORE_CREDENTIALS, {"credentials": batch}).consume()
-    for batch in batches([proposal_row(p) for p in proposals]):
-        tx.run(cypher.RESTORE_PROPOSALS, {"proposals": batch}).consume()
-
-
 class Neo4jAccounts(AccountStore):
-    def __init__(self, db: Neo4jDatabase):
+    """Every write takes the graph meta node's lock first (:func:`lock_graph_meta`), as graph writes
+    do, so it is ordered with them and refused while a restore replaces the accounts."""
+
+    def __init__(self, db: Neo4jDatabase, bulk: Bulk):
         self.db = db
+        self.bulk = bulk
 
     # -- users ----------------------------------------------------------------------------------
     def create_user(self, user: User, *, by: str | None = None) -> User:
         created = user.created or now()
 
         def work(tx: ManagedTransaction) -> None:
+            lock_graph_meta(tx)
             tx.run(cypher.CREATE_USER, {"user": user_row(user, created)}).consume()
             record(tx, by, "create", "user", user.name, after=user_to_dict(user))
 
-        self.db.write(work, conflict=user_name_taken(user.name))
+        self.bulk.write(work, conflict=user_name_taken(user.name))
         return User(user.name, user.role, user.password_hash, user.disabled, created)
 
     def get_user(self, name: str) -> User:
@@ -69,6 +65,7 @@ class Neo4jAccounts(AccountStore):
 
     def update_user(self, user: User, *, by: str | None = None) -> User:
         def work(tx: ManagedTransaction) -> User:
+            lock_graph_meta(tx)
             r = tx.run(cypher.UPDATE_USER, {"user": user_row(user, now())}).single()
             if r is None:
                 raise NotFound(f"no user named {user.name!r}", field="name")
@@ -80,26 +77,28 @@ class Neo4jAccounts(AccountStore):
             record(tx, by, "update", "user", user.name, before=user_to_dict(before), after=user_to_dict(after))
             return after
 
-        return self.db.write(work)
+        return self.bulk.write(work)
 
     def delete_user(self, name: str, *, by: str | None = None) -> None:
         def work(tx: ManagedTransaction) -> None:
+            lock_graph_meta(tx)
             r = tx.run(cypher.DELETE_USER, {"name": name}).single()
             if r is None:
                 raise NotFound(f"no user named {name!r}", field="name")
             tx.run(cypher.DELETE_CREDENTIALS, {"digest": None, "user": name, "kind": None, "label": None}).consume()
             record(tx, by, "delete", "user", name, before=user_to_dict(user_from(r["before"])))
 
-        self.db.write(work)
+        self.bulk.write(work)
 
     # -- credentials -----------------------------------------------------------------------------
     def add_credential(self, credential: Credential) -> None:
         row = credential_row(credential, credential.created or now())
 
         def work(tx: ManagedTransaction) -> bool:
+            lock_graph_meta(tx)
             return tx.run(cypher.ADD_CREDENTIAL, {"credential": row}).single() is not None
 
-        if not self.db.write(work):
+        if not self.bulk.write(work):
             raise NotFound(f"no user named {credential.user!r}", field="user")
 
     def find_credential(self, digest: str) -> tuple[Credential, User] | None:
@@ -124,18 +123,24 @@ class Neo4jAccounts(AccountStore):
         if digest is None and user is None and kind is None and label is None:
             raise ValueError("delete_credentials needs at least one filter")
         params = {"digest": digest, "user": user, "kind": kind, "label": label}
-        return self.db.write(lambda tx: tx.run(cypher.DELETE_CREDENTIALS, params).single(strict=True)["deleted"])
+
+        def work(tx: ManagedTransaction) -> int:
+            lock_graph_meta(tx)
+            return tx.run(cypher.DELETE_CREDENTIALS, params).single(strict=True)["deleted"]
+
+        return self.bulk.write(work)
 
     # -- proposals ---------------------------------------------------------------------------------
     def add_proposal(self, proposal: Proposal) -> Proposal:
         row = proposal_row(proposal)
 
         def work(tx: ManagedTransaction) -> None:
+            lock_graph_meta(tx)
             tx.run(cypher.CREATE_PROPOSAL, {"proposal": row}).consume()
             record(tx, proposal.proposer, "propose", "proposal", proposal.id,
                    after={"kind": proposal.kind, "data": proposal.data})
 
-        self.db.write(work, conflict=Conflict(f"a proposal {proposal.id!r} already exists", field="id"))
+        self.bulk.write(work, conflict=Conflict(f"a proposal {proposal.id!r} already exists", field="id"))
         return proposal
 
     def get_proposal(self, proposal_id: str) -> Proposal:
@@ -158,6 +163,7 @@ class Neo4jAccounts(AccountStore):
                "decided_at": iso(proposal.decided_at), "note": proposal.note, "result_id": proposal.result_id}
 
         def work(tx: ManagedTransaction) -> None:
+            lock_graph_meta(tx)
             if tx.run(cypher.DECIDE_PROPOSAL, {"proposal": row, "expected_status": expected_status}).single() is None:
                 if tx.run(cypher.GET_PROPOSAL, {"id": proposal.id}).single() is None:
                     raise NotFound(f"no proposal {proposal.id!r}", field="id")
@@ -165,5 +171,5 @@ class Neo4jAccounts(AccountStore):
             record(tx, proposal.decided_by, proposal.status, "proposal", proposal.id,
                    after={"status": proposal.status, "note": proposal.note, "result_id": proposal.result_id})
 
-        self.db.write(work)
+        self.bulk.write(work)
         return proposal

@@ -37,6 +37,11 @@ def batches(rows: Sequence[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
         yield list(rows[start:start + size])
 
 
+def by_id(items: list[T]) -> list[T]:
+    """Model objects in id order (whole-graph reads come unsorted: see cypher.ALL_ACTORS)."""
+    return sorted(items, key=lambda item: item.id)  # type: ignore[attr-defined]
+
+
 def one_line(exc: BaseException, limit: int = 240) -> str:
     text = " ".join(str(getattr(exc, "message", None) or exc).split()) or type(exc).__name__
     return text if len(text) <= limit else text[:limit - 1] + "…"
