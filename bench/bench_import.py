@@ -28,8 +28,14 @@ from pathlib import Path
 from bench.synthetic import generate, to_graphsvc_json
 from graphsvc.services import graph as services
 from graphsvc.storage import open_store
-from graphsvc.storage.sqlite.rows import INSERT_PARTNER, UPSERT_ACTOR, UPSERT_INITIATIVE, actor_row, initiative_row, \
-    partner_rows
+from graphsvc.storage.sqlite.rows import (
+    INSERT_PARTNER,
+    UPSERT_ACTOR,
+    UPSERT_INITIATIVE,
+    actor_row,
+    initiative_row,
+    partner_rows,
+)
 from graphsvc.storage.sqlite.schema import SCHEMA_VERSION, migrate
 
 

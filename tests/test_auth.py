@@ -8,9 +8,7 @@ import pytest
 
 from graphsvc.services import accounts
 from graphsvc.web.auth import required_level
-
 from helpers import PASSWORD, example_document, login
-
 
 #: The level each route needs, when it is not the default (GET: "read", other methods: "editor").
 #: A new route that should differ from the default must be added here — the test then checks it.

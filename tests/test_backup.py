@@ -14,16 +14,14 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from fake_neo4j import fake_store
 from graphsvc.cli import main
-from graphsvc.services import accounts
-from graphsvc.services import backup
-from graphsvc.model.errors import Invalid
 from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.model.errors import Invalid
+from graphsvc.services import accounts, backup
 from graphsvc.storage import open_store
 from graphsvc.storage.base import StoreDump
-
 from helpers import example_document
-from fake_neo4j import fake_store
 
 PASSWORD = "et langt passord"
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-
 from graphsvc.storage.base import ActorFilter
-
-from helpers import csrf, post_form
-from helpers import login
+from helpers import csrf, login, post_form
 
 
 def test_new_partner_with_errors_next_to_fields_in_norwegian_keeping_input(app, librarian_store):
@@ -49,15 +46,17 @@ def test_a_likely_duplicate_asks_for_confirmation_and_an_exact_one_is_refused(ap
 def test_new_initiative_with_three_partners_and_a_new_partner_made_on_the_way(app, librarian_store):
     eva = login(app, "eva")
     typed = {"title": "Lesesirkel på huset", "category": "lesesirkel", "started": "2024-09-01", "location": "library",
-             "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)", "partner-0-role": "lead",
-             "partner-1-actor": "Røde Kors Drammen", "partner-1-role": "co_creator", "initiator": "0"}
+             "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)",
+             "partner-0-role": "lead", "partner-1-actor": "Røde Kors Drammen", "partner-1-role": "co_creator",
+             "initiator": "0"}
     away = post_form(eva, "/initiatives/new", {**typed, "action": "new_partner"})
     assert away.status_code == 302 and "return=initiative" in away.headers["Location"]
     back = post_form(eva, "/partners/new?return=initiative", {"name": "Bokormen lesegruppe", "kind": "citizen_group",
                                                               "municipality": "Drammen", "return": "initiative"})
     assert back.status_code == 302 and "draft=1" in back.headers["Location"]
     draft = eva.get(back.headers["Location"])
-    assert 'value="Lesesirkel på huset"' in draft.text and "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)" in draft.text
+    assert 'value="Lesesirkel på huset"' in draft.text
+    assert "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)" in draft.text
 
     form = {**typed, "partner-2-actor": "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)",
             "partner-2-role": "participant", "action": "save"}
@@ -144,10 +143,12 @@ def test_an_admin_merges_two_actors_and_nothing_is_lost(app, librarian_store, cl
     assert merged.status_code == 302, merged.text
     survivor = librarian_store.get_actor("rode-kors-drammen")
     assert survivor.org_number == "974760673"
-    assert [p.actor for p in librarian_store.get_initiative("leksehjelp-2022").partners] == ["fjell-skole", "rode-kors-drammen"]
+    partners = librarian_store.get_initiative("leksehjelp-2022").partners
+    assert [p.actor for p in partners] == ["fjell-skole", "rode-kors-drammen"]
     assert librarian_store.existing_actor_ids(["rode-kors-i-drammen"]) == set()
     assert "slått inn i en annen partner" in ada.get("/actors/rode-kors-i-drammen/history").text
-    assert [e.action for e in librarian_store.list_audit(object_kind="actor", object_id="rode-kors-drammen").items][0] == "merge"
+    history = librarian_store.list_audit(object_kind="actor", object_id="rode-kors-drammen").items
+    assert [e.action for e in history][0] == "merge"
     refused = post_form(ada, "/partners/merge", {"survivor": "drammen-bibliotek", "merged": "rode-kors-drammen"})
     assert refused.status_code == 422  # they are the only partners of the Språkkafé
 

@@ -4,9 +4,7 @@ Norwegian dates in the forms, and a 409 that names the partner already registere
 from __future__ import annotations
 
 from graphsvc.storage.base import InitiativeFilter
-
-from helpers import login
-from helpers import post_form
+from helpers import login, post_form
 
 SPRAKKAFE = {"title": "  språkkafé ", "category": "språkkafé", "started": "01.02.2021", "location": "library",
              "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)",

@@ -10,8 +10,8 @@ import pytest
 from graphsvc.analytics.mapview import MapFilter, map_base, map_view, visible_at
 from graphsvc.analytics.network import co_creation_graph
 from graphsvc.model.validation import parse_document
-
 from helpers import EVIL, evil_document, load
+
 
 @pytest.fixture
 def demo(app, client):
@@ -139,8 +139,9 @@ def test_the_map_saves_as_standalone_html_png_and_svg(demo):
 def test_the_growth_is_exported_as_gif_and_mp4(demo):
     gif = demo.get("/growth/animation.gif?municipality=Alta&freq=year")
     assert gif.status_code == 200 and gif.data[:6] == b"GIF89a"
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     frames = Image.open(io.BytesIO(gif.data)).n_frames
     assert frames == len(demo.get("/api/v1/map?municipality=Alta&freq=year").json["periods"])

@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from helpers import require_tool
 from servers import free_port, stop_process_group
 

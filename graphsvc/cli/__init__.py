@@ -10,19 +10,26 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
-
-from graphsvc.model.vocab import FREQUENCIES, VIEWS
+from flask import Flask
 
 from graphsvc.app import PROJECT_ROOT, create_app
 from graphsvc.interchange.spreadsheet import PROGRESS_FROM_ROWS, check_size
 from graphsvc.model.errors import GraphsvcError, Invalid
+from graphsvc.model.vocab import FREQUENCIES, VIEWS
 from graphsvc.services import graph as svc
 from graphsvc.services.imports import (
-    DocumentFile, ImportReport, ImportSource, Upload, is_document, report_lines, run_import,
+    DocumentFile,
+    ImportReport,
+    ImportSource,
+    Upload,
+    is_document,
+    report_lines,
+    run_import,
 )
 
 
@@ -31,7 +38,7 @@ class Context:
 
     def __init__(self, store_url: str | None):
         self.store_url = store_url
-        self._app = None
+        self._app: Flask | None = None
 
     @property
     def app(self):
@@ -57,7 +64,7 @@ def _option_names(command: click.Command) -> set[str]:
     return names
 
 
-def error_text(exc: GraphsvcError, options: set[str] = frozenset()) -> str:
+def error_text(exc: GraphsvcError, options: Collection[str] = ()) -> str:
     """One line for an error; a problem about an option is named as the option (``--at: …``)."""
     if not isinstance(exc, Invalid):
         return exc.message
@@ -273,17 +280,18 @@ def template(fmt: str, output: Path) -> None:
 def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: str, municipality: str | None,
            sector: str | None) -> None:
     """Export the graph, whole or filtered, as JSON, GraphML, GEXF, CSV (zip) or xlsx."""
-    from graphsvc.model.validation import parse_date_param
     from graphsvc.interchange import FORMATS
+    from graphsvc.model.validation import parse_date_param
 
     day = parse_date_param(at, "at")
     filtered = day is not None or municipality or sector
     if fmt != "json" or filtered:
-        from graphsvc.model.serialize import to_document
         from graphsvc.interchange import filter_network
+        from graphsvc.model.serialize import to_document
 
         actors, initiatives = obj.store.snapshot()
-        options = {"at": day, "view": view, "municipality": municipality or None, "sector": sector or None}
+        options: dict[str, Any] = {"at": day, "view": view, "municipality": municipality or None,
+                                   "sector": sector or None}
         if fmt == "json":
             data = (json.dumps(to_document(*filter_network(actors, initiatives, **options)), ensure_ascii=False,
                                indent=2) + "\n").encode("utf-8")

@@ -12,8 +12,8 @@ import sys
 
 import click
 
-from graphsvc.services import accounts
 from graphsvc.model.accounts import ROLES
+from graphsvc.services import accounts
 
 
 def cli_user() -> str:

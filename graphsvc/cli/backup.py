@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from graphsvc.services import backup
 from graphsvc.model.errors import Invalid
+from graphsvc.services import backup
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -36,10 +36,7 @@ def _write_private(path: Path, text: str) -> None:
 
 def _read_backup(file: str) -> dict:
     try:
-        if file == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(file).read_text(encoding="utf-8")
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise click.ClickException(f"{file}: no such file") from None
     except UnicodeDecodeError:

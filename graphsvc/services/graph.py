@@ -11,12 +11,13 @@ from datetime import date
 from pathlib import Path
 
 from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
-from graphsvc.services.cache import ResultCache
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_actor, parse_initiative
 from graphsvc.services import streaming
+from graphsvc.services.cache import ResultCache
 from graphsvc.services.imports import Document, DocumentFile, run_import
 from graphsvc.services.streaming import partner_ids
 from graphsvc.storage.base import ImportSummary, InitiativeFilter, NetworkRows, Store
@@ -35,9 +36,9 @@ def _unique_id(taken, base: str) -> str:
 
 def _with_id(data, actor_id: str):
     if not isinstance(data, Mapping):
-        raise Invalid([Problem("", "the body must be a JSON object")])
+        raise Invalid([Problem("", msg.BODY_NOT_OBJECT())])
     if "id" in data and data["id"] != actor_id:
-        raise Invalid([Problem("id", f"does not match the id in the address ({actor_id!r}); ids cannot change")])
+        raise Invalid([Problem("id", msg.ID_MISMATCH(id=actor_id))])
     return {**data, "id": actor_id}
 
 
@@ -85,8 +86,7 @@ def create_initiative(store: Store, data, *, by: str | None = None, allow_duplic
     if not allow_duplicate:
         same = same_initiatives(store, initiative)
         if same:
-            raise Conflict(f"an initiative with this title, start date and partners already exists "
-                           f"(id {same[0].id!r}, {same[0].title!r})", field="title")
+            raise Conflict(msg.SAME_INITIATIVE_EXISTS(id=same[0].id, title=same[0].title), field="title")
     if not initiative.id:
         base = slugify(f"{initiative.title} {initiative.started.year}")
 

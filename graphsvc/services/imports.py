@@ -28,6 +28,7 @@ from typing import Any
 
 from graphsvc.interchange import from_gexf, from_graphml
 from graphsvc.interchange.spreadsheet import DEFAULT_MAX_BYTES, Progress, Rejection, check_size, plan, read_tables
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_document
@@ -86,10 +87,10 @@ class Planned:
     actor_batches: Callable[[], Iterable[Sequence[Actor]]]
     initiative_batches: Callable[[], Iterable[Sequence[Initiative]]]
     rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
     rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
-    details: list[str] = field(default_factory=list)
+    details: list[msg.Message] = field(default_factory=list)
     #: Small enough to compare before writing, so the report lists every id (not a streamed file).
     listed: bool = True
     #: Documents are all or nothing: ``valid_only`` does not apply.
@@ -115,8 +116,8 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
     rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
-    warnings: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
+    details: list[msg.Message] = field(default_factory=list)
     #: What the store counted in its write transaction; None when nothing was written.
     written: ImportSummary | None = None
     #: Whether ``actors`` and ``initiatives`` list the ids (a comparison ran before writing).
@@ -168,14 +169,14 @@ class ImportReport:
                 "applied": self.applied, "outcome": self.outcome, "counts": self.counts(),
                 "rows": self.rows, "rejected_rows": self.rejected_rows,
                 "actors": self.actors, "initiatives": self.initiatives,
-                "rejected": [r.to_dict() for r in self.rejected], "warnings": self.warnings,
-                "details": self.details}
+                "rejected": [r.to_dict() for r in self.rejected], "warnings": [str(w) for w in self.warnings],
+                "details": [str(d) for d in self.details]}
 
     def to_invalid(self) -> Invalid:
         """The rejected rows as the one error model's ``Invalid`` (the API's 422 body)."""
         problems = [Problem(f"{r.table}" + (f" row {r.row}" if r.row is not None else "")
                             + (f", column {r.column}" if r.column else ""), r.message) for r in self.rejected]
-        return Invalid(problems or [Problem("", "nothing to import")])
+        return Invalid(problems or [Problem("", msg.NOTHING_TO_IMPORT())])
 
 
 # -- step 1: plan, per source ------------------------------------------------------------------------
@@ -187,14 +188,14 @@ def _decode_json(data: bytes) -> Any:
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise Invalid([Problem("file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        raise Invalid([Problem("file", msg.UPLOAD_NOT_UTF8(reason=exc.reason, position=exc.start))]) from None
     except json.JSONDecodeError as exc:
-        raise Invalid([Problem("file", f"not valid JSON: {exc.msg} at line {exc.lineno} column "
-                                       f"{exc.colno}")]) from None
+        raise Invalid([Problem("file", msg.UPLOAD_NOT_JSON(reason=exc.msg, line=exc.lineno,
+                                                           column=exc.colno))]) from None
     except RecursionError:
-        raise Invalid([Problem("file", "not usable JSON: nested too deeply")]) from None
+        raise Invalid([Problem("file", msg.JSON_TOO_DEEP())]) from None
     except ValueError as exc:  # an integer of more than 4,300 digits
-        raise Invalid([Problem("file", f"not usable JSON: {exc}")]) from None
+        raise Invalid([Problem("file", msg.JSON_UNUSABLE(reason=str(exc)))]) from None
 
 
 def _referenced_actor_ids(doc: Any) -> list[str]:
@@ -214,11 +215,11 @@ def _parsed_document(store: Store, doc: Any) -> Planned:
 def _plan_upload(store: Store, source: Upload, progress: Progress | None) -> Planned:
     files = source.files
     if not files:
-        raise Invalid([Problem("file", "no file was given")])
+        raise Invalid([Problem("file", msg.NO_FILE_GIVEN())])
     if len(files) == 1 and is_document(files[0][0]):
         name, data = files[0]
         if not data.strip():
-            raise Invalid([Problem(name, "the file is empty")])
+            raise Invalid([Problem(name, msg.FILE_EMPTY())])
         try:
             if PurePath(name).suffix.lower() == ".json":
                 return _parsed_document(store, _decode_json(data))
@@ -231,7 +232,7 @@ def _plan_upload(store: Store, source: Upload, progress: Progress | None) -> Pla
                        rows={"actors": len(actors), "initiatives": len(initiatives)})
     for name, data in files:
         if is_document(name):
-            raise Invalid([Problem(name, "give a JSON, GraphML or GEXF document on its own")])
+            raise Invalid([Problem(name, msg.DOCUMENT_ALONE())])
         check_size(name, len(data), source.max_bytes)
     tables = read_tables(files, max_bytes=source.max_bytes, kinds=source.kinds)
     # Rows without an id are matched with stored actors by name: the plan reads the stored graph.
@@ -300,8 +301,7 @@ def run_import(store: Store, source: ImportSource, *, dry_run: bool = False, val
                           details=planned.details, listed=planned.listed or dry_run)
     if valid_only and planned.document:
         if planned.rejected:
-            report.warnings.append("JSON, GraphML and GEXF documents are imported all or nothing: "
-                                   "--valid-only applies to spreadsheets")
+            report.warnings.append(msg.VALID_ONLY_DOCUMENTS())
         report.valid_only = False
     if report.listed:
         report.actors, report.initiatives = compare(store, planned, today=today)

@@ -28,8 +28,9 @@ from pathlib import Path
 import ijson
 from ijson.common import ObjectBuilder
 
-from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import FORMAT, parse_actor, parse_initiative
 from graphsvc.storage.base import Store
 
@@ -66,7 +67,7 @@ class _Problems:
     def invalid(self) -> Invalid:
         problems = list(self.kept)
         if self.more:
-            problems.append(Problem("", f"… and {self.more:,} more problem(s) not listed"))
+            problems.append(Problem("", msg.MORE_PROBLEMS(count=self.more)))
         return Invalid(problems)
 
 
@@ -111,16 +112,16 @@ class _Reader:
 
 def _file_problem(path: Path, exc: BaseException, position: int) -> Invalid:
     if isinstance(exc, FileNotFoundError):
-        return Invalid([Problem("file", f"{path}: no such file")])
+        return Invalid([Problem("file", msg.FILE_MISSING(path=str(path)))])
     if isinstance(exc, OSError):
-        return Invalid([Problem("file", f"{path}: {exc.strerror}")])
+        return Invalid([Problem("file", msg.FILE_UNREADABLE(path=str(path), reason=exc.strerror))])
     message = exc.args[0] if exc.args else str(exc)
     if isinstance(message, bytes):
         message = message.decode("utf-8", "replace")
     message = str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
     if "UTF8" in message or isinstance(exc, UnicodeDecodeError):
-        return Invalid([Problem("file", f"{path}: not UTF-8 text (near byte {position:,})")])
-    return Invalid([Problem("file", f"{path}: not valid JSON: {message} (near byte {position:,})")])
+        return Invalid([Problem("file", msg.FILE_NOT_UTF8_NEAR(path=str(path), position=position))])
+    return Invalid([Problem("file", msg.FILE_NOT_JSON_NEAR(path=str(path), reason=message, position=position))])
 
 
 @dataclass
@@ -140,8 +141,12 @@ class _TopLevel:
     first_event: dict[str, tuple[str, object]] = field(default_factory=dict)
 
 
-def _describe(event: str, value) -> str:
-    return {"start_map": "an object", "start_array": "a list"}.get(event, repr(value))
+def _wrong_format(event: str, value) -> msg.Message:
+    """The format problem for what the document holds instead (an object, a list or a value)."""
+    kind = {"start_map": msg.JSON_OBJECT, "start_array": msg.JSON_LIST}.get(event)
+    if kind is not None:
+        return msg.DOCUMENT_FORMAT_KIND(expected=FORMAT, found=kind())
+    return msg.DOCUMENT_FORMAT(expected=FORMAT, found=value)
 
 
 def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Problem],
@@ -151,7 +156,7 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     events = ijson.parse(reader, use_float=True)
     first = next(events, None)
     if first is None or first[1] != "start_map":
-        raise Invalid([Problem("", "the document must be a JSON object")])
+        raise Invalid([Problem("", msg.DOCUMENT_NOT_OBJECT())])
     count = 0
     expecting: str | None = None  # the top-level key whose value comes next
     in_actors = False
@@ -167,7 +172,8 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
                 actor_index.setdefault(item["id"], count)
             return
         if actor.id in actor_index:
-            problems.add([Problem(f"{path}.id", f"duplicate id {actor.id!r} (also actors[{actor_index[actor.id]}])")])
+            problems.add([Problem(f"{path}.id", msg.DUPLICATE_ID(id=actor.id,
+                                                                 other=f"actors[{actor_index[actor.id]}]"))])
             return
         actor_index[actor.id] = count
 
@@ -205,22 +211,23 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     # In parse_document's order: format, unknown keys, description, the two lists.
     fmt = top.first_event.get("format")
     if fmt is None or fmt != ("string", FORMAT):
-        top_problems.append(Problem("format", f"must be {FORMAT!r} (got {_describe(*fmt) if fmt else None})"))
+        top_problems.append(Problem("format", _wrong_format(*fmt) if fmt else msg.DOCUMENT_FORMAT(expected=FORMAT,
+                                                                                                     found=None)))
     seen: set[str] = set()
     for key in top.keys:
         if key not in _TOP_LEVEL:
             top_problems.append(Problem(str(key).encode("utf-8", "backslashreplace").decode("utf-8"),
-                                        "is not a known field"))
+                                        msg.UNKNOWN_FIELD()))
         elif key in seen:
-            top_problems.append(Problem(key, "is given more than once"))
+            top_problems.append(Problem(key, msg.REPEATED_FIELD()))
         seen.add(key)
     description = top.first_event.get("description")
     if description is not None and description[0] != "string":
-        top_problems.append(Problem("description", "must be a string"))
+        top_problems.append(Problem("description", msg.NOT_A_STRING()))
     for name in ("actors", "initiatives"):
         first_event = top.first_event.get(name)
         if first_event is not None and first_event[0] != "start_array":
-            top_problems.append(Problem(name, "must be a list"))
+            top_problems.append(Problem(name, msg.NOT_A_LIST()))
     return top, count
 
 
@@ -252,8 +259,8 @@ def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known
                 problems.add(exc.problems)
             else:
                 if initiative.id in seen:
-                    problems.add([Problem(f"{path}.id", f"duplicate id {initiative.id!r} "
-                                                        f"(also initiatives[{seen[initiative.id]}])")])
+                    problems.add([Problem(f"{path}.id", msg.DUPLICATE_ID(
+                        id=initiative.id, other=f"initiatives[{seen[initiative.id]}]"))])
                 else:
                     seen[initiative.id] = count
             count += 1
@@ -277,7 +284,8 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
     except OSError as exc:
         raise _file_problem(path, exc, 0) from None
     total = 2 * size
-    problems, top_problems = _Problems(max_problems), list[Problem]()
+    problems = _Problems(max_problems)
+    top_problems: list[Problem] = []
     actor_index: dict[str, int] = {}
     result = CheckedFile(path, size=size)
     reads = [0]
@@ -301,7 +309,7 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
             with _Reader(path, on_read) as reader:
                 result.initiatives = _check_initiatives(reader, store, problems, known, batch_size)
                 if reader.finish() != result.digest:
-                    raise Invalid([Problem("file", f"{path}: the file changed while it was being read")])
+                    raise Invalid([Problem("file", msg.FILE_CHANGED_WHILE_READ(path=str(path)))])
     except (ijson.JSONError, UnicodeDecodeError, OSError, RecursionError, ValueError) as exc:
         raise _file_problem(path, exc, reader.position if reader else 0) from None
     if top_problems or problems:
@@ -333,8 +341,7 @@ def _batches(checked: CheckedFile, prefix: str, parse, batch_size: int,
                 if progress is not None:
                     progress(len(batch))
             if reader.finish() != checked.digest:  # before the store commits: a changed file changes nothing
-                raise Invalid([Problem("file", f"{checked.path}: the file changed while it was being imported; "
-                                               "nothing was changed")])
+                raise Invalid([Problem("file", msg.FILE_CHANGED_WHILE_IMPORTED(path=str(checked.path)))])
     except (ijson.JSONError, UnicodeDecodeError, OSError) as exc:
         raise _file_problem(checked.path, exc, 0) from None
 

@@ -14,8 +14,17 @@ from datetime import date
 from graphsvc.model.accounts import Credential, Proposal, User
 from graphsvc.model.entities import Actor, Initiative, Page
 from graphsvc.storage.base import (
-    AccountStore, ActorFilter, AuditLog, BackupStore, GraphStore, ImportSummary, InitiativeFilter, NetworkRows,
-    Store, StoreDump, StoreLife,
+    AccountStore,
+    ActorFilter,
+    AuditLog,
+    BackupStore,
+    GraphStore,
+    ImportSummary,
+    InitiativeFilter,
+    NetworkRows,
+    Store,
+    StoreDump,
+    StoreLife,
 )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Conflict
 
@@ -139,22 +140,24 @@ class ImportTally:
 def identity_conflict(actor: Actor | None, existing: tuple[str, str] | None = None) -> Conflict:
     """A second actor of one kind, municipality and normalised name; ``existing`` is the stored
     actor's (id, name), which the message then names."""
-    what = f"{actor.name!r} ({actor.kind}, {actor.municipality})" if actor else "with this name, kind and municipality"
-    if actor and existing:
-        what = f"{existing[1]!r} (id {existing[0]!r}, {actor.kind}, {actor.municipality})"
-    return Conflict(f"an actor {what} already exists", field="name")
+    return Conflict(msg.actor_exists(actor, existing), field="name")
+
+
+def import_identity_clash() -> Conflict:
+    """Two actors of one identity in an import, or one of it and a stored one (not named)."""
+    return Conflict(msg.IMPORT_IDENTITY_CLASH(), field="name")
 
 
 def actor_id_taken(actor_id: str) -> Conflict:
-    return Conflict(f"an actor with id {actor_id!r} already exists", field="id")
+    return Conflict(msg.ACTOR_ID_TAKEN(id=actor_id), field="id")
 
 
 def initiative_id_taken(initiative_id: str) -> Conflict:
-    return Conflict(f"an initiative with id {initiative_id!r} already exists", field="id")
+    return Conflict(msg.INITIATIVE_ID_TAKEN(id=initiative_id), field="id")
 
 
 def user_name_taken(name: str) -> Conflict:
-    return Conflict(f"a user named {name!r} already exists", field="name")
+    return Conflict(msg.USER_NAME_TAKEN(name=name), field="name")
 
 
 def still_a_partner(actor_id: str, initiative_ids: Sequence[str], shown: int = 5) -> Conflict:
@@ -162,13 +165,12 @@ def still_a_partner(actor_id: str, initiative_ids: Sequence[str], shown: int = 5
     head = ", ".join(initiative_ids[:shown])
     if len(initiative_ids) > shown:
         head = f"{head}, … ({len(initiative_ids) - shown} more)"
-    return Conflict(f"actor {actor_id!r} is a partner in {len(initiative_ids)} initiative(s) ({head}); "
-                    "delete those first or ask to cascade", field="id")
+    return Conflict(msg.ACTOR_IN_INITIATIVES(id=actor_id, count=len(initiative_ids), initiatives=head), field="id")
 
 
 def merge_into_itself() -> Conflict:
-    return Conflict("an actor cannot be merged into itself", field="merged")
+    return Conflict(msg.MERGE_SAME_ACTOR(), field="merged")
 
 
 def proposal_decided(proposal_id: str, expected_status: str) -> Conflict:
-    return Conflict(f"proposal {proposal_id!r} is no longer {expected_status}", field="status")
+    return Conflict(msg.PROPOSAL_NOT_PENDING(id=proposal_id, status=expected_status), field="status")

@@ -13,14 +13,14 @@ import math
 
 from flask import Blueprint, Response, render_template, request
 
-from graphsvc.web import params
-from graphsvc.web.context import current_cache, current_store
-from graphsvc.model.vocab import GROUP_BY
-from graphsvc.model.vocab import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
-from graphsvc.services import metrics as m
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import GROUP_BY, VIEWS
+from graphsvc.services import metrics as m
+from graphsvc.web import params
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("metrics", __name__)
 api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
@@ -66,7 +66,7 @@ def api_silo():
 def api_silo_csv():
     table = request.args.get("table") or "actors"
     if table not in m.CSV_TABLES:
-        raise Invalid([Problem("table", f"must be one of: {', '.join(m.CSV_TABLES)} (got {table!r})")])
+        raise Invalid([Problem("table", msg.CHOICE_INVALID(legal=m.CSV_TABLES, value=table))])
     params = metric_params()
     body = _cached_bytes(f"silo-csv-{table}", params, lambda r: m.silo_csv(r, table))
     suffix = f"-{params['at'].isoformat()}" if params["at"] else ""

@@ -49,7 +49,8 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
                              "ei_index": {"type": "number", "nullable": True},
                              "ei_by_sector": {"type": "object"}, "library_degree": {"type": "object"}}}
     growth_schema = {"type": "object", "required": ["freq", "view", "periods"], "properties": {
-        "freq": {"type": "string"}, "view": {"type": "string"}, "groups": {"type": "array", "items": {"type": "string"}},
+        "freq": {"type": "string"}, "view": {"type": "string"},
+        "groups": {"type": "array", "items": {"type": "string"}},
         "libraries": {"type": "object"}, "periods": {"type": "array", "items": period}}}
     return {
         "/api/v1/map": {

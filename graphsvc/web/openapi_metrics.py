@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphsvc.model.vocab import GROUP_BY, VIEWS
 from graphsvc.analytics.brokerage import ROLES
+from graphsvc.model.vocab import GROUP_BY, VIEWS
 from graphsvc.services import metrics as m
 
 NUMBER_OR_NULL = {"type": "number", "nullable": True}

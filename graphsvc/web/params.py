@@ -6,16 +6,23 @@ parameter with the same 422 (JSON for the API, a page for the browser).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import overload
 
 from flask import request
 
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import check_choice, parse_date_param
 from graphsvc.model.vocab import parse_yes_no
 
 
-def choice(name: str, legal, default: str | None = None) -> str | None:
+@overload
+def choice(name: str, legal: Iterable[str], default: str) -> str: ...
+@overload
+def choice(name: str, legal: Iterable[str], default: None = None) -> str | None: ...
+def choice(name: str, legal: Iterable[str], default: str | None = None) -> str | None:
     """One of ``legal`` (or ``default`` when the parameter is absent or empty)."""
     raw = request.args.get(name) or default
     if raw is not None:
@@ -28,7 +35,7 @@ def flag(name: str, *, form: bool = False) -> bool:
     raw = (request.values if form else request.args).get(name, "")
     value = parse_yes_no(raw)
     if value is None:
-        raise Invalid([Problem(name, f"must be one of: true, false (got {raw.strip().lower()!r})")])
+        raise Invalid([Problem(name, msg.FLAG_INVALID(value=raw.strip().lower()))])
     return value
 
 
@@ -40,7 +47,7 @@ def whole(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
+        raise Invalid([Problem(name, msg.NOT_WHOLE(value=raw))]) from None
 
 
 def day(name: str) -> date | None:

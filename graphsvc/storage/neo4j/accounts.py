@@ -6,15 +6,22 @@ from __future__ import annotations
 
 from neo4j import ManagedTransaction
 
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import Credential, Proposal, User, now, user_to_dict
 from graphsvc.model.errors import Conflict, NotFound
 from graphsvc.storage.base import AccountStore
 from graphsvc.storage.neo4j import cypher
 from graphsvc.storage.neo4j.audit import record
-from graphsvc.storage.neo4j.database import Neo4jDatabase
 from graphsvc.storage.neo4j.bulk import Bulk
+from graphsvc.storage.neo4j.database import Neo4jDatabase
 from graphsvc.storage.neo4j.records import (
-    credential_from, credential_row, iso, proposal_from, proposal_row, user_from, user_row,
+    credential_from,
+    credential_row,
+    iso,
+    proposal_from,
+    proposal_row,
+    user_from,
+    user_row,
 )
 from graphsvc.storage.neo4j.units import lock_graph_meta
 from graphsvc.storage.rules import proposal_decided, user_name_taken
@@ -57,7 +64,7 @@ class Neo4jAccounts(AccountStore):
 
         props = self.db.read(work)
         if props is None:
-            raise NotFound(f"no user named {name!r}", field="name")
+            raise NotFound(msg.NO_USER(name=name), field="name")
         return user_from(props)
 
     def list_users(self) -> list[User]:
@@ -68,7 +75,7 @@ class Neo4jAccounts(AccountStore):
             lock_graph_meta(tx)
             r = tx.run(cypher.UPDATE_USER, {"user": user_row(user, now())}).single()
             if r is None:
-                raise NotFound(f"no user named {user.name!r}", field="name")
+                raise NotFound(msg.NO_USER(name=user.name), field="name")
             before = user_from(r["before"])
             if user.disabled:
                 tx.run(cypher.DELETE_CREDENTIALS, {"digest": None, "user": user.name, "kind": "session",
@@ -84,7 +91,7 @@ class Neo4jAccounts(AccountStore):
             lock_graph_meta(tx)
             r = tx.run(cypher.DELETE_USER, {"name": name}).single()
             if r is None:
-                raise NotFound(f"no user named {name!r}", field="name")
+                raise NotFound(msg.NO_USER(name=name), field="name")
             tx.run(cypher.DELETE_CREDENTIALS, {"digest": None, "user": name, "kind": None, "label": None}).consume()
             record(tx, by, "delete", "user", name, before=user_to_dict(user_from(r["before"])))
 
@@ -99,7 +106,7 @@ class Neo4jAccounts(AccountStore):
             return tx.run(cypher.ADD_CREDENTIAL, {"credential": row}).single() is not None
 
         if not self.bulk.write(work):
-            raise NotFound(f"no user named {credential.user!r}", field="user")
+            raise NotFound(msg.NO_USER(name=credential.user), field="user")
 
     def find_credential(self, digest: str) -> tuple[Credential, User] | None:
         def work(tx: ManagedTransaction) -> tuple[dict, dict] | None:
@@ -140,7 +147,7 @@ class Neo4jAccounts(AccountStore):
             record(tx, proposal.proposer, "propose", "proposal", proposal.id,
                    after={"kind": proposal.kind, "data": proposal.data})
 
-        self.bulk.write(work, conflict=Conflict(f"a proposal {proposal.id!r} already exists", field="id"))
+        self.bulk.write(work, conflict=Conflict(msg.PROPOSAL_ID_TAKEN(id=proposal.id), field="id"))
         return proposal
 
     def get_proposal(self, proposal_id: str) -> Proposal:
@@ -150,7 +157,7 @@ class Neo4jAccounts(AccountStore):
 
         props = self.db.read(work)
         if props is None:
-            raise NotFound(f"no proposal {proposal_id!r}", field="id")
+            raise NotFound(msg.NO_PROPOSAL(id=proposal_id), field="id")
         return proposal_from(props)
 
     def list_proposals(self, *, status: str | None = None, proposer: str | None = None) -> list[Proposal]:
@@ -166,7 +173,7 @@ class Neo4jAccounts(AccountStore):
             lock_graph_meta(tx)
             if tx.run(cypher.DECIDE_PROPOSAL, {"proposal": row, "expected_status": expected_status}).single() is None:
                 if tx.run(cypher.GET_PROPOSAL, {"id": proposal.id}).single() is None:
-                    raise NotFound(f"no proposal {proposal.id!r}", field="id")
+                    raise NotFound(msg.NO_PROPOSAL(id=proposal.id), field="id")
                 raise proposal_decided(proposal.id, expected_status)
             record(tx, proposal.decided_by, proposal.status, "proposal", proposal.id,
                    after={"status": proposal.status, "note": proposal.note, "result_id": proposal.result_id})

@@ -29,26 +29,39 @@ a metric never sees half of an import.
 from __future__ import annotations
 
 import json
-from functools import partial
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from neo4j import ManagedTransaction
 
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import new_id, now
 from graphsvc.model.entities import Actor, Initiative
-from graphsvc.model.errors import Conflict, Invalid, StoreUnavailable
+from graphsvc.model.errors import Conflict, Invalid, Problem, StoreUnavailable
 from graphsvc.storage.base import ImportSummary, StoreDump
 from graphsvc.storage.neo4j import cypher
 from graphsvc.storage.neo4j.audit import record
 from graphsvc.storage.neo4j.database import Neo4jDatabase
 from graphsvc.storage.neo4j.records import (
-    actor_row, credential_row, identity_key, initiative_row, iso, json_text, proposal_row, user_row,
+    actor_row,
+    credential_row,
+    identity_key,
+    initiative_row,
+    iso,
+    json_text,
+    proposal_row,
+    user_row,
 )
 from graphsvc.storage.neo4j.units import (
-    AbandonedJob, check_partners_exist, document_prefix, existing_ids, job_running, stored_actors_in,
+    AbandonedJob,
+    check_partners_exist,
+    document_prefix,
+    existing_ids,
+    job_running,
+    stored_actors_in,
     stored_initiatives_in,
 )
 from graphsvc.storage.rules import ImportTally, identity_conflict
@@ -126,7 +139,7 @@ class Bulk:
         try:
             return self.db.write(work, **options)
         except AbandonedJob:
-            raise StoreUnavailable("an interrupted bulk write is being completed; try again in a moment") from None
+            raise StoreUnavailable(msg.BULK_INTERRUPTED()) from None
 
     # -- the job's steps -------------------------------------------------------------------------------
     def begin(self, kind: str, by: str | None) -> Job:
@@ -147,8 +160,7 @@ class Bulk:
     def _renew(self, tx: ManagedTransaction, job: Job) -> tuple[str, str | None]:
         r = tx.run(cypher.RENEW_JOB, {"job": job.id, "owner": job.owner, "lease": LEASE_SECONDS}).single()
         if r is None:
-            raise JobLost(f"the {job.kind} paused so long that another process took it over; "
-                          "nothing was changed by this one")
+            raise JobLost(msg.BULK_TAKEN_OVER())
         return r["state"], r["step"]
 
     def stage(self, job: Job, kind: str, make_rows: Callable[[ManagedTransaction], tuple[Any, list[dict]]]) -> Any:
@@ -393,25 +405,16 @@ def _given(rows: list[dict[str, Any]]) -> Callable[[ManagedTransaction], tuple[N
 def check_restorable(dump: StoreDump) -> None:
     """What the database would refuse half-way through applying a restore, refused before it starts:
     two actors of one identity, keys that repeat, partners and credentials that point nowhere."""
-    seen: dict[str, str] = {}
-    for actor in dump.actors:
-        key = identity_key(actor)
-        if key in seen and seen[key] != actor.id:
-            raise Conflict("the backup holds two actors with the same kind, municipality and name "
-                           f"({seen[key]!r} and {actor.id!r}); nothing was changed", field="backup")
-        seen[key] = actor.id
+    identities = [identity_key(a) for a in dump.actors]
+    for keys in (identities, [u.name for u in dump.users], [c.digest for c in dump.credentials],
+                 [p.id for p in dump.proposals]):
+        if len(set(keys)) != len(keys):
+            raise Conflict(msg.BACKUP_DUPLICATES(), field="backup")
     actor_ids = {a.id for a in dump.actors}
     missing = sorted({a for i in dump.initiatives for a in (*i.actor_ids, i.initiator)} - actor_ids)
     if missing:
-        raise Invalid(f"the backup does not hold together: initiatives refer to actors it does not hold "
-                      f"({', '.join(missing[:5])}); nothing was changed", field="backup")
+        raise Invalid([Problem("backup", msg.UNKNOWN_ACTOR(actor=actor)) for actor in missing[:20]])
     users = {u.name for u in dump.users}
-    for what, keys in (("user names", [u.name for u in dump.users]),
-                       ("credential digests", [c.digest for c in dump.credentials]),
-                       ("proposal ids", [p.id for p in dump.proposals])):
-        if len(set(keys)) != len(keys):
-            raise Conflict(f"the backup repeats {what}; nothing was changed", field="backup")
     orphans = sorted({c.user for c in dump.credentials} - users)
     if orphans:
-        raise Invalid(f"the backup does not hold together: credentials of unknown users ({', '.join(orphans[:5])}); "
-                      "nothing was changed", field="backup")
+        raise Invalid([Problem("backup", msg.BACKUP_UNKNOWN_USER(name=name)) for name in orphans[:20]])

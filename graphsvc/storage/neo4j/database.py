@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from typing import Any, LiteralString, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
-from neo4j import exceptions as neo4j_errors
+from neo4j import GraphDatabase, ManagedTransaction, exceptions as neo4j_errors, unit_of_work
 
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor
 from graphsvc.model.errors import Conflict, StoreUnavailable
 from graphsvc.storage.base import StoreLife
@@ -67,9 +67,7 @@ def runner(statement: LiteralString) -> Callable[[ManagedTransaction], None]:
 
 
 def too_large(exc: BaseException) -> TransactionTooLarge:
-    return TransactionTooLarge(
-        f"the change is too large for the memory Neo4j allows one transaction ({one_line(exc)}); "
-        "nothing was changed — see OPERATIONS.md, 'Neo4j memory'")
+    return TransactionTooLarge(msg.NEO4J_TOO_LARGE(reason=one_line(exc)))
 
 
 def guarded(work: Callable[[ManagedTransaction], T], *, timeout: float | None = None
@@ -139,32 +137,29 @@ class Neo4jDatabase(StoreLife):
         try:
             yield
         except neo4j_errors.AuthError as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials of user {self.user!r}") from exc
+            raise StoreUnavailable(msg.NEO4J_CREDENTIALS(uri=self.uri, user=self.user)) from exc
         except neo4j_errors.IncompleteCommit as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} lost the connection while the change was being "
-                                   "committed: it may or may not have been saved; check before you repeat it") from exc
+            raise StoreUnavailable(msg.NEO4J_INCOMPLETE_COMMIT(uri=self.uri)) from exc
         except neo4j_errors.ConstraintError as exc:
             if "identity_key" in str(exc):
                 raise (identity_conflict(actor) if actor or not conflict else conflict) from exc
-            raise (conflict or Conflict(f"Neo4j refused a duplicate: {one_line(exc)}", field="id")) from exc
+            raise (conflict or Conflict(msg.NEO4J_DUPLICATE(reason=one_line(exc)), field="id")) from exc
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
                 neo4j_errors.ConnectionPoolError, neo4j_errors.TransientError) as exc:
             if isinstance(exc, neo4j_errors.Neo4jError) and exc.code in _OUT_OF_MEMORY:
                 raise too_large(exc) from exc
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {one_line(exc)}") from exc
+            raise StoreUnavailable(msg.NEO4J_UNAVAILABLE(uri=self.uri, reason=one_line(exc))) from exc
         except (neo4j_errors.Forbidden, neo4j_errors.DatabaseError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} cannot be used: {one_line(exc)}") from exc
+            raise StoreUnavailable(msg.NEO4J_UNUSABLE(uri=self.uri, reason=one_line(exc))) from exc
         except neo4j_errors.ClientError as exc:
             if exc.code == _DATABASE_NOT_FOUND:
-                raise StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}") from exc
+                raise StoreUnavailable(msg.NEO4J_NO_DATABASE(uri=self.uri, database=self.database)) from exc
             if exc.code in _OUT_OF_MEMORY:
                 raise too_large(exc) from exc
             if exc.code in _TIMED_OUT:
-                raise StoreUnavailable(f"Neo4j at {self.uri} did not finish the change in time (other writes held "
-                                       "what it needed, or it was too large); nothing was changed") from exc
+                raise StoreUnavailable(msg.NEO4J_TIMED_OUT(uri=self.uri)) from exc
             if exc.code == _ENTITY_NOT_FOUND:
-                raise Conflict("something this change refers to was deleted at the same moment; "
-                               "reload and try again") from exc
+                raise Conflict(msg.CHANGED_MEANWHILE()) from exc
             raise
 
     def session(self, **config: Any):
@@ -209,8 +204,7 @@ class Neo4jDatabase(StoreLife):
                 return self.read(unit)
             except _Inconsistent:
                 if time.monotonic() + pause > deadline:
-                    raise StoreUnavailable("the graph kept changing while it was being read (a large import?); "
-                                           "try again in a moment") from None
+                    raise StoreUnavailable(msg.GRAPH_KEPT_CHANGING()) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 2.0)
 

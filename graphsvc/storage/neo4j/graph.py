@@ -13,6 +13,7 @@ from datetime import date
 
 from neo4j import ManagedTransaction
 
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, Page
 from graphsvc.model.errors import NotFound
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
@@ -23,10 +24,20 @@ from graphsvc.storage.neo4j.bulk import Bulk
 from graphsvc.storage.neo4j.database import Neo4jDatabase
 from graphsvc.storage.neo4j.records import actor_from, actor_row, by_id, initiative_from, initiative_row
 from graphsvc.storage.neo4j.units import (
-    bump_version, check_partners_exist, create_partners, delete_initiatives, existing_ids, initiative_in, no_prefix,
-    rebuild_ties, refuse_identity_taken, stored_actors_in, stored_initiatives_in,
+    bump_version,
+    check_partners_exist,
+    create_partners,
+    delete_initiatives,
+    existing_ids,
+    initiative_in,
+    no_prefix,
+    rebuild_ties,
+    refuse_identity_taken,
+    stored_actors_in,
+    stored_initiatives_in,
 )
 from graphsvc.storage.rules import actor_id_taken, initiative_id_taken, merge_into_itself, still_a_partner
+
 
 class Neo4jGraph(GraphStore):
     def __init__(self, db: Neo4jDatabase, bulk: Bulk):
@@ -44,7 +55,7 @@ class Neo4jGraph(GraphStore):
 
         props = self.db.read(work)
         if props is None:
-            raise NotFound(f"no actor with id {actor_id!r}", field="id")
+            raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
         return actor_from(props)
 
     def list_actors(self, flt: ActorFilter = ActorFilter(), *, limit: int = 50, offset: int = 0) -> Page:
@@ -91,7 +102,7 @@ class Neo4jGraph(GraphStore):
             bump_version(tx)
             r = tx.run(cypher.GET_ACTOR, {"id": actor.id}).single()
             if r is None:
-                raise NotFound(f"no actor with id {actor.id!r}", field="id")
+                raise NotFound(msg.NO_ACTOR(id=actor.id), field="id")
             refuse_identity_taken(tx, actor, row)
             tx.run(cypher.UPDATE_ACTOR, {"actor": row}).consume()
             record(tx, by, "update", "actor", actor.id, before=actor_to_dict(actor_from(r["actor"])),
@@ -105,7 +116,7 @@ class Neo4jGraph(GraphStore):
             bump_version(tx)
             r = tx.run(cypher.GET_ACTOR, {"id": actor_id}).single()
             if r is None:
-                raise NotFound(f"no actor with id {actor_id!r}", field="id")
+                raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
             before = actor_from(r["actor"])
             linked = tx.run(cypher.ACTOR_INITIATIVE_IDS, {"id": actor_id}).single(strict=True)
             initiative_ids = sorted(set(linked["initiative_ids"]))
@@ -132,7 +143,7 @@ class Neo4jGraph(GraphStore):
             found = stored_actors_in(tx, [survivor.id, merged_id])
             for actor_id in (survivor.id, merged_id):
                 if actor_id not in found:
-                    raise NotFound(f"no actor with id {actor_id!r}", field="id")
+                    raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
             r = tx.run(cypher.ACTOR_INITIATIVE_IDS, {"id": merged_id}).single()
             moved = sorted(set(r["initiative_ids"])) if r else []
             params = {"survivor": survivor.id, "merged": merged_id}
@@ -154,7 +165,7 @@ class Neo4jGraph(GraphStore):
     def get_initiative(self, initiative_id: str) -> Initiative:
         found = self.stored_initiatives([initiative_id])
         if initiative_id not in found:
-            raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+            raise NotFound(msg.NO_INITIATIVE(id=initiative_id), field="id")
         return found[initiative_id]
 
     def list_initiatives(self, flt: InitiativeFilter = InitiativeFilter(), *, limit: int = 50,
@@ -196,7 +207,7 @@ class Neo4jGraph(GraphStore):
             bump_version(tx)
             before = initiative_in(tx, initiative.id)
             if before is None:
-                raise NotFound(f"no initiative with id {initiative.id!r}", field="id")
+                raise NotFound(msg.NO_INITIATIVE(id=initiative.id), field="id")
             check_partners_exist(tx, [initiative], no_prefix)
             tx.run(cypher.UPDATE_INITIATIVE, {"initiative": row}).consume()
             tx.run(cypher.DELETE_PARTNERS, {"ids": [initiative.id]}).consume()
@@ -213,7 +224,7 @@ class Neo4jGraph(GraphStore):
             bump_version(tx)
             before = initiative_in(tx, initiative_id)
             if before is None:
-                raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+                raise NotFound(msg.NO_INITIATIVE(id=initiative_id), field="id")
             delete_initiatives(tx, [initiative_id])
             record(tx, by, "delete", "initiative", initiative_id, before=initiative_to_dict(before))
 

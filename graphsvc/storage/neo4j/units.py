@@ -11,6 +11,7 @@ from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction
 
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem, StoreUnavailable
 from graphsvc.storage.neo4j import cypher
@@ -24,8 +25,12 @@ class AbandonedJob(Exception):
 
 
 def job_running(kind: str | None) -> StoreUnavailable:
-    what = {"import": "an import", "restore": "a restore", "clear": "a clear"}.get(kind or "", "a bulk write")
-    return StoreUnavailable(f"{what} is being written to the graph; try again in a moment")
+    """The 503 of a write refused while a bulk job (``kind``) holds the graph."""
+    if kind == "restore":
+        return StoreUnavailable(msg.RESTORE_RUNNING())
+    if kind == "clear":
+        return StoreUnavailable(msg.CLEAR_RUNNING())
+    return StoreUnavailable(msg.IMPORT_RUNNING())
 
 
 def no_prefix(index: int) -> str:
@@ -78,9 +83,9 @@ def check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiativ
         for position, partner in enumerate(initiative.partners):
             if partner.actor not in known:
                 problems.append(Problem(f"{prefix(index)}partners[{position}].actor",
-                                        f"unknown actor {partner.actor!r}"))
+                                        msg.UNKNOWN_ACTOR(actor=partner.actor)))
         if initiative.initiator not in known and initiative.initiator not in initiative.actor_ids:
-            problems.append(Problem(f"{prefix(index)}initiator", f"unknown actor {initiative.initiator!r}"))
+            problems.append(Problem(f"{prefix(index)}initiator", msg.UNKNOWN_ACTOR(actor=initiative.initiator)))
     if problems:
         raise Invalid(problems)
 
@@ -124,8 +129,7 @@ def create_partners(tx: ManagedTransaction, initiatives: Sequence[Initiative], p
     if created != len(rows):
         # Only if an actor vanished between the check and the write (a concurrent delete).
         check_partners_exist(tx, initiatives, prefix, first=first)
-        raise Invalid("a partner was deleted while the initiative was being saved; try again",
-                      field=f"{prefix(first)}partners")
+        raise Invalid(msg.PARTNER_DELETED_MEANWHILE(), field=f"{prefix(first)}partners")
 
 
 def rebuild_ties(tx: ManagedTransaction, initiative_ids: Sequence[str]) -> None:

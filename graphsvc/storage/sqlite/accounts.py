@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import Credential, Proposal, User, now, user_to_dict
 from graphsvc.model.errors import NotFound
 from graphsvc.storage.base import AccountStore
 from graphsvc.storage.rules import proposal_decided, user_name_taken
 from graphsvc.storage.sqlite.audit import record
 from graphsvc.storage.sqlite.database import SQLiteDatabase
-from graphsvc.storage.sqlite.rows import (
-    credential_from_row, iso, json_text, moment, proposal_from_row, user_from_row,
-)
+from graphsvc.storage.sqlite.rows import credential_from_row, iso, json_text, moment, proposal_from_row, user_from_row
 
 INSERT_USER = "INSERT INTO users (name, role, password_hash, disabled, created) VALUES (?, ?, ?, ?, ?)"
 INSERT_CREDENTIAL = ("INSERT INTO credentials (digest, kind, user_name, label, created, expires) "
@@ -64,7 +63,7 @@ class SQLiteAccounts(AccountStore):
     def get_user(self, name: str) -> User:
         rows = self.db.read("SELECT * FROM users WHERE name = ?", (name,))
         if not rows:
-            raise NotFound(f"no user named {name!r}", field="name")
+            raise NotFound(msg.NO_USER(name=name), field="name")
         return user_from_row(rows[0])
 
     def list_users(self) -> list[User]:
@@ -74,7 +73,7 @@ class SQLiteAccounts(AccountStore):
         with self.db.write(bump=False) as conn:
             row = conn.execute("SELECT * FROM users WHERE name = ?", (user.name,)).fetchone()
             if row is None:
-                raise NotFound(f"no user named {user.name!r}", field="name")
+                raise NotFound(msg.NO_USER(name=user.name), field="name")
             conn.execute("UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE name = ?",
                          (user.role, user.password_hash, int(user.disabled), user.name))
             if user.disabled:
@@ -88,7 +87,7 @@ class SQLiteAccounts(AccountStore):
         with self.db.write(bump=False) as conn:
             row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
             if row is None:
-                raise NotFound(f"no user named {name!r}", field="name")
+                raise NotFound(msg.NO_USER(name=name), field="name")
             conn.execute("DELETE FROM credentials WHERE user_name = ?", (name,))
             conn.execute("DELETE FROM users WHERE name = ?", (name,))
             record(conn, by, "delete", "user", name, before=user_to_dict(user_from_row(row)))
@@ -100,7 +99,7 @@ class SQLiteAccounts(AccountStore):
                 conn.execute(INSERT_CREDENTIAL, (credential.digest, credential.kind, credential.user, credential.label,
                                                  iso(credential.created or now()), iso(credential.expires)))
         except sqlite3.IntegrityError as exc:
-            raise NotFound(f"no user named {credential.user!r}", field="user") from exc
+            raise NotFound(msg.NO_USER(name=credential.user), field="user") from exc
 
     def find_credential(self, digest: str) -> tuple[Credential, User] | None:
         rows = self.db.read("SELECT c.*, u.name, u.role, u.password_hash, u.disabled, u.created AS user_created "
@@ -144,7 +143,7 @@ class SQLiteAccounts(AccountStore):
     def get_proposal(self, proposal_id: str) -> Proposal:
         rows = self.db.read("SELECT * FROM proposals WHERE id = ?", (proposal_id,))
         if not rows:
-            raise NotFound(f"no proposal {proposal_id!r}", field="id")
+            raise NotFound(msg.NO_PROPOSAL(id=proposal_id), field="id")
         return proposal_from_row(rows[0])
 
     def list_proposals(self, *, status: str | None = None, proposer: str | None = None) -> list[Proposal]:
@@ -168,7 +167,7 @@ class SQLiteAccounts(AccountStore):
                  proposal.id, expected_status)).rowcount
             if not changed:
                 if conn.execute("SELECT 1 FROM proposals WHERE id = ?", (proposal.id,)).fetchone() is None:
-                    raise NotFound(f"no proposal {proposal.id!r}", field="id")
+                    raise NotFound(msg.NO_PROPOSAL(id=proposal.id), field="id")
                 raise proposal_decided(proposal.id, expected_status)
             record(conn, proposal.decided_by, proposal.status, "proposal", proposal.id,
                    after={"status": proposal.status, "note": proposal.note, "result_id": proposal.result_id})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid
 from graphsvc.storage.base import BackupStore, StoreDump
 from graphsvc.storage.sqlite.accounts import read_accounts, replace_accounts
@@ -45,4 +46,4 @@ class SQLiteBackup(BackupStore):
                                                   json_text(e.before), json_text(e.after)) for e in dump.audit])
                 conn.execute(RESTORE_VERSION, (dump.graph_version,))
         except sqlite3.IntegrityError as exc:
-            raise Invalid(f"the backup does not hold together ({exc}); nothing was changed", field="backup") from exc
+            raise Invalid(msg.BACKUP_INCONSISTENT(reason=str(exc)), field="backup") from exc

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import StoreUnavailable
 from graphsvc.storage.base import StoreLife
 from graphsvc.storage.sqlite.schema import SCHEMA_VERSION, migrate
@@ -57,7 +58,7 @@ class SQLiteDatabase(StoreLife):
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         except (sqlite3.Error, OSError) as exc:
-            raise StoreUnavailable(f"cannot open SQLite database {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SQLITE_CANNOT_OPEN(path=self.path, reason=str(exc))) from exc
         self._local.conn = conn
         self._local.pid = os.getpid()
         return conn
@@ -96,19 +97,20 @@ class SQLiteDatabase(StoreLife):
             finally:
                 conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SQLITE_CANNOT_READ(path=self.path, reason=str(exc))) from exc
 
     def unavailable(self, doing: str, exc: sqlite3.OperationalError) -> StoreUnavailable:
         """The 503 for an operational error; SQLite's own lock messages are not shown to users."""
         if "locked" in str(exc) or "busy" in str(exc):
-            return StoreUnavailable("the database is busy with other writes; try again in a moment")
-        return StoreUnavailable(f"cannot {doing} the SQLite database {self.path!r}: {exc}")
+            return StoreUnavailable(msg.STORE_BUSY())
+        code = msg.SQLITE_CANNOT_WRITE if doing == "write to" else msg.SQLITE_CANNOT_READ
+        return StoreUnavailable(code(path=self.path, reason=str(exc)))
 
     def read(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         try:
             return self.connection().execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SQLITE_CANNOT_READ(path=self.path, reason=str(exc))) from exc
 
     def graph_version(self) -> int:
         rows = self.read("SELECT value FROM meta WHERE key = 'graph_version'")
@@ -123,8 +125,7 @@ class SQLiteDatabase(StoreLife):
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             current = int(row[0]) if row else 0
             if current > SCHEMA_VERSION:
-                raise StoreUnavailable(f"the database {self.path!r} has schema version {current}, newer than "
-                                       f"this graphsvc ({SCHEMA_VERSION}): upgrade graphsvc")
+                raise StoreUnavailable(msg.SCHEMA_NEWER(path=self.path, found=current, supported=SCHEMA_VERSION))
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 migrate(conn, version)
                 conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
@@ -132,7 +133,7 @@ class SQLiteDatabase(StoreLife):
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             _rollback(conn)
-            raise StoreUnavailable(f"cannot create the schema in {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SCHEMA_NOT_CREATED(path=self.path, reason=str(exc))) from exc
         except BaseException:
             _rollback(conn)
             raise

@@ -9,18 +9,34 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from operator import itemgetter
 
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, Page, normalise_key
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage.base import ActorFilter, GraphStore, ImportSummary, InitiativeFilter, NetworkRows
 from graphsvc.storage.rules import (
-    ImportTally, actor_id_taken, identity_conflict, initiative_id_taken, merge_into_itself, still_a_partner,
+    ImportTally,
+    actor_id_taken,
+    identity_conflict,
+    import_identity_clash,
+    initiative_id_taken,
+    merge_into_itself,
+    still_a_partner,
 )
 from graphsvc.storage.sqlite.audit import record
 from graphsvc.storage.sqlite.database import SQLiteDatabase
 from graphsvc.storage.sqlite.rows import (
-    INITIATIVE_SELECT, INSERT_ACTOR, INSERT_PARTNER, UPSERT_ACTOR, UPSERT_INITIATIVE, actor_from_row, actor_row,
-    initiative_from_tuple, initiative_row, partner_rows, partners_by_initiative,
+    INITIATIVE_SELECT,
+    INSERT_ACTOR,
+    INSERT_PARTNER,
+    UPSERT_ACTOR,
+    UPSERT_INITIATIVE,
+    actor_from_row,
+    actor_row,
+    initiative_from_tuple,
+    initiative_row,
+    partner_rows,
+    partners_by_initiative,
 )
 
 #: Ids per ``IN (…)`` list of bound parameters (SQLite allows 999 in old builds).
@@ -92,7 +108,7 @@ class SQLiteGraph(GraphStore):
     def get_actor(self, actor_id: str) -> Actor:
         rows = self.db.read("SELECT * FROM actors WHERE id = ?", (actor_id,))
         if not rows:
-            raise NotFound(f"no actor with id {actor_id!r}", field="id")
+            raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
         return actor_from_row(rows[0])
 
     def list_actors(self, flt: ActorFilter = ActorFilter(), *, limit: int = 50, offset: int = 0) -> Page:
@@ -148,21 +164,21 @@ class SQLiteGraph(GraphStore):
             with self.db.write() as conn:
                 row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor.id,)).fetchone()
                 if row is None:
-                    raise NotFound(f"no actor with id {actor.id!r}", field="id")
+                    raise NotFound(msg.NO_ACTOR(id=actor.id), field="id")
                 conn.execute(UPSERT_ACTOR, actor_row(actor))
                 record(conn, by, "update", "actor", actor.id, before=actor_to_dict(actor_from_row(row)),
                        after=actor_to_dict(actor))
         except sqlite3.IntegrityError as exc:
             if is_identity_breach(exc):
                 raise identity_conflict(actor, self._same_identity(actor)) from exc
-            raise Conflict(str(exc)) from exc
+            raise Conflict(msg.STORE_REFUSED(reason=str(exc))) from exc
         return actor
 
     def delete_actor(self, actor_id: str, *, cascade: bool = False, by: str | None = None) -> list[str]:
         with self.db.write() as conn:
             row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
             if row is None:
-                raise NotFound(f"no actor with id {actor_id!r}", field="id")
+                raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
             linked = [r[0] for r in conn.execute(
                 "SELECT initiative_id FROM partners WHERE actor_id = ? ORDER BY initiative_id", (actor_id,))]
             if linked and not cascade:
@@ -184,7 +200,7 @@ class SQLiteGraph(GraphStore):
                 found = actors_in(conn, [survivor.id, merged_id])
                 for actor_id in (survivor.id, merged_id):
                     if actor_id not in found:
-                        raise NotFound(f"no actor with id {actor_id!r}", field="id")
+                        raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
                 before_survivor, before_merged = found[survivor.id], found[merged_id]
                 moved = [r[0] for r in conn.execute(
                     "SELECT initiative_id FROM partners WHERE actor_id = ? ORDER BY initiative_id", (merged_id,))]
@@ -203,14 +219,14 @@ class SQLiteGraph(GraphStore):
         except sqlite3.IntegrityError as exc:
             if is_identity_breach(exc):
                 raise identity_conflict(survivor) from exc
-            raise Conflict(f"cannot merge: {exc}") from exc
+            raise Conflict(msg.MERGE_REFUSED(reason=str(exc))) from exc
         return moved
 
     # -- initiatives ---------------------------------------------------------------
     def get_initiative(self, initiative_id: str) -> Initiative:
         found = self.stored_initiatives([initiative_id])
         if initiative_id not in found:
-            raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+            raise NotFound(msg.NO_INITIATIVE(id=initiative_id), field="id")
         return found[initiative_id]
 
     def list_initiatives(self, flt: InitiativeFilter = InitiativeFilter(), *, limit: int = 50,
@@ -250,7 +266,7 @@ class SQLiteGraph(GraphStore):
         ids = list(initiative.actor_ids)
         found = {r[0] for r in conn.execute(
             f"SELECT id FROM actors WHERE id IN ({', '.join('?' * len(ids))})", ids)}
-        problems = [Problem(f"partners[{n}].actor", f"unknown actor {p.actor!r}")
+        problems = [Problem(f"partners[{n}].actor", msg.UNKNOWN_ACTOR(actor=p.actor))
                     for n, p in enumerate(initiative.partners) if p.actor not in found]
         if problems:
             raise Invalid(problems)
@@ -261,7 +277,7 @@ class SQLiteGraph(GraphStore):
             if create and old is not None:
                 raise initiative_id_taken(initiative.id)
             if not create and old is None:
-                raise NotFound(f"no initiative with id {initiative.id!r}", field="id")
+                raise NotFound(msg.NO_INITIATIVE(id=initiative.id), field="id")
             self._check_partners_exist(conn, initiative)
             conn.execute(UPSERT_INITIATIVE, initiative_row(initiative))
             conn.execute("DELETE FROM partners WHERE initiative_id = ?", (initiative.id,))
@@ -280,7 +296,7 @@ class SQLiteGraph(GraphStore):
         with self.db.write() as conn:
             old = initiatives_in(conn, [initiative_id]).get(initiative_id)
             if old is None:
-                raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+                raise NotFound(msg.NO_INITIATIVE(id=initiative_id), field="id")
             conn.execute("DELETE FROM initiatives WHERE id = ?", (initiative_id,))
             record(conn, by, "delete", "initiative", initiative_id, before=initiative_to_dict(old))
 
@@ -347,8 +363,8 @@ class SQLiteGraph(GraphStore):
                     record(conn, by, "import", "graph", None, after=tally.audit_payload())
         except sqlite3.IntegrityError as exc:
             if is_identity_breach(exc):
-                raise identity_conflict(None) from exc
-            raise Invalid(f"the import refers to an actor that does not exist ({exc})", field="initiatives") from exc
+                raise import_identity_clash() from exc
+            raise Invalid(msg.IMPORT_MISSING_ACTOR(reason=str(exc)), field="initiatives") from exc
         return tally.summary()
 
     def clear(self) -> None:
