@@ -43,9 +43,9 @@ from graphsvc.model.validation import (
 )
 from graphsvc.services import accounts, editing, graph as svc
 from graphsvc.services.backup import parse_backup
+from graphsvc.services.graph import import_document_file as import_file
 from graphsvc.services.imports import import_files
 from graphsvc.services.metrics import check_parameters
-from graphsvc.services.streaming import import_file
 from graphsvc.storage import open_store
 from graphsvc.web import i18n
 from graphsvc.web.i18n import TRANSLATIONS, problem_message

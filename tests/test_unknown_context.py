@@ -83,3 +83,44 @@ def test_exports_round_trip_unknown_values(client):
         assert response.status_code == 200, fmt
         if fmt in ("graphml", "gexf"):
             assert b">None<" not in response.data and b'"None"' not in response.data
+
+
+def test_a_schema_3_database_is_migrated_and_keeps_its_rows(tmp_path, monkeypatch):
+    """SQLite schema 4 drops the NOT NULL of municipality, initiator and location in place."""
+    import sqlite3
+
+    import pytest
+
+    from graphsvc.model.entities import Actor, Initiative, Partner
+    from graphsvc.storage import open_store
+    from graphsvc.storage.sqlite import database
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 3)  # a database written before this change
+    old = open_store(url)
+    old.ensure_schema()
+    old.create_actor(Actor("lib", "Bibliotek", "library", "Drammen", sector="bibliotek"))
+    old.create_actor(Actor("rk", "Røde Kors", "association", "Drammen"))
+    old.create_initiative(Initiative("kafe", "Språkkafé", date(2021, 2, 1), "lib", "library",
+                                     (Partner("lib", "lead"), Partner("rk", "co_creator"))))
+    with sqlite3.connect(tmp_path / "old.db") as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO actors (id, name, name_key, kind, municipality, municipality_key) "
+                     "VALUES ('x', 'X', 'x', 'citizen_group', NULL, '')")
+    old.close()
+    monkeypatch.undo()
+
+    store = open_store(url)
+    store.ensure_schema()
+    assert store.check()["schema_version"] == 4
+    store.create_actor(Actor("p01", "Deltaker 1", "citizen_group", None))
+    store.create_initiative(Initiative("e01", "Event", date(1933, 1, 1), None, None,
+                                       (Partner("p01", "participant"), Partner("rk", "participant"))))
+    assert store.get_actor("p01").municipality is None
+    assert (store.get_initiative("e01").initiator, store.get_initiative("e01").location) == (None, None)
+    assert store.get_initiative("kafe").initiator == "lib"  # the old rows are as they were
+    rows = store.network_rows()
+    assert rows.initiative_initiators[rows.initiative_ids.index("e01")] == -1
+    store.close()
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

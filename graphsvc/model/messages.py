@@ -280,8 +280,9 @@ SQLITE_CANNOT_READ = define("store.sqlite_cannot_read", N_("cannot read the SQLi
                             page=_STORE_DOWN)
 SQLITE_CANNOT_WRITE = define("store.sqlite_cannot_write",
                              N_("cannot write to the SQLite database %(path)r: %(reason)s"), page=_STORE_DOWN)
+_STORE_BUSY_PAGE = N_("The database is busy with other changes. Try again in a moment.")
 STORE_BUSY = define("store.busy", N_("the database is busy with other writes; try again in a moment"),
-                    page=N_("The database is busy with other changes. Try again in a moment."))
+                    page=_STORE_BUSY_PAGE)
 SCHEMA_NEWER = define("store.schema_newer", N_("the database %(path)r has schema version %(found)s, newer than "
                                                "this graphsvc (%(supported)s): upgrade graphsvc"),
                       page=_STORE_DOWN)
@@ -297,6 +298,44 @@ NEO4J_NO_DATABASE = define("store.neo4j_no_database", N_("Neo4j at %(uri)s has n
                            page=_STORE_DOWN)
 NEO4J_DUPLICATE = define("store.neo4j_duplicate", N_("Neo4j refused a duplicate: %(reason)s"),
                          page=N_("This is already registered."))
+NEO4J_INCOMPLETE_COMMIT = define(
+    "store.neo4j_incomplete_commit",
+    N_("Neo4j at %(uri)s lost the connection while the change was being committed: it may or may not have "
+       "been saved; check before you repeat it"),
+    page=N_("The connection to the database was lost while the change was being saved: it may or may not have "
+            "been saved. Check before you repeat it."))
+NEO4J_TIMED_OUT = define("store.neo4j_timed_out",
+                         N_("Neo4j at %(uri)s did not finish the change in time (other writes held what it needed, "
+                            "or it was too large); nothing was changed"),
+                         page=N_("The database did not finish the change in time; nothing was changed. Try again "
+                                 "in a moment."))
+NEO4J_TOO_LARGE = define("store.neo4j_too_large",
+                         N_("the change is too large for the memory Neo4j allows one transaction (%(reason)s); "
+                            "nothing was changed (OPERATIONS.md, \"Neo4j memory\")"),
+                         page=N_("The change is too large for the database's memory settings; nothing was changed. "
+                                 "Tell the administrator."))
+CHANGED_MEANWHILE = define("store.changed_meanwhile",
+                           N_("something this change refers to was deleted at the same moment; reload and try again"),
+                           page=N_("Something this change refers to was deleted at the same moment. Reload the page "
+                                   "and try again."))
+GRAPH_KEPT_CHANGING = define("store.kept_changing",
+                             N_("the graph kept changing while it was being read (a large import?); try again in a "
+                                "moment"),
+                             page=_STORE_BUSY_PAGE)
+IMPORT_RUNNING = define("store.import_running", N_("an import is being written to the graph; try again in a moment"),
+                        page=N_("An import is being saved. Try again in a moment."))
+RESTORE_RUNNING = define("store.restore_running", N_("a restore is being written to the graph; try again in a "
+                                                     "moment"),
+                         page=N_("A backup is being restored. Try again in a moment."))
+CLEAR_RUNNING = define("store.clear_running", N_("the graph is being emptied; try again in a moment"),
+                       page=_STORE_BUSY_PAGE)
+BULK_INTERRUPTED = define("store.bulk_interrupted",
+                          N_("an interrupted import or restore is being completed; try again in a moment"),
+                          page=_STORE_BUSY_PAGE)
+BULK_TAKEN_OVER = define("store.bulk_taken_over",
+                         N_("the import or restore paused so long that another process took it over; this one "
+                            "changed nothing"),
+                         page=_STORE_DOWN)
 STORE_REFUSED = define("store.refused", N_("the database refused the change: %(reason)s"),
                        page=N_("The database refused the change."))
 STORE_URL_NO_FILE = define("config.store_url_no_file",
@@ -415,9 +454,6 @@ CHOOSE_A_FILE = define("file.choose", N_("choose a file to upload"), page=N_("Ch
 FILE_EMPTY = define("file.empty", N_("the file is empty"), page=N_("The file is empty."))
 FILE_MISSING = define("file.missing", N_("%(path)s: no such file"), page=N_("%(path)s: there is no such file."))
 FILE_UNREADABLE = define("file.unreadable", N_("%(path)s: cannot be read: %(reason)s"))
-FILE_NOT_UTF8_AT = define("file.path_not_utf8", N_("%(path)s: not UTF-8 text (%(reason)s at byte %(position)s)"))
-FILE_NOT_JSON_AT = define("file.path_not_json",
-                          N_("%(path)s: not valid JSON: %(reason)s at line %(line)s column %(column)s"))
 FILE_NOT_UTF8_NEAR = define("file.path_not_utf8_near", N_("%(path)s: not UTF-8 text (near byte %(position)s)"))
 FILE_NOT_JSON_NEAR = define("file.path_not_json_near",
                             N_("%(path)s: not valid JSON: %(reason)s (near byte %(position)s)"))

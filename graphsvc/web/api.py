@@ -17,6 +17,7 @@ from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import KINDS, VIEWS
 from graphsvc.services import graph as svc
+from graphsvc.services.imports import Document, run_import
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
@@ -168,8 +169,8 @@ def import_document():
         from graphsvc.web.transfer import import_upload_response
 
         return import_upload_response()
-    summary = svc.import_document(current_store(), _json_body(), by=acting_name())
-    return jsonify({"imported": summary.to_dict()})
+    report = run_import(current_store(), Document(_json_body()), by=acting_name())
+    return jsonify({"imported": report.to_summary().to_dict()})
 
 
 @bp.get("/export")

@@ -28,7 +28,7 @@ from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import VIEWS
-from graphsvc.services.imports import ImportReport, import_files
+from graphsvc.services.imports import ImportReport, Upload, run_import
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
 from graphsvc.web.context import current_store
@@ -137,8 +137,8 @@ def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
 
 
 def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
-    return import_files(current_store(), files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
-                        max_bytes=_max_import_bytes(), by=acting_name())
+    return run_import(current_store(), Upload(files, kinds, _max_import_bytes()), dry_run=dry_run,
+                      valid_only=valid_only, by=acting_name())
 
 
 def import_upload_response():
