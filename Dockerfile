@@ -23,7 +23,8 @@ RUN pip install -e . \
 ENV GRAPHSVC_STORE_URL=sqlite:////data/graphsvc.db \
     GRAPHSVC_INSTANCE_DIR=/data/instance
 VOLUME ["/data"]
-USER graphsvc
+# Numeric, so the runtime need not resolve the name (hadolint DL3066); 10001 is the graphsvc user above.
+USER 10001
 EXPOSE 5000
 
 # `graphsvc serve` runs gunicorn (GRAPHSVC_WORKERS × GRAPHSVC_THREADS).

@@ -57,7 +57,8 @@ FIRST_PICTURE_JS = """() => new Promise(resolve => {
     if (c && c.width > 50) {
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let ink = 0;
-      for (let k = 0; k < d.length; k += 4 * 37) if (d[k + 3] > 0 && (d[k] < 235 || d[k + 1] < 235 || d[k + 2] < 235)) ink++;
+      for (let k = 0; k < d.length; k += 4 * 37)
+        if (d[k + 3] > 0 && (d[k] < 235 || d[k + 1] < 235 || d[k + 2] < 235)) ink++;
       if (ink > 200) return resolve(performance.now());
     }
     if (performance.now() > 110000) return resolve(-1);
@@ -172,7 +173,7 @@ class Browser:
                     sizes = req.sizes()
                     data["wire_bytes"] = sizes["responseBodySize"]
                     data["encoding"] = (req.response().headers or {}).get("content-encoding", "")
-                except Exception as exc:  # noqa: BLE001 - a measurement, not the app
+                except Exception as exc:
                     data["wire_error"] = str(exc)
 
         page.on("requestfinished", finished)

@@ -11,6 +11,7 @@ Usage: ``python -m bench.map_screens OUTDIR [--no-m]``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -48,10 +49,8 @@ def shoot(browser, base: str, views, out: Path) -> None:
         context = browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
         page.goto(base + path, timeout=300_000)
-        try:
+        with contextlib.suppress(Exception):  # a picture of a broken page is still worth looking at
             page.wait_for_selector("#map-canvas[data-ready=true]", timeout=120_000)
-        except Exception:  # noqa: BLE001 - a picture of a broken page is still worth looking at
-            pass
         page.wait_for_timeout(1500)
         page.screenshot(path=str(out / f"{name}.png"))
         canvas = page.locator("#map-canvas")

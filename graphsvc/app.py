@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
-from graphsvc.services.cache import ResultCache
 from graphsvc.model.errors import ConfigError, StoreUnavailable
+from graphsvc.services.cache import ResultCache
 from graphsvc.settings import defaults, from_environ
 from graphsvc.storage import Store, open_store
 
@@ -109,8 +110,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["GRAPHSVC_MAX_UPLOAD_MB"]) * 1024 * 1024
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       JSON_SORT_KEYS=False)
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):  # Flask's own; web.middleware wraps it keeping both
+        app.json.sort_keys = False
+        app.json.ensure_ascii = False
 
     store = open_store(app.config["GRAPHSVC_STORE_URL"], neo4j_user=app.config["NEO4J_USER"],
                        neo4j_password=app.config["NEO4J_PASSWORD"], neo4j_database=app.config["NEO4J_DATABASE"],
@@ -128,6 +130,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     if proxies > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 

@@ -43,10 +43,18 @@ import numpy as np
 
 from graphsvc.analytics import layout as lay
 from graphsvc.analytics.compact import actor_lookup, check_choice, group_codes
-from graphsvc.analytics.palette import (COLOUR_BY, KIND_SHAPES, MUTED, OTHER, kind_colours, ranked_colours,
-                                        sector_colours)
-from graphsvc.model.entities import KINDS, Actor, Initiative, normalise_key
+from graphsvc.analytics.palette import (
+    COLOUR_BY,
+    KIND_SHAPES,
+    MUTED,
+    OTHER,
+    kind_colours,
+    ranked_colours,
+    sector_colours,
+)
+from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.model.errors import NotFound
+from graphsvc.model.vocab import KINDS
 
 #: Above this many actors a map starts aggregated (``group="auto"``).
 AGGREGATE_ABOVE = 2000
@@ -303,6 +311,13 @@ class MapView:
         rows = self.legend["colourings"][name]["code_rows"]
         return [rows.get(int(c), rows.get(-1, 0)) for c in codes.tolist()]
 
+    @property
+    def bubbles(self) -> dict:
+        """The aggregated view's bubbles and the ties between them (only when ``aggregated``)."""
+        if self.groups is None:
+            raise ValueError("this view is not aggregated: it has no bubbles")
+        return self.groups
+
     def _records(self) -> tuple[list[dict], list[dict]]:
         base = self.base
         if self.groups is not None:
@@ -339,7 +354,7 @@ class MapView:
                 "betweenness": round(float(m["betweenness"][i]), 5), "brokerage": _num(m["brokerage"][i])}
 
     def _group_records(self) -> tuple[list[dict], list[dict]]:
-        g = self.groups
+        g = self.bubbles
         nodes = []
         for p, bubble in enumerate(g["bubbles"]):
             nodes.append({"id": bubble["id"], "label": f"{bubble['label']} ({bubble['count']})", "kind": "group",
@@ -813,12 +828,14 @@ def _summary(base: MapBase, flt: MapFilter, universe, visible, members, scope_ti
         centre = base.index[flt.focus]
         own = (su == centre) | (sv == centre)
         crossing = base.group[su[own]] != base.group[sv[own]]
-        focus = {"id": flt.focus, "name": base.names[centre], "depth": flt.depth, "ties": int(own.sum()),
+        focus = {"id": flt.focus, "name": base.names[centre], "depth": flt.depth,
+                 "ties": int(own.sum()),
                  "cross_sector_share": round(float(crossing.mean()), 4) if own.any() else None,
                  "group": base.group_labels[base.group[centre]]}
     between = base.metrics["betweenness"][visible]
     top = visible[np.argsort(-between, kind="stable")[:3]] if len(visible) else []
-    bridges = [{"id": base.ids[i], "name": base.names[i], "betweenness": round(float(base.metrics["betweenness"][i]), 4)}
+    bridges = [{"id": base.ids[i], "name": base.names[i],
+                "betweenness": round(float(base.metrics["betweenness"][i]), 4)}
                for i in top if base.metrics["betweenness"][i] > 0]
     shown_cross = base.group[tu] != base.group[tv]
     return {"actors": int(len(visible)), "ties": int(len(tu)), "initiatives": int(initiatives),
@@ -872,10 +889,8 @@ def visibility(view: MapView, day: date, mode: str = "cumulative") -> tuple[np.n
         nodes = (since == ALWAYS) | (since <= t)
         return nodes, edges
     edges = np.array([any(a <= t and (b == NEVER or b >= t) for a, b in s) for s in spans], dtype=bool)
-    if registered is None:
-        nodes = since <= t  # a bubble is there from its first actor (ALWAYS sorts first)
-    else:
-        nodes = (registered == ALWAYS) | (registered <= t)
+    # A bubble is there from its first actor (ALWAYS sorts first); an actor from its registration.
+    nodes = since <= t if registered is None else (registered == ALWAYS) | (registered <= t)
     nodes[u[edges]] = True
     nodes[v[edges]] = True
     return nodes, edges

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from graphsvc.model.entities import DEFAULT_SECTORS, KINDS, normalise_key
+from graphsvc.model.entities import normalise_key
+from graphsvc.model.vocab import DEFAULT_SECTORS, KINDS
 
 #: Paul Tol's muted scheme, in his order (rose, indigo, sand, green, cyan, wine, teal, olive, purple).
 MUTED = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from graphsvc.analytics.network import co_creation_graph
-from graphsvc.model.errors import Invalid
 from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.errors import Invalid
 from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.validation import FORMAT, parse_document
 

@@ -35,16 +35,15 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
+from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.entities import (
-    KINDS, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, normalise_key, slugify,
-)
 from graphsvc.model.validation import parse_actor, parse_initiative
+from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
 
 #: Largest spreadsheet accepted by default (bytes of the file as uploaded); see GRAPHSVC_MAX_IMPORT_MB.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -119,7 +118,8 @@ INITIATIVE_COLUMNS: tuple[Column, ...] = (
            ("library",), ("lokasjon",)),
     Column("partners", "partnere", "partners", True, "Minst to, som aktør:rolle skilt med semikolon. Aktør: id "
            "eller navn. Rolle: lead (leder), co_creator (medskaper), facilitator (tilrettelegger), participant "
-           "(deltaker).", ("eksempel-bibliotek:lead;Eksempelby frivilligsentral:co_creator",), ("partner", "deltakere")),
+           "(deltaker).", ("eksempel-bibliotek:lead;Eksempelby frivilligsentral:co_creator",),
+           ("partner", "deltakere")),
 )
 
 #: Columns other formats write that carry nothing to import (the export's derived ``public`` flag).
@@ -308,7 +308,7 @@ def read_zip(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list
         members = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith((".csv", ".txt"))
                    and not PurePosixPath(i.filename).name.startswith((".", "_")) and "__MACOSX" not in i.filename]
         chosen = [(i, table_kind_from_name(i.filename)) for i in members]
-        named = [(i, k) for i, k in chosen if k]
+        named: Sequence[tuple[zipfile.ZipInfo, str | None]] = [(i, k) for i, k in chosen if k]
         if not named:
             named = [(i, None) for i, _ in chosen if i.filename.lower().endswith(".csv")][:2]
         if not named:
@@ -658,17 +658,17 @@ class _ActorIndex:
 def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, today: date,
                  progress: Progress | None) -> _ActorIndex:
     by_name: dict[str, set[str]] = {}
-    for actor in stored.values():
-        by_name.setdefault(normalise_key(actor.name), set()).add(actor.id)
+    for known in stored.values():
+        by_name.setdefault(normalise_key(known.name), set()).add(known.id)
     index = _ActorIndex({}, {}, by_name, table.name if table else "actors")
     if table is None:
         return index
     columns, written, _ = table.columns()
     stored_by_place: dict[tuple[str, str], list[Actor]] = {}
-    for actor in stored.values():
-        stored_by_place.setdefault((normalise_key(actor.name), normalise_key(actor.municipality)), []).append(actor)
+    for known in stored.values():
+        stored_by_place.setdefault((normalise_key(known.name), normalise_key(known.municipality)), []).append(known)
     rows = _rows(table, columns, written)
-    explicit = {r.text("id") for r in rows if r.text("id")}
+    explicit = {given_id for r in rows if (given_id := r.text("id"))}
     taken = set(stored) | explicit
     seen_ids: dict[str, int] = {}
     seen_places: dict[tuple[str, str], int] = {}
@@ -678,7 +678,7 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
     for done, row in enumerate(rows, start=1):
         _tick(progress, "Checking actors", done, len(rows))
         data = _actor_data(row)
-        actor = None
+        actor: Actor | None = None
         try:
             actor = parse_actor(data, require_id=False)
         except Invalid as exc:
@@ -696,7 +696,7 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
             else:
                 candidates = stored_by_place.get(place, [])
                 same_kind = [a for a in candidates if a.kind == actor.kind]
-                match = (same_kind or candidates or [None])[0]
+                match = next(iter(same_kind or candidates), None)
                 actor_id = match.id if match else _unique(slugify(actor.name), taken)
                 taken.add(actor_id)
                 actor = replace(actor, id=actor_id)
@@ -753,7 +753,7 @@ def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: lis
     rows = _rows(table, columns, written)
     stored_ids = {i.id for i in stored}
     stored_by_title = {(normalise_key(i.title), i.started): i.id for i in stored}
-    explicit = {r.text("id") for r in rows if r.text("id")}
+    explicit = {given_id for r in rows if (given_id := r.text("id"))}
     taken = stored_ids | explicit
     seen_ids: dict[str, int] = {}
     seen_titles: dict[tuple[str, date], int] = {}
@@ -766,9 +766,9 @@ def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: lis
             if value is not None:
                 data[name] = value
         for name in ("started", "ended"):
-            value = row.day(name)
-            if value is not None:
-                data[name] = value
+            day = row.day(name)
+            if day is not None:
+                data[name] = day
         location = _code(row.text("location"), LOCATIONS, LOCATION_WORDS)
         if location is not None:
             data["location"] = location
@@ -866,11 +866,11 @@ def template_csv_zip() -> bytes:
         csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(_template_rows(kind))
         files[name] = buffer.getvalue().encode("utf-8-sig")
     files["LESMEG.txt"] = _TEMPLATE_README.format(columns=_column_help()).encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), content)
-    return buffer.getvalue()
+    return zipped.getvalue()
 
 
 def template_xlsx() -> bytes:
@@ -880,7 +880,7 @@ def template_xlsx() -> bytes:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for kind, title in (("actors", "aktører"), ("initiatives", "initiativ")):
         sheet = workbook.create_sheet(title)
         for row in _template_rows(kind):

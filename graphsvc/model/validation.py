@@ -12,11 +12,9 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from graphsvc.model.entities import ID_PATTERN, Actor, Initiative, Partner, normalise_key
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.entities import (
-    ID_PATTERN, KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, Partner,
-    normalise_key,
-)
+from graphsvc.model.vocab import KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS
 
 FORMAT = "graphsvc/1"
 MAX_TEXT = 300
@@ -212,6 +210,7 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
                 tags.append(tag)
     if c.problems:
         raise Invalid(c.problems)
+    assert name is not None and kind is not None and municipality is not None  # required: else a problem above
     return Actor(id=actor_id, name=name, kind=kind, municipality=municipality,
                  sector=normalise_key(sector) if sector else None, municipality_number=number,
                  org_number=org, service_model=service_model, registered=registered, tags=tuple(tags))
@@ -264,6 +263,8 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
         c.fail("initiator", f"{initiator!r} must be one of the partners")
     if c.problems:
         raise Invalid(c.problems)
+    # Required: else a problem above.
+    assert title is not None and started is not None and initiator is not None and location is not None
     return Initiative(id=initiative_id, title=title, category=category, started=started, ended=ended,
                       initiator=initiator, location=location, partners=tuple(partners))
 
@@ -341,3 +342,17 @@ def parse_date_param(value: str | None, name: str) -> date | None:
     if c.problems:
         raise Invalid(c.problems)
     return result
+
+
+def check_choice(name: str, value, legal) -> None:
+    """``Invalid`` naming the parameter and its legal values unless ``value`` is one of them."""
+    if value not in legal:
+        raise Invalid([Problem(name, f"must be one of: {', '.join(map(str, legal))} (got {value!r})")])
+
+
+def check_whole(name: str, value, low: int, high: int) -> None:
+    """``Invalid`` unless ``value`` is a whole number (not a bool) from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid([Problem(name, f"must be a whole number between {low} and {high} (got {value!r})")])
+    if not low <= value <= high:
+        raise Invalid([Problem(name, f"must be between {low} and {high} (got {value})")])

@@ -12,10 +12,19 @@ import secrets
 import string
 from datetime import timedelta
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.accounts import (
-    MIN_PASSWORD, ROLES, USER_NAME, Credential, User, digest, hash_password, new_secret, now, verify_password,
+    MIN_PASSWORD,
+    ROLES,
+    USER_NAME,
+    Credential,
+    User,
+    digest,
+    hash_password,
+    new_secret,
+    now,
+    verify_password,
 )
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.storage.base import Store
 
 #: A session ends this long after login, whatever the browser keeps.
@@ -148,6 +157,3 @@ def revoke_tokens(store: Store, user: str, label: str | None = None) -> int:
     store.get_user(user)
     return store.delete_credentials(user=user, kind="token", label=label)
 
-
-def revoke_token_secret(store: Store, secret: str) -> int:
-    return store.delete_credentials(digest=digest(secret), kind="token")

@@ -22,13 +22,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from graphsvc.model.accounts import (
+    CREDENTIAL_KINDS,
+    PROPOSAL_KINDS,
+    PROPOSAL_STATES,
+    ROLES,
+    AuditEntry,
+    Credential,
+    Proposal,
+    User,
+    now,
+)
+from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
-from graphsvc.model.accounts import CREDENTIAL_KINDS, PROPOSAL_KINDS, PROPOSAL_STATES, ROLES, AuditEntry, Credential, \
-    Proposal, User, now
-from graphsvc.model.validation import FORMAT as GRAPH_FORMAT
-from graphsvc.model.validation import parse_document
+from graphsvc.model.validation import FORMAT as GRAPH_FORMAT, parse_document
 from graphsvc.storage.base import Store, StoreDump
 
 FORMAT = "graphsvc-backup/1"
@@ -202,7 +212,8 @@ def parse_backup(doc) -> StoreDump:
         r.problems.append(Problem("graph_version", "must be a whole number, 0 or more"))
         graph_version = 0
 
-    actors, initiatives = [], []
+    actors: list[Actor] = []
+    initiatives: list[Initiative] = []
     try:
         actors, initiatives = parse_document(doc.get("graph"))
     except Invalid as exc:
@@ -232,7 +243,8 @@ def parse_backup(doc) -> StoreDump:
 
     proposals: list[Proposal] = []
     for path, item in r.items(doc, "proposals"):
-        values = {"id": r.text(item, path, "id"), "kind": r.text(item, path, "kind", choices=PROPOSAL_KINDS),
+        values: dict[str, Any] = {
+                  "id": r.text(item, path, "id"), "kind": r.text(item, path, "kind", choices=PROPOSAL_KINDS),
                   "data": r.mapping(item, path, "data", required=True), "proposer": r.text(item, path, "proposer"),
                   "created": r.moment(item, path, "created"),
                   "status": r.text(item, path, "status", choices=PROPOSAL_STATES),
@@ -247,15 +259,16 @@ def parse_backup(doc) -> StoreDump:
     seen_seq: set[int] = set()
     for path, item in r.items(doc, "audit"):
         seq = r.whole(item, path, "seq")
-        entry = AuditEntry(at=r.moment(item, path, "at"), user=r.text(item, path, "user", required=False),
-                           action=r.text(item, path, "action"), object_kind=r.text(item, path, "object_kind"),
-                           object_id=r.text(item, path, "object_id", required=False),
-                           before=r.mapping(item, path, "before"), after=r.mapping(item, path, "after"), id=str(seq))
+        at, by = r.moment(item, path, "at"), r.text(item, path, "user", required=False)
+        action, object_kind = r.text(item, path, "action"), r.text(item, path, "object_kind")
+        object_id = r.text(item, path, "object_id", required=False)
+        before, after = r.mapping(item, path, "before"), r.mapping(item, path, "after")
         if seq in seen_seq:
             r.problems.append(Problem(f"{path}.seq", f"sequence number {seq} appears more than once"))
         seen_seq.add(seq)
-        if entry.at and entry.action and entry.object_kind:
-            audit.append(entry)
+        if at and action and object_kind:
+            audit.append(AuditEntry(at=at, user=by, action=action, object_kind=object_kind, object_id=object_id,
+                                    before=before, after=after, id=str(seq)))
 
     if r.problems:
         raise Invalid(r.problems)

@@ -11,12 +11,12 @@ from dataclasses import replace
 from datetime import date
 from difflib import SequenceMatcher
 
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import Conflict, Invalid, Problem
-from graphsvc.model.entities import Actor, Initiative, Page
-from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.accounts import PROPOSAL_KINDS, Proposal, new_id, now
+from graphsvc.model.entities import Actor, Initiative, Page
+from graphsvc.model.errors import Conflict, Invalid, Problem
+from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.validation import parse_actor, parse_date_param, parse_initiative
+from graphsvc.services import graph as svc
 from graphsvc.storage.base import ActorFilter, InitiativeFilter, Store
 
 #: Suggestions below this score are not shown; at or above LIKELY, saving asks for confirmation.
@@ -70,8 +70,8 @@ def similar_actors(store: Store, name: str, *, municipality: str | None = None, 
             continue
         score = similarity(name, actor.name)
         if score >= SUGGEST_AT:
-            same_place = bool(municipality) and " ".join(municipality.casefold().split()) == " ".join(
-                actor.municipality.casefold().split())
+            same_place = bool(municipality and " ".join(municipality.casefold().split()) == " ".join(
+                actor.municipality.casefold().split()))
             scored.append((score, same_place, actor))
     scored.sort(key=lambda t: (-t[0], not t[1], t[2].name))
     return [(actor, score) for score, _, actor in scored[:limit]]

@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
-from graphsvc.services.cache import ResultCache
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.services.cache import ResultCache
 from graphsvc.storage.base import ImportSummary, InitiativeFilter, NetworkRows, Store
 
 _default_cache = ResultCache()
@@ -128,7 +128,8 @@ def read_document_file(path: str | Path) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid([Problem("file", f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]) from None
+        problem = Problem("file", f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        raise Invalid([problem]) from None
 
 
 def import_document(store: Store, doc, *, today: date | None = None, by: str | None = None) -> ImportSummary:

@@ -15,12 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePath
 
-from graphsvc.model.errors import Invalid, Problem
+from graphsvc.interchange.spreadsheet import DEFAULT_MAX_BYTES, Plan, Progress, Rejection, check_size, plan, read_tables
 from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_document
-from graphsvc.interchange.spreadsheet import (
-    DEFAULT_MAX_BYTES, Plan, Progress, Rejection, check_size, plan, read_tables,
-)
 from graphsvc.storage.base import Store
 
 #: What ``import`` reads, by file extension; anything else is read as a spreadsheet (by content).

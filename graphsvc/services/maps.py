@@ -15,8 +15,18 @@ from typing import Any
 import numpy as np
 
 from graphsvc.analytics import growth as growth_series
-from graphsvc.analytics.mapview import (ALWAYS, EPOCH, NEVER, LayoutMemo, MapBase, MapFilter, MapView, map_base,
-                                        map_view, no_memo)
+from graphsvc.analytics.mapview import (
+    ALWAYS,
+    EPOCH,
+    NEVER,
+    LayoutMemo,
+    MapBase,
+    MapFilter,
+    MapView,
+    map_base,
+    map_view,
+    no_memo,
+)
 from graphsvc.analytics.report import silo_report
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.services.cache import ResultCache

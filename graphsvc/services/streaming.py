@@ -30,8 +30,8 @@ from pathlib import Path
 import ijson
 from ijson.common import ObjectBuilder
 
-from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import FORMAT, parse_actor, parse_initiative
 from graphsvc.storage.base import ImportSummary, Store
 
@@ -54,7 +54,8 @@ class _Problems:
     """The first ``limit`` problems, and how many more there were."""
 
     def __init__(self, limit: int):
-        self.limit, self.kept, self.more = limit, [], 0
+        self.limit, self.more = limit, 0
+        self.kept: list[Problem] = []
 
     def add(self, problems) -> None:
         for problem in problems:
@@ -279,7 +280,8 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
     except OSError as exc:
         raise _file_problem(path, exc, 0) from None
     total = 2 * size
-    problems, top_problems = _Problems(max_problems), []
+    problems = _Problems(max_problems)
+    top_problems: list[Problem] = []
     actor_index: dict[str, int] = {}
     result = CheckedFile(path, size=size)
     reads = [0]

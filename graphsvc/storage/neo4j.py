@@ -16,11 +16,10 @@ from datetime import date
 from typing import Any, LiteralString, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from neo4j import GraphDatabase, ManagedTransaction
-from neo4j import exceptions as neo4j_errors
+from neo4j import GraphDatabase, ManagedTransaction, exceptions as neo4j_errors
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.entities import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage import cypher
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
@@ -349,8 +348,8 @@ class Neo4jStore(Neo4jAccounts, Store):
                 tx.run(cypher.UPSERT_ACTORS, {"actors": batch}).consume()
             for batch in _batches([_initiative_row(i) for i in changed_initiatives]):
                 tx.run(cypher.UPSERT_INITIATIVES, {"initiatives": batch}).consume()
-            for batch in _batches(changed_ids):
-                tx.run(cypher.DELETE_PARTNERS, {"ids": batch}).consume()
+            for id_batch in _batches(changed_ids):
+                tx.run(cypher.DELETE_PARTNERS, {"ids": id_batch}).consume()
             _create_partners(tx, _partner_rows(changed_initiatives), changed_initiatives, _document_prefix)
             _rebuild_ties(tx, changed_ids)
             if changed_actors or changed_initiatives:
@@ -603,10 +602,12 @@ def _actor_from(props: dict[str, Any]) -> Actor:
 def _initiative_from(props: dict[str, Any], partners: list[dict[str, Any]]) -> Initiative:
     ordered = sorted(partners, key=lambda p: (p["position"] if p.get("position") is not None else 1 << 30,
                                               p["actor"]))
+    started = _to_date(props["started"])
+    assert started is not None  # every stored initiative has a start date (the store writes only valid ones)
     return Initiative(
         id=props["id"],
         title=props["title"],
-        started=_to_date(props["started"]),
+        started=started,
         initiator=props["initiator"],
         location=props["location"],
         partners=tuple(Partner(actor=p["actor"], role=p["role"]) for p in ordered),

@@ -13,10 +13,10 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from graphsvc.model.errors import Conflict, NotFound
-from graphsvc.model.entities import Actor, Page
-from graphsvc.model.serialize import actor_to_dict
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User, new_id, now, user_to_dict
+from graphsvc.model.entities import Actor, Page
+from graphsvc.model.errors import Conflict, NotFound
+from graphsvc.model.serialize import actor_to_dict
 from graphsvc.storage import cypher
 
 
@@ -34,6 +34,14 @@ def _time(value: Any) -> datetime | None:
     if hasattr(value, "to_native"):
         return value.to_native()
     return datetime.fromisoformat(str(value))
+
+
+def _moment(value: Any) -> datetime:
+    """A moment the schema always stores (a proposal's ``created``, an audit entry's ``at``)."""
+    moment = _time(value)
+    if moment is None:
+        raise ValueError("a required moment is missing")
+    return moment
 
 
 def audit(tx: ManagedTransaction, by: str | None, action: str, object_kind: str, object_id: str | None,
@@ -56,13 +64,13 @@ def _credential(props: dict) -> Credential:
 
 def _proposal(props: dict) -> Proposal:
     return Proposal(id=props["id"], kind=props["kind"], data=json.loads(props["data"]), proposer=props["proposer"],
-                    created=_time(props["created"]), status=props["status"], decided_by=props.get("decided_by"),
+                    created=_moment(props["created"]), status=props["status"], decided_by=props.get("decided_by"),
                     decided_at=_time(props.get("decided_at")), note=props.get("note"),
                     result_id=props.get("result_id"))
 
 
 def _audit_entry(props: dict) -> AuditEntry:
-    return AuditEntry(at=_time(props["at"]), user=props.get("user"), action=props["action"],
+    return AuditEntry(at=_moment(props["at"]), user=props.get("user"), action=props["action"],
                       object_kind=props["object_kind"], object_id=props.get("object_id"),
                       before=json.loads(props["before"]) if props.get("before") else None,
                       after=json.loads(props["after"]) if props.get("after") else None,

@@ -13,15 +13,15 @@ import json
 import os
 import sqlite3
 import threading
-from itertools import groupby
-from operator import itemgetter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.entities import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, NetworkRows, Store, StoreDump
 from graphsvc.storage.sqlite_accounts import ACCOUNTS_MIGRATION, SQLiteAccounts, audit, identity_conflict
@@ -93,7 +93,8 @@ RESTORE_VERSION = ("INSERT INTO meta (key, value) VALUES ('graph_version', ?) "
 def _actor_row(actor: Actor) -> tuple:
     return (actor.id, actor.name, normalise_key(actor.name), actor.kind, actor.sector, actor.municipality,
             normalise_key(actor.municipality), actor.municipality_number, actor.org_number, actor.service_model,
-            actor.registered.isoformat() if actor.registered else None, json.dumps(list(actor.tags), ensure_ascii=False))
+            actor.registered.isoformat() if actor.registered else None,
+            json.dumps(list(actor.tags), ensure_ascii=False))
 
 
 def _actor_from_row(row: sqlite3.Row) -> Actor:
@@ -314,8 +315,9 @@ class SQLiteStore(SQLiteAccounts, Store):
                                f"({', '.join(linked[:5])}{', …' if len(linked) > 5 else ''}); "
                                "delete those first or ask to cascade", field="id")
             for initiative_id in linked:
-                audit(conn, by, "delete", "initiative", initiative_id,
-                      before=initiative_to_dict(self._initiative_in(conn, initiative_id)))
+                before = self._initiative_in(conn, initiative_id)
+                assert before is not None  # a partner row's initiative exists (foreign key)
+                audit(conn, by, "delete", "initiative", initiative_id, before=initiative_to_dict(before))
             conn.executemany("DELETE FROM initiatives WHERE id = ?", [(i,) for i in linked])
             conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
             audit(conn, by, "delete", "actor", actor_id, before=actor_to_dict(_actor_from_row(row)))
@@ -415,7 +417,7 @@ class SQLiteStore(SQLiteAccounts, Store):
     def delete_initiative(self, initiative_id: str, *, by: str | None = None) -> None:
         with self._write() as conn:
             old = self._initiative_in(conn, initiative_id)
-            if conn.execute("DELETE FROM initiatives WHERE id = ?", (initiative_id,)).rowcount == 0:
+            if old is None or conn.execute("DELETE FROM initiatives WHERE id = ?", (initiative_id,)).rowcount == 0:
                 raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
             audit(conn, by, "delete", "initiative", initiative_id, before=initiative_to_dict(old))
 
@@ -549,13 +551,13 @@ class SQLiteStore(SQLiteAccounts, Store):
                     conn.executemany(UPSERT_ACTOR, [_actor_row(a) for a in changed])
                     _note_changed(changed_ids["actors"], changed)
                 for batch in initiative_batches:
-                    stored = self._initiatives_in(conn, [i.id for i in batch])
+                    known = self._initiatives_in(conn, [i.id for i in batch])
                     changed, replaced = [], []
                     for initiative in batch:
-                        old = stored.get(initiative.id)
-                        if old is None:
+                        previous = known.get(initiative.id)
+                        if previous is None:
                             counts["ic"] += 1
-                        elif old == initiative:
+                        elif previous == initiative:
                             counts["in"] += 1
                             continue
                         else:

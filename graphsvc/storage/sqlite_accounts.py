@@ -11,10 +11,10 @@ import json
 import sqlite3
 from datetime import datetime
 
-from graphsvc.model.errors import Conflict, NotFound
-from graphsvc.model.entities import Actor, Page
-from graphsvc.model.serialize import actor_to_dict
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User, now, user_to_dict
+from graphsvc.model.entities import Actor, Page
+from graphsvc.model.errors import Conflict, NotFound
+from graphsvc.model.serialize import actor_to_dict
 
 #: Version 2: one actor per (kind, municipality, normalised name); users, credentials, proposals, audit.
 ACCOUNTS_MIGRATION = """
@@ -103,12 +103,12 @@ def _credential(row) -> Credential:
 
 def _proposal(row) -> Proposal:
     return Proposal(id=row["id"], kind=row["kind"], data=json.loads(row["data"]), proposer=row["proposer"],
-                    created=_time(row["created"]), status=row["status"], decided_by=row["decided_by"],
+                    created=datetime.fromisoformat(row["created"]), status=row["status"], decided_by=row["decided_by"],
                     decided_at=_time(row["decided_at"]), note=row["note"], result_id=row["result_id"])
 
 
 def _audit_entry(row) -> AuditEntry:
-    return AuditEntry(at=_time(row["at"]), user=row["user_name"], action=row["action"],
+    return AuditEntry(at=datetime.fromisoformat(row["at"]), user=row["user_name"], action=row["action"],
                       object_kind=row["object_kind"], object_id=row["object_id"],
                       before=json.loads(row["before"]) if row["before"] else None,
                       after=json.loads(row["after"]) if row["after"] else None, id=str(row["seq"]))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from graphsvc.web.context import current_store
-from graphsvc.services import accounts
-from graphsvc.model.errors import Conflict, Invalid, NotFound
 from graphsvc.model.accounts import ROLES
-from graphsvc.web.auth import acting_name, current_user, requires
+from graphsvc.model.errors import Conflict, Invalid, NotFound
+from graphsvc.services import accounts
+from graphsvc.web.auth import acting_name, requires, signed_in_user
+from graphsvc.web.context import current_store
 from graphsvc.web.i18n import problem_message
 
 bp = Blueprint("admin", __name__)
@@ -56,7 +56,7 @@ def users():
 @requires("viewer")
 def account():
     store = current_store()
-    user = current_user()
+    user = signed_in_user()
     errors: dict[str, list[str]] = {}
     new_token = None
     if request.method == "POST":

@@ -10,14 +10,16 @@ import json
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from graphsvc.web.context import current_cache, current_store
-from graphsvc.services import graph as svc
+from graphsvc.model.entities import Page
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.entities import KINDS, Page
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import KINDS, VIEWS
+from graphsvc.services import graph as svc
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
+from graphsvc.web import params
 from graphsvc.web.auth import acting_name
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -35,22 +37,6 @@ def _int_param(name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise Invalid([Problem(name, f"must be between {low} and {high} (got {value})")])
     return value
-
-
-def _bool_param(name: str) -> bool:
-    raw = request.args.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no"):
-        return False
-    if raw in ("1", "true", "yes"):
-        return True
-    raise Invalid([Problem(name, f"must be true or false (got {raw!r})")])
-
-
-def _choice_param(name: str, legal: tuple[str, ...], default: str | None = None) -> str | None:
-    raw = request.args.get(name) or default
-    if raw is not None and raw not in legal:
-        raise Invalid([Problem(name, f"must be one of: {', '.join(legal)} (got {raw!r})")])
-    return raw
 
 
 def _json_body():
@@ -101,7 +87,7 @@ def _paging() -> tuple[int, int]:
 @bp.get("/actors")
 def list_actors():
     limit, offset = _paging()
-    flt = ActorFilter(kind=_choice_param("kind", KINDS), sector=request.args.get("sector") or None,
+    flt = ActorFilter(kind=params.choice("kind", KINDS), sector=request.args.get("sector") or None,
                       municipality=request.args.get("municipality") or None, q=request.args.get("q") or None)
     return jsonify(_page(current_store().list_actors(flt, limit=limit, offset=offset), actor_to_dict))
 
@@ -124,7 +110,7 @@ def update_actor(actor_id: str):
 
 @bp.delete("/actors/<actor_id>")
 def delete_actor(actor_id: str):
-    deleted = current_store().delete_actor(actor_id, cascade=_bool_param("cascade"), by=acting_name())
+    deleted = current_store().delete_actor(actor_id, cascade=params.flag("cascade"), by=acting_name())
     return jsonify({"deleted": actor_id, "deleted_initiatives": deleted})
 
 
@@ -142,7 +128,7 @@ def list_initiatives():
 @bp.post("/initiatives")
 def create_initiative():
     initiative = svc.create_initiative(current_store(), _json_body(), by=acting_name(),
-                                       allow_duplicate=_bool_param("allow_duplicate"))
+                                       allow_duplicate=params.flag("allow_duplicate"))
     return _created(initiative_to_dict(initiative), url_for("api.get_initiative", initiative_id=initiative.id))
 
 
@@ -153,7 +139,8 @@ def get_initiative(initiative_id: str):
 
 @bp.put("/initiatives/<initiative_id>")
 def update_initiative(initiative_id: str):
-    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(), by=acting_name())))
+    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(),
+                                                            by=acting_name())))
 
 
 @bp.delete("/initiatives/<initiative_id>")
@@ -166,7 +153,7 @@ def delete_initiative(initiative_id: str):
 @bp.get("/network")
 def network():
     at = parse_date_param(request.args.get("at"), "at")
-    view = _choice_param("view", ("cumulative", "active"), "cumulative")
+    view = params.choice("view", VIEWS, "cumulative") or "cumulative"
     store, cache = current_store(), current_cache()
     # The encoded body is cached too: on large networks encoding costs more than the lookup.
     body = cache.get_or_compute(
@@ -192,7 +179,7 @@ def export_document():
         from graphsvc.web.transfer import export_response
 
         return export_response(request.args.get("format") or "json")
-    _choice_param("view", ("cumulative", "active"))  # only meaningful with `at`, but never ignored silently
+    params.choice("view", VIEWS)  # only meaningful with `at`, but never ignored silently
     return jsonify(svc.export_document(current_store()))
 
 

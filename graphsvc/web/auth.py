@@ -18,15 +18,25 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint, Flask, current_app, flash, g, jsonify, make_response, redirect, render_template, request, session,
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
-from graphsvc.web.context import current_store
-from graphsvc.services import accounts
 from graphsvc.model.accounts import User, role_at_least
+from graphsvc.services import accounts
+from graphsvc.web.context import current_store
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -67,6 +77,14 @@ def required_level(app: Flask, endpoint: str | None, method: str) -> str:
 
 def current_user() -> User | None:
     return g.get("user")
+
+
+def signed_in_user() -> User:
+    """The user of a request to a route that ``requires`` viewer or more (``authorize`` let it through)."""
+    user = current_user()
+    if user is None:
+        raise RuntimeError("no user signed in: the route does not require viewer or more")
+    return user
 
 
 def acting_name() -> str | None:
@@ -264,5 +282,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def auth_context():
         return {"current_user": current_user(), "languages": LANGUAGES, "current_language": select_locale(),
-                "role_label": role_label, "can": lambda level: bool(current_user())
-                and role_at_least(current_user().role, level)}
+                "role_label": role_label, "can": lambda level: (user := current_user()) is not None
+                and role_at_least(user.role, level)}

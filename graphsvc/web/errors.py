@@ -7,7 +7,7 @@ validation errors add ``problems``, one per field.
 from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from graphsvc.model.errors import GraphsvcError
 
@@ -54,7 +54,7 @@ def register(app: Flask) -> None:
             body["message"] = (f"The request is larger than the {limit} MiB this server accepts "
                                "(GRAPHSVC_MAX_UPLOAD_MB); send a smaller file or split it.")
         response = _respond(body, exc.code or 500)
-        if getattr(exc, "valid_methods", None):
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 

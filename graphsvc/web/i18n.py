@@ -9,14 +9,13 @@ one validation module.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel, format_date, format_datetime, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext as _, lazy_gettext as _l
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 
@@ -97,10 +96,8 @@ def moment(value: datetime | None) -> str:
 
 
 def init_app(app: Flask, locale_selector) -> None:
-    try:
+    with contextlib.suppress(OSError):  # a read-only install: the committed .mo files are used as they are
         compile_catalogues()
-    except OSError:  # a read-only install: the committed .mo files are used as they are
-        pass
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "nb")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Oslo")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)

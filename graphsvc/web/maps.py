@@ -18,26 +18,25 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import gettext as _, ngettext
 
 from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, MAX_DEPTH, METRICS, SHAPES, MapFilter
-from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.palette import COLOUR_BY
-from graphsvc.model.entities import KINDS
 from graphsvc.model.errors import Invalid, NotFound, Problem
 from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import FREQUENCIES, KINDS, VIEWS
 from graphsvc.services import maps
 from graphsvc.services.layouts import LayoutFiles
+from graphsvc.web import params
 from graphsvc.web.context import current_cache, current_store
 from graphsvc.web.labels import PSEUDO_GROUPS, group_label, kind_labels, locale_key
 
 bp = Blueprint("maps", __name__)
 api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")
 
-FREQS = ("year", "quarter", "month")
 MAX_FILTER = 200  # longest text filter (municipality, sector, category, focus); the OpenAPI document says so
 MAX_MIN_TIES = 1_000_000
 
@@ -73,13 +72,6 @@ def growth_json(freq: str, view: str) -> dict:
 
 
 # -- request parsing ---------------------------------------------------------------------
-def _choice(name: str, legal, default=None):
-    raw = request.args.get(name) or default
-    if raw is not None and raw not in legal:
-        raise Invalid([Problem(name, f"must be one of: {', '.join(legal)} (got {raw!r})")])
-    return raw
-
-
 def map_filter() -> MapFilter:
     args = request.args
     depth = args.get("depth") or "1"
@@ -93,10 +85,10 @@ def map_filter() -> MapFilter:
     too_long = [n for n in ("municipality", "sector", "category", "focus") if len(args.get(n) or "") > MAX_FILTER]
     if too_long:
         raise Invalid([Problem(n, f"is longer than {MAX_FILTER} characters") for n in too_long])
-    text = lambda name: (args.get(name) or "").strip() or None  # noqa: E731
-    return MapFilter(municipality=text("municipality"), sector=text("sector"), kind=_choice("kind", KINDS),
-                     category=text("category"), start=start, end=end, focus=text("focus"), depth=int(depth),
-                     group=_choice("group", GROUPINGS, "auto"))
+    return MapFilter(municipality=params.text("municipality"), sector=params.text("sector"),
+                     kind=params.choice("kind", KINDS), category=params.text("category"), start=start, end=end,
+                     focus=params.text("focus"), depth=int(depth),
+                     group=params.choice("group", GROUPINGS, "auto"))
 
 
 @dataclass(frozen=True)
@@ -134,8 +126,8 @@ def map_style() -> MapStyle:
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_MIN_TIES:
             raise Invalid([Problem("min_ties", f"must be a whole number from 1 to {MAX_MIN_TIES} (got {raw!r})")])
         min_ties = int(raw)
-    return MapStyle(colour=_choice("colour", COLOUR_BY, "sector"), size=_choice("size", METRICS, "degree"),
-                    freq=_choice("freq", FREQS, "year"), mode=_choice("view", VIEWS, "cumulative"),
+    return MapStyle(colour=params.choice("colour", COLOUR_BY, "sector"), size=params.choice("size", METRICS, "degree"),
+                    freq=params.choice("freq", FREQUENCIES, "year"), mode=params.choice("view", VIEWS, "cumulative"),
                     at=parse_date_param(request.args.get("at"), "at"), min_ties=min_ties)
 
 
@@ -195,8 +187,8 @@ def _state_urls(flt: MapFilter, style: MapStyle) -> dict:
 @api_bp.get("/map")
 def api_map():
     flt = map_filter()
-    freq = _choice("freq", FREQS, "year")
-    shape = _choice("shape", SHAPES, "records")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    shape = params.choice("shape", SHAPES, "records")
 
     def compute() -> bytes:
         _, view = current_view(flt)
@@ -210,8 +202,8 @@ def api_map():
 
 @api_bp.get("/growth")
 def api_growth():
-    freq = _choice("freq", FREQS, "year")
-    view = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    view = params.choice("view", VIEWS, "cumulative")
     return growth_json(freq, view)
 
 
@@ -230,9 +222,9 @@ def map_page():
     flt = map_filter()
     style = map_style()
     base, view = current_view(flt)
-    config = {**_state_urls(flt, style), "state": {"colour": style.colour, "size": style.size, "freq": style.freq,
-                                                    "view": style.mode, "at": style.at.isoformat() if style.at else None,
-                                                    "minTies": style.min_ties}}
+    state = {"colour": style.colour, "size": style.size, "freq": style.freq, "view": style.mode,
+             "at": style.at.isoformat() if style.at else None, "minTies": style.min_ties}
+    config = {**_state_urls(flt, style), "state": state}
     focus_name = base.names[base.index[flt.focus]] if flt.focus else None
     return render_template("map.html", strings=_strings(), flt=flt, style=style, view=view, choices=base.choices(),
                            kinds=KINDS, config=config, focus_name=focus_name, max_depth=MAX_DEPTH,
@@ -250,12 +242,15 @@ def _page_links(flt: MapFilter, style: MapStyle) -> dict:
              "depths": {d: url_for("maps.map_page", **{**unfocus, "focus": flt.focus,
                                                       **({"depth": str(d)} if d > 1 else {}), **sq})
                         for d in range(1, MAX_DEPTH + 1)} if flt.focus else {}}
-    for name, endpoint, extra in (("html", "maps.map_export_html", {}), ("png", "maps.map_export_picture", {"fmt": "png"}),
-                                  ("svg", "maps.map_export_picture", {"fmt": "svg"}),
-                                  ("gif", "maps.growth_animation", {"fmt": "gif"}),
-                                  ("mp4", "maps.growth_animation", {"fmt": "mp4"})):
-        links[name] = url_for(endpoint, **extra, **fq, **sq)
-        links[f"{name}_base"] = url_for(endpoint, **extra, **fq)
+    extras: tuple[tuple[str, str, dict[str, Any]], ...] = (
+        ("html", "maps.map_export_html", {}),
+        ("png", "maps.map_export_picture", {"fmt": "png"}), ("svg", "maps.map_export_picture", {"fmt": "svg"}),
+        ("gif", "maps.growth_animation", {"fmt": "gif"}), ("mp4", "maps.growth_animation", {"fmt": "mp4"}))
+    fq_: dict[str, Any] = dict(fq)
+    sq_: dict[str, Any] = dict(sq)
+    for name, endpoint, extra in extras:
+        links[name] = url_for(endpoint, **extra, **fq_, **sq_)
+        links[f"{name}_base"] = url_for(endpoint, **extra, **fq_)
     return links
 
 
@@ -269,8 +264,8 @@ PAGE_SIZE = 500
 def map_table():
     flt = map_filter()
     base, view = current_view(flt)
-    sort = _choice("sort", tuple(TABLE_SORTS), "distance" if flt.focus else "ties")
-    order = _choice("order", ("asc", "desc"), "desc" if sort in ("ties", "betweenness", "brokerage") else "asc")
+    sort = params.choice("sort", tuple(TABLE_SORTS), "distance" if flt.focus else "ties")
+    order = params.choice("order", ("asc", "desc"), "desc" if sort in ("ties", "betweenness", "brokerage") else "asc")
     page = max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1)
     q = (request.args.get("q") or "").strip()[:200]
     needle = q.casefold()
@@ -320,7 +315,7 @@ def map_export_html():
     flt = map_filter()
     style = map_style()
     _, view = current_view(flt)
-    web_dir = Path(current_app.template_folder).parent
+    web_dir = Path(current_app.template_folder or "").parent  # create_app always names the folder
     html = standalone_html(view, title=_title(flt), web_dir=web_dir, colour=style.colour, size=style.size,
                            min_ties=style.min_ties, strings=_strings())
     return _download(html.encode(), "text/html", "samskapingskart.html")
@@ -343,8 +338,8 @@ def map_export_picture(fmt: str):
 
 @bp.get("/growth")
 def growth_page():
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
     libraries = []
     periods = data["periods"]
@@ -365,8 +360,8 @@ def growth_chart(name: str):
 
     if name not in CHARTS:
         raise NotFound(f"no chart {name!r}", field="name")
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
     svg = _cached("growth-chart", (name, freq, mode), lambda: chart(data, name), locale=True)
     response = Response(svg, mimetype="image/svg+xml")
@@ -382,9 +377,9 @@ def growth_animation(fmt: str):
     if fmt not in ("gif", "mp4"):
         raise NotFound(f"no animation format {fmt!r}: use gif or mp4", field="format")
     flt = map_filter()
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
-    colour = _choice("colour", COLOUR_BY, "sector")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
+    colour = params.choice("colour", COLOUR_BY, "sector")
     base, view = current_view(flt)
     periods = maps.slider_periods(view, freq)
     if not periods:

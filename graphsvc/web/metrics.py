@@ -13,13 +13,13 @@ import math
 
 from flask import Blueprint, Response, render_template, request
 
-from graphsvc.web.context import current_cache, current_store
-from graphsvc.analytics.compact import GROUP_BY
-from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
-from graphsvc.services import metrics as m
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import GROUP_BY, VIEWS
+from graphsvc.services import metrics as m
+from graphsvc.web import params
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("metrics", __name__)
 api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
@@ -28,36 +28,17 @@ api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
 HEAT_STEPS = 9
 
 
-def _whole(name: str, default: int) -> int:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
-
-
-def _flag(name: str) -> bool:
-    raw = (request.args.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
-        return False
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    raise Invalid([Problem(name, f"must be one of: true, false (got {raw!r})")])
-
-
 def metric_params() -> dict:
     """The request's metric parameters, typed; ``silo_metrics`` checks their ranges."""
     args = request.args
     return {"at": parse_date_param((args.get("at") or "").strip() or None, "at"),
             "view": args.get("view") or "cumulative",
             "group_by": args.get("group_by") or "sector",
-            "weighted": _flag("weighted"),
-            "permutations": _whole("permutations", m.DEFAULT_PERMUTATIONS),
-            "seed": _whole("seed", 0),
-            "betweenness_k": _whole("betweenness_k", DEFAULT_BETWEENNESS_K),
-            "exact_betweenness": _flag("exact_betweenness"),
+            "weighted": params.flag("weighted"),
+            "permutations": params.whole("permutations", m.DEFAULT_PERMUTATIONS),
+            "seed": params.whole("seed", 0),
+            "betweenness_k": params.whole("betweenness_k", DEFAULT_BETWEENNESS_K),
+            "exact_betweenness": params.flag("exact_betweenness"),
             "library_tag": (args.get("library_tag") or "").strip() or None}
 
 

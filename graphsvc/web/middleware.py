@@ -41,7 +41,8 @@ class TextSafeJSONProvider(DefaultJSONProvider):
 
 def register(app: Flask) -> None:
     provider = TextSafeJSONProvider(app)
-    provider.sort_keys, provider.ensure_ascii = app.json.sort_keys, app.json.ensure_ascii
+    if isinstance(app.json, DefaultJSONProvider):
+        provider.sort_keys, provider.ensure_ascii = app.json.sort_keys, app.json.ensure_ascii
     app.json = provider
     if not log.handlers:
         handler = logging.StreamHandler()

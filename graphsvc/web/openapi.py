@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS, VIEWS
 from graphsvc.version import __version__
-from graphsvc.model.entities import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
 
 ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"}
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -50,7 +50,8 @@ def _actor_schema(*, id_required: bool) -> dict:
             "id": ID,
             "name": TEXT,
             "kind": {"type": "string", "enum": list(KINDS)},
-            "sector": {**TEXT, "maxLength": 80, "description": "Required for library and municipal_unit; open vocabulary."},
+            "sector": {**TEXT, "maxLength": 80,
+                       "description": "Required for library and municipal_unit; open vocabulary."},
             "municipality": {**TEXT, "maxLength": 120},
             "municipality_number": {"type": "string", "pattern": r"^\d{4}$"},
             "org_number": {"type": "string", "pattern": r"^\d{9}$", "description": "Checked with MOD11."},
@@ -98,7 +99,7 @@ def _param(name: str, schema: dict, description: str, where: str = "query", requ
 PAGING = [_param("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}, "Page size"),
           _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9, "default": 0}, "Items to skip")]
 AT = _param("at", DATE, "The network at this date (default: everything)")
-VIEW = _param("view", {"type": "string", "enum": ["cumulative", "active"], "default": "cumulative"},
+VIEW = _param("view", {"type": "string", "enum": list(VIEWS), "default": "cumulative"},
               "cumulative: everything started by `at`; active: what was running at `at`")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphsvc.model.vocab import VIEWS
+
 FORMATS = ["json", "graphml", "gexf", "csv", "xlsx"]
 
 _REJECTION = {"type": "object", "properties": {
@@ -60,7 +62,7 @@ def paths(_param, _json, _ref, errors: dict, date_schema: dict) -> dict:
                     _param("format", {"type": "string", "enum": FORMATS, "default": "json"},
                            "json, graphml, gexf (dynamic, for Gephi), csv (a zip of CSV files) or xlsx"),
                     _param("at", date_schema, "The network at this date"),
-                    _param("view", {"type": "string", "enum": ["cumulative", "active"], "default": "cumulative"},
+                    _param("view", {"type": "string", "enum": list(VIEWS), "default": "cumulative"},
                            "With `at`: what had started by then, or what was running then"),
                     _param("municipality", {"type": "string"}, "Actors of this municipality and their partners"),
                     _param("sector", {"type": "string"}, "Actors of this sector and their partners")],

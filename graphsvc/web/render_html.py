@@ -24,6 +24,7 @@ from graphsvc.analytics.mapview import METRICS, MapView
 from graphsvc.analytics.palette import COLOUR_BY, CROSS_TIE, INNER_TIE, OUTLINE
 from graphsvc.web.labels import group_label, kind_labels, locale_key
 
+
 @lru_cache(maxsize=8)
 def _asset(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
@@ -50,7 +51,7 @@ def _items(view: MapView, colour: str, size: str, min_ties: int | None, strings:
     nodes, edges = [], []
     kinds = kind_labels()
     cross_matters = bool(view.filter.focus or view.filter.selects_actors)
-    for p, n in enumerate(view.nodes):
+    for n in view.nodes:
         scale = n["label_scale"]
         item = {"id": n["id"], "label": n["label"], "x": n["x"], "y": n["y"], "size": n["size"][size],
                 "labelScale": scale, "partner": n["role"] == "partner"}

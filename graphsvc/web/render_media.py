@@ -21,8 +21,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Wedge
 
 from graphsvc.analytics.mapview import METRICS, MapBase, MapView, visibility
-from graphsvc.analytics.palette import (COLOUR_BY, CROSS_TIE, INNER_TIE, KIND_SHAPES, MARKERS, MUTED, NEW, OTHER,
-                                        OUTLINE, sector_colours)
+from graphsvc.analytics.palette import (
+    COLOUR_BY,
+    CROSS_TIE,
+    INNER_TIE,
+    KIND_SHAPES,
+    MARKERS,
+    MUTED,
+    NEW,
+    OTHER,
+    OUTLINE,
+    sector_colours,
+)
 from graphsvc.web.labels import group_label, kind_labels
 
 #: Frames beyond this are refused (a month series over 20 years is 240).
@@ -76,8 +86,9 @@ class _Scene:
                          else np.zeros((0, 2, 2)))
         self.tie_width = 0.5 + 0.9 * np.log1p(weights) if len(weights) else np.zeros(0)
         self.tie_colour = np.where(cross & self._cross_matters(), CROSS_TIE, INNER_TIE)
-        self.edges = LineCollection(self.segments, linewidths=self.tie_width, colors=list(self.tie_colour),
-                                    alpha=0.55, zorder=1)
+        # An (N, 2, 2) array is a documented form of segments; matplotlib's stubs only name sequences.
+        self.edges = LineCollection(self.segments, linewidths=self.tie_width,  # type: ignore[arg-type]
+                                    colors=list(self.tie_colour), alpha=0.55, zorder=1)
         self.ax.add_collection(self.edges)
         self.scatters: dict = {}
         self.wedges: list = []
@@ -118,7 +129,7 @@ class _Scene:
 
     def _ties(self, view: MapView, min_ties):
         if view.aggregated:
-            g = view.groups
+            g = view.bubbles
             weights = g["weight"]
             keep = weights >= (min_ties or view.legend.get("min_ties") or 1)
             self.tie_keep = keep
@@ -159,7 +170,7 @@ class _Scene:
     def _bubbles(self, radius, ppu):
         """Each bubble a pie of its composition by the chosen colouring; its size the number of actors."""
         view = self.view
-        for p, bubble in enumerate(view.groups["bubbles"]):
+        for p, bubble in enumerate(view.bubbles["bubbles"]):
             slices: dict[str, int] = {}  # one slice per colour, grey (actors outside the palette) last
             for row, count in bubble["composition_rows"][self.colouring]:
                 slices[self.rows[row]["colour"]] = slices.get(self.rows[row]["colour"], 0) + count
@@ -176,7 +187,7 @@ class _Scene:
 
     def _name(self, p: int) -> str:
         if self.view.aggregated:
-            bubble = self.view.groups["bubbles"][p]
+            bubble = self.view.bubbles["bubbles"][p]
             label = group_label(bubble["label"]) if self.view.aggregated == "sector" else bubble["label"]
             return f"{label} ({bubble['count']})"
         return self.base.names[self.view.actor_index[p]]
@@ -222,11 +233,11 @@ class _Scene:
         self.edges.set_color(list(colours))
         for members, sc in self.scatters.values():
             alpha = np.where(node_on[members], self.alpha[members], 0.0)
-            sc.set_facecolors([(*_rgb(c), a) for c, a in zip(self.colour[members], alpha)])
+            sc.set_facecolor([(*_rgb(c), a) for c, a in zip(self.colour[members], alpha)])
             edge = [((0.9, 0.62, 0.0, 1.0) if node_new is not None and node_new[m] else (0.2, 0.2, 0.2, a))
                     for m, a in zip(members, alpha)]
-            sc.set_edgecolors(edge)
-            sc.set_linewidths([2.0 if node_new is not None and node_new[m] else 0.5 for m in members])
+            sc.set_edgecolor(edge)
+            sc.set_linewidth([2.0 if node_new is not None and node_new[m] else 0.5 for m in members])
         for p, w in self.wedges:
             w.set_visible(bool(node_on[p]))
         for p, t in self.labels:

@@ -16,17 +16,21 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Literal, overload
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from graphsvc.web.context import current_store
-from graphsvc.model.errors import Invalid, Problem
-from graphsvc.services.imports import ImportReport, import_files
-from graphsvc.model.serialize import to_document
-from graphsvc.model.validation import parse_date_param
 from graphsvc.interchange import FORMATS, filter_network
 from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.serialize import to_document
+from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import VIEWS
+from graphsvc.services.imports import ImportReport, import_files
+from graphsvc.web import params
+from graphsvc.web.auth import acting_name
+from graphsvc.web.context import current_store
 
 bp = Blueprint("transfer", __name__)
 
@@ -38,28 +42,14 @@ UPLOAD_LIFETIME_S = 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-def _acting_name() -> str | None:
-    try:
-        from graphsvc.web.auth import acting_name
-    except ImportError:  # pragma: no cover - accounts not installed
-        return None
-    return acting_name()
-
-
 def _max_import_bytes() -> int:
     return int(current_app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
-
-
-def _flag(name: str) -> bool:
-    return request.values.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 # -- export ---------------------------------------------------------------------------------------
 def export_options() -> dict:
     """Export filters from the query string (empty fields mean "not given")."""
-    view = request.args.get("view") or "cumulative"
-    if view not in ("cumulative", "active"):
-        raise Invalid([Problem("view", f"must be one of: cumulative, active (got {view!r})")])
+    view = params.choice("view", VIEWS, "cumulative")
     return {"at": parse_date_param(request.args.get("at"), "at"), "view": view,
             "municipality": (request.args.get("municipality") or "").strip() or None,
             "sector": (request.args.get("sector") or "").strip() or None}
@@ -83,7 +73,6 @@ def export_response(fmt: str) -> Response:
         data = make(actors, initiatives, **options)
     response = Response(data, mimetype=media_type)
     if media_type.startswith("application/json") or media_type.endswith("+xml"):
-        response.charset = "utf-8"
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
     return response
@@ -110,6 +99,10 @@ def import_template():
 
 
 # -- import --------------------------------------------------------------------------------------
+@overload
+def _uploaded(field: str, *, required: Literal[True]) -> tuple[str, bytes]: ...
+@overload
+def _uploaded(field: str, *, required: Literal[False]) -> tuple[str, bytes] | None: ...
 def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
     """An uploaded file's name and bytes; its size is checked before it is read."""
     upload = request.files.get(field)
@@ -142,7 +135,7 @@ def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
 
 def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
     return import_files(current_store(), files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
-                        max_bytes=_max_import_bytes(), by=_acting_name())
+                        max_bytes=_max_import_bytes(), by=acting_name())
 
 
 def import_upload_response():
@@ -152,7 +145,8 @@ def import_upload_response():
     ``problems`` and the whole report in ``report`` when rejected rows stopped it.
     """
     files, kinds = _uploads()
-    report = _run(files, kinds, dry_run=_flag("dry_run"), valid_only=_flag("valid_only"))
+    report = _run(files, kinds, dry_run=params.flag("dry_run", form=True),
+                  valid_only=params.flag("valid_only", form=True))
     if report.rejected and not report.valid_only and not report.dry_run:
         body = report.to_invalid().to_dict()
         body["message"] = f"{len(report.rejected)} problem(s) in the file; nothing was changed"
@@ -182,7 +176,7 @@ def _keep(files, kinds) -> str:
     folder.mkdir(mode=0o700)
     for number, (_, data) in enumerate(files):
         (folder / str(number)).write_bytes(data)
-    meta = {"names": [n for n, _ in files], "kinds": kinds, "user": _acting_name()}
+    meta = {"names": [n for n, _ in files], "kinds": kinds, "user": acting_name()}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
 
@@ -192,7 +186,7 @@ def _kept(token: str):
     if folder is None or not (folder / "meta.json").exists():
         raise Invalid([Problem("file", "the preview has expired or was already imported; upload the file again")])
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if meta.get("user") != _acting_name():
+    if meta.get("user") != acting_name():
         raise Invalid([Problem("file", "this preview belongs to another user; upload the file again")])
     files = [(name, (folder / str(n)).read_bytes()) for n, name in enumerate(meta["names"])]
     return folder, files, meta["kinds"]
@@ -249,7 +243,7 @@ def import_confirm():
         folder, files, kinds = _kept(request.form.get("token", ""))
     except Invalid as exc:
         return _page(422, errors=_field_errors(exc))
-    valid_only = _flag("valid_only")
+    valid_only = params.flag("valid_only", form=True)
     try:
         report = _run(files, kinds, dry_run=False, valid_only=valid_only)
     except Invalid as exc:
