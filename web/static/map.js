@@ -274,7 +274,6 @@
     performance.mark('map:step-diffed');
     if (nodeChanges.length || edgeChanges.length) { applyChanges(nodeChanges, edgeChanges); }
     performance.mark('map:step-updated');
-    container.setAttribute('data-step-updates', nodeChanges.length + '/' + edgeChanges.length);
     var shownNodes = 0, shownEdges = 0;
     for (i = 0; i < n; i++) { shownNodes += nodeOn[i]; }
     for (j = 0; j < m; j++) { shownEdges += edgeOn[j]; }
@@ -368,6 +367,8 @@
   function closePanel() { if (panel) { panel.hidden = true; } }
 
   // -- start -----------------------------------------------------------------------------------
+  // performance marks map:data, map:items, map:network, map:drawn, map:step…: where the time goes
+  // (read them in the browser's performance panel or with performance.getEntriesByType('mark')).
   function init(payload) {
     performance.mark('map:data');
     data = payload;
