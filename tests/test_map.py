@@ -239,8 +239,10 @@ def test_colourings_use_one_colour_blind_safe_palette_everywhere(demo):
         assert all(sector[r["value"]] == r["colour"] for r in rows), url
     assert sector["bibliotek"] == MUTED[0] and sector["(association)"] == OTHER
     chart = demo.get("/growth/chart/sectors.svg").get_data(as_text=True).lower()
+    metrics = demo.get("/metrics?permutations=0").get_data(as_text=True)
     for name in ("skole", "helse", "kultur"):
         assert sector[name].lower() in chart, name
+        assert f'<span class="swatch" style="background: {sector[name]}" aria-hidden="true"></span> {name}' in metrics
     for colouring in ("municipality", "kind", "community"):
         rows = whole["legend"]["colourings"][colouring]["rows"]
         assert rows and {r["colour"] for r in rows} <= set(MUTED) | {OTHER}, colouring

@@ -27,6 +27,8 @@ from graphsvc.analytics.mapview import (
     map_view,
     no_memo,
 )
+from graphsvc.analytics.compact import group_codes
+from graphsvc.analytics.palette import sector_colours
 from graphsvc.analytics.report import silo_report
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.services.cache import ResultCache
@@ -47,6 +49,18 @@ def map_report(store: Store, cache: ResultCache) -> dict:
         return silo_report(actors, initiatives, permutations=0)
 
     return cached(store, cache, "map-report", (), compute)
+
+
+def sector_palette(store: Store, cache: ResultCache) -> dict[str, str]:
+    """Colour per sector group of the whole network: the one mapping the map, its exports, the growth
+    charts and the metrics page all use (``analytics.palette.sector_colours`` on every actor's group)."""
+
+    def compute():
+        actors, _ = snapshot(store, cache)
+        _, labels = group_codes([a.sector for a in actors], [a.kind for a in actors], "kind")
+        return sector_colours(labels)
+
+    return cached(store, cache, "sector-palette", (), compute)
 
 
 def current_base(store: Store, cache: ResultCache) -> MapBase:

@@ -363,7 +363,8 @@ def growth_chart(name: str):
     freq = params.choice("freq", FREQUENCIES, "year")
     mode = params.choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
-    svg = _cached("growth-chart", (name, freq, mode), lambda: chart(data, name), locale=True)
+    colours = maps.sector_palette(current_store(), current_cache())
+    svg = _cached("growth-chart", (name, freq, mode), lambda: chart(data, name, colours=colours), locale=True)
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=60"
     response.headers["Vary"] = "Cookie"  # the chart's text is in the user's language (the page asks with lang=)

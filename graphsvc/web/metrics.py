@@ -17,6 +17,7 @@ from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import GROUP_BY, VIEWS
+from graphsvc.services import maps
 from graphsvc.services import metrics as m
 from graphsvc.web import params
 from graphsvc.web.context import current_cache, current_store
@@ -111,4 +112,5 @@ def metrics_page():
                                   r["name"].casefold()))
     return render_template("metrics.html", r=report, params=params, query=query, heat=heat_map(report),
                            groups=groups, bridges=m.bridges(report), libraries=libraries, views=VIEWS,
-                           group_bys=GROUP_BY, csv_tables=m.CSV_TABLES)
+                           group_bys=GROUP_BY, csv_tables=m.CSV_TABLES,
+                           sector_colours=maps.sector_palette(current_store(), current_cache()))

@@ -347,8 +347,10 @@ CHARTS = ("size", "cross", "sectors", "libraries")
 _MARKS = "os^Dv<>ph*"
 
 
-def growth_chart(growth: dict, name: str, *, top_libraries: int = 10) -> bytes:
-    """One line chart of the growth series as SVG, in the map's palette (sector lines in sector colours)."""
+def growth_chart(growth: dict, name: str, *, top_libraries: int = 10, colours: dict | None = None) -> bytes:
+    """One line chart of the growth series as SVG, in the map's palette: sector lines in the colours
+    ``colours`` gives (the whole network's, ``services.maps.sector_palette``), grey pseudo-groups told
+    apart by their kind's marker."""
     periods = growth["periods"]
     x = list(range(len(periods)))
     ticks = [p["period"] for p in periods]
@@ -368,7 +370,7 @@ def growth_chart(growth: dict, name: str, *, top_libraries: int = 10) -> bytes:
         ax.set_ylim(-1.05, 1.05)
     elif name == "sectors":
         sectors = list(growth.get("groups", []))  # real sectors, then the pseudo-groups "(association)" …
-        colours = sector_colours(sectors)
+        colours = {**sector_colours(sectors), **(colours or {})}
         for i, sector in enumerate(sectors):
             grey = colours[sector] == OTHER
             # Actors without a sector are grey on the map, told apart by their kind's shape: the same here.
