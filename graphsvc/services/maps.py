@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from graphsvc.analytics import growth as growth_series
+from graphsvc.analytics.compact import group_codes
 from graphsvc.analytics.mapview import (
     ALWAYS,
     EPOCH,
@@ -27,7 +28,6 @@ from graphsvc.analytics.mapview import (
     map_view,
     no_memo,
 )
-from graphsvc.analytics.compact import group_codes
 from graphsvc.analytics.palette import sector_colours
 from graphsvc.analytics.report import silo_report
 from graphsvc.model.entities import Actor, Initiative

@@ -17,8 +17,7 @@ from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import GROUP_BY, VIEWS
-from graphsvc.services import maps
-from graphsvc.services import metrics as m
+from graphsvc.services import maps, metrics as m
 from graphsvc.web import params
 from graphsvc.web.context import current_cache, current_store
 
