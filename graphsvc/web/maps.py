@@ -169,8 +169,7 @@ def _strings() -> dict:
             "panelShow": _("Show filters and legend"), "panelHide": _("Hide filters and legend"),
             "cross": _("crosses sectors"), "inner": _("within one sector"),
             "focusOn": _("Focus on this actor:"), "actorPage": _("Actor page"),
-            "steps": {str(d): ngettext("%(num)s step", "%(num)s steps", d) for d in range(1, MAX_DEPTH + 1)},
-            "drill": _("Open this group's own map")}
+            "steps": {str(d): ngettext("%(num)s step", "%(num)s steps", d) for d in range(1, MAX_DEPTH + 1)}}
 
 
 def _state_urls(flt: MapFilter, style: MapStyle) -> dict:

@@ -346,20 +346,16 @@
     panel.appendChild(info);
     var actions = document.createElement('p');
     actions.className = 'panel-actions';
-    if (data.aggregated) {
-      actions.appendChild(link(T.drill, drillUrl(i)));
-    } else {
-      var label = document.createElement('span');
-      label.textContent = T.focusOn + ' ';
-      actions.appendChild(label);
-      for (var d = 1; d <= config.maxDepth; d++) {
-        var a = link(T.steps[String(d)], focusUrl(N.id[i], d));
-        a.className = 'button-link';
-        actions.appendChild(a);
-        actions.appendChild(document.createTextNode(' '));
-      }
-      actions.appendChild(link(T.actorPage, config.actorUrl.replace('__ID__', encodeURIComponent(N.id[i]))));
+    var label = document.createElement('span');
+    label.textContent = T.focusOn + ' ';
+    actions.appendChild(label);
+    for (var d = 1; d <= config.maxDepth; d++) {
+      var a = link(T.steps[String(d)], focusUrl(N.id[i], d));
+      a.className = 'button-link';
+      actions.appendChild(a);
+      actions.appendChild(document.createTextNode(' '));
     }
+    actions.appendChild(link(T.actorPage, config.actorUrl.replace('__ID__', encodeURIComponent(N.id[i]))));
     panel.appendChild(actions);
     panel.hidden = false;
   }
@@ -441,7 +437,7 @@
     network.on('click', function (params) {
       if (!params.nodes.length) { closePanel(); return; }
       var i = position[params.nodes[0]];
-      if (data.aggregated && !panel) { window.location.href = drillUrl(i); return; }
+      if (data.aggregated) { window.location.href = drillUrl(i); return; }  // a bubble opens its own map
       openPanel(i);
     });
     network.on('doubleClick', function (params) {
