@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import ConfigError, StoreUnavailable
 from graphsvc.services.cache import ResultCache
 from graphsvc.settings import defaults, from_environ
@@ -85,8 +86,7 @@ PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "dev", "development"}
 def _refuse_placeholder_secret(value: str | None) -> None:
     """A production secret from the environment must not be the example's placeholder or short."""
     if value is not None and (value.strip().lower() in PLACEHOLDER_SECRETS or len(value.strip()) < 16):
-        raise ConfigError("GRAPHSVC_SECRET_KEY is a placeholder or shorter than 16 characters; make one with: "
-                          "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+        raise ConfigError(msg.SECRET_KEY_PLACEHOLDER())
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -100,7 +100,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     try:
         app.config.update(from_environ())
     except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(msg.SETTING_INVALID(reason=str(exc))) from None
     if config:
         app.config.update(config)
     if not app.config["GRAPHSVC_STORE_URL"]:

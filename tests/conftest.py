@@ -15,6 +15,18 @@ from helpers import PASSWORD, client_for, example_document
 STORE_KINDS = ["sqlite", "neo4j"]
 
 
+def pytest_sessionstart(session):
+    """Compile the message catalogues that are missing or older than their ``.po``, as ``make translations``
+    does (``make test`` runs it first), so ``python -m pytest`` alone works too. The app never compiles them."""
+    from babel.messages.frontend import CommandLineInterface
+
+    from graphsvc.web.i18n import catalogue_state
+
+    missing, stale = catalogue_state()
+    for po in [*missing, *stale]:
+        argv = ["pybabel", "-q", "compile", "-l", po.parts[-3], "-i", str(po), "-o", str(po.with_suffix(".mo"))]
+        if CommandLineInterface().run(argv):
+            pytest.exit(f"{po} does not compile (see above): fix the catalogue", returncode=1)
 @pytest.fixture(params=STORE_KINDS)
 def store(request, tmp_path):
     """An empty store of each kind; the Neo4j leg runs only where NEO4J_URI is set."""

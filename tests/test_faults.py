@@ -24,6 +24,7 @@ import pytest
 
 from graphsvc import create_app
 from graphsvc.app import AppState
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import User
 from graphsvc.model.errors import StoreUnavailable
 from graphsvc.services import accounts, graph as svc
@@ -193,7 +194,7 @@ class FlakyStore:
 
     def _guard(self) -> None:
         if self.down:
-            raise StoreUnavailable("the database at test://flaky is unavailable: connection refused")
+            raise StoreUnavailable(msg.NEO4J_UNAVAILABLE(uri="test://flaky", reason="connection refused"))
 
     def __getattr__(self, name):
         attribute = getattr(self._store, name)

@@ -52,6 +52,7 @@ from graphsvc.analytics.palette import (
     ranked_colours,
     sector_colours,
 )
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.model.errors import NotFound
 from graphsvc.model.vocab import KINDS
@@ -549,7 +550,7 @@ def map_view(base: MapBase, flt: MapFilter = MapFilter(), *, threshold: int = AG
     distance_of: dict[int, int] | None = None
     if flt.focus:
         if flt.focus not in base.index:
-            raise NotFound(f"no actor with id {flt.focus!r}", field="focus")
+            raise NotFound(msg.NO_ACTOR(id=flt.focus), field="focus")
         centre = base.index[flt.focus]
         distance_of = _bfs(n, base.rec_u[rec_ok], base.rec_v[rec_ok], centre, flt.depth)
         keep = np.zeros(n, dtype=bool)

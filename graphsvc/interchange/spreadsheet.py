@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_actor, parse_initiative
@@ -173,7 +174,7 @@ class Table:
     kind: str  # "actors" | "initiatives"
     header: list[str]
     rows: list[tuple[int, list]]
-    details: str = ""  # how it was read: encoding, separator
+    details: msg.Message | None = None  # how it was read: encoding, separator
 
     def columns(self) -> tuple[dict[str, int], dict[str, str], list[str]]:
         """(field → cell index, field → header as written, ignored headers)."""
@@ -190,7 +191,7 @@ class Table:
         return index, written, ignored
 
 
-def _fail(name: str, message: str) -> Invalid:
+def _fail(name: str, message: msg.Message) -> Invalid:
     return Invalid([Problem(name, message)])
 
 
@@ -201,10 +202,9 @@ def _mb(size: int) -> str:
 def check_size(name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Refuse a file before reading it: empty, or larger than ``max_bytes``."""
     if size == 0:
-        raise _fail(name, "the file is empty")
+        raise _fail(name, msg.FILE_EMPTY())
     if size > max_bytes:
-        raise _fail(name, f"the file is {_mb(size)}; the largest spreadsheet accepted is {_mb(max_bytes)}. "
-                          "Split it into smaller files, or import it as graphsvc/1 JSON")
+        raise _fail(name, msg.FILE_TOO_LARGE(size=_mb(size), limit=_mb(max_bytes)))
 
 
 def table_kind_from_name(name: str) -> str | None:
@@ -224,16 +224,16 @@ def table_kind_from_header(header: Iterable) -> str | None:
     return None
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
+def decode_text(data: bytes, name: str) -> tuple[str, str | msg.Message]:
     """The text of a CSV file and a description of its encoding; unreadable bytes raise ``Invalid``."""
+    label: str | msg.Message
     if data.startswith(b"\xef\xbb\xbf"):
-        encoding, label, data = "utf-8", "UTF-8 with BOM", data[3:]
+        encoding, label, data = "utf-8", msg.UTF8_WITH_BOM(), data[3:]
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         encoding, label = "utf-16", "UTF-16"
     else:
         if b"\x00" in data[:4096]:
-            raise _fail(name, "this is not a text file (it contains NUL bytes); save it from Excel as "
-                              "CSV UTF-8, or upload the .xlsx file itself")
+            raise _fail(name, msg.NOT_TEXT())
         try:
             return data.decode("utf-8"), "UTF-8"
         except UnicodeDecodeError:
@@ -241,9 +241,9 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode(encoding), label
     except UnicodeDecodeError as exc:
-        tried = "UTF-8 nor Windows-1252" if encoding == "cp1252" else label
-        raise _fail(name, f"the text cannot be read: it is neither {tried} (byte 0x{data[exc.start]:02x} at "
-                          f"position {exc.start}). Save it from Excel as \"CSV UTF-8\"") from None
+        where = {"byte": f"0x{data[exc.start]:02x}", "position": exc.start}
+        raise _fail(name, msg.UNDECODABLE(**where) if encoding == "cp1252"
+                    else msg.UNDECODABLE_AS(encoding=label, **where)) from None
 
 
 def _detect_delimiter(first_line: str, kind_hint: str | None) -> str:
@@ -261,7 +261,7 @@ def read_csv(data: bytes, name: str, kind: str | None = None) -> Table:
     """One CSV file as a :class:`Table` (encoding and separator detected)."""
     text, encoding = decode_text(data, name)
     if not text.strip():
-        raise _fail(name, "the file is empty")
+        raise _fail(name, msg.FILE_EMPTY())
     lines = text.splitlines()
     first = lines[0]
     forced = re.match(r"^\s*sep=(.)\s*$", first)
@@ -275,18 +275,17 @@ def read_csv(data: bytes, name: str, kind: str | None = None) -> Table:
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise _fail(name, f"not a readable CSV file: {exc} (line {reader.line_num})") from None
+        raise _fail(name, msg.CSV_UNREADABLE(reason=str(exc), line=reader.line_num)) from None
     if not records:
-        raise _fail(name, "the file is empty")
+        raise _fail(name, msg.FILE_EMPTY())
     header = [c.strip() for c in records[0]]
     kind = kind or table_kind_from_name(name) or table_kind_from_header(header)
     if kind is None:
-        raise _fail(name, "the header row names neither actors (navn/name, type/kind, …) nor initiatives "
-                          "(tittel/title, partnere/partners, …)")
+        raise _fail(name, msg.HEADER_UNKNOWN())
     rows = [(number, record) for number, record in enumerate(records[1:], start=2)
             if any(c.strip() for c in record)]
-    separator = {"\t": "tab", ";": "';'", ",": "','"}.get(delimiter, repr(delimiter))
-    return Table(name, kind, header, rows, f"{encoding}, separator {separator}")
+    separator = msg.TAB() if delimiter == "\t" else repr(delimiter)
+    return Table(name, kind, header, rows, msg.READ_AS(encoding=encoding, separator=separator))
 
 
 def _zip_members(data: bytes, name: str, max_bytes: int) -> zipfile.ZipFile:
@@ -294,10 +293,9 @@ def _zip_members(data: bytes, name: str, max_bytes: int) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _fail(name, f"not a readable zip file: {exc}") from None
+        raise _fail(name, msg.ZIP_UNREADABLE(reason=str(exc))) from None
     if sum(i.file_size for i in infos) > 5 * max_bytes:
-        raise _fail(name, f"the zip unpacks to {_mb(sum(i.file_size for i in infos))}; the largest accepted is "
-                          f"{_mb(5 * max_bytes)}")
+        raise _fail(name, msg.ZIP_TOO_LARGE(size=_mb(sum(i.file_size for i in infos)), limit=_mb(5 * max_bytes)))
     return archive
 
 
@@ -312,8 +310,7 @@ def read_zip(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list
         if not named:
             named = [(i, None) for i, _ in chosen if i.filename.lower().endswith(".csv")][:2]
         if not named:
-            raise _fail(name, "the zip holds no CSV file; expected aktorer.csv/actors.csv and "
-                              "initiativ.csv/initiatives.csv")
+            raise _fail(name, msg.ZIP_NO_CSV())
         tables = []
         for info, kind in named:
             content = archive.read(info)
@@ -343,7 +340,7 @@ def read_xlsx(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> lis
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not know
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, InvalidFileException, XML errors…)
-        raise _fail(name, f"not a readable .xlsx workbook: {exc}") from None
+        raise _fail(name, msg.XLSX_UNREADABLE(reason=str(exc))) from None
     try:
         sheets = [(s.title, _sheet_rows(s)) for s in workbook.worksheets]
     finally:
@@ -367,10 +364,9 @@ def read_xlsx(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> lis
         header = ["" if h is None else str(h).strip() for h in rows[0]]
         body = [(number, row) for number, row in enumerate(rows[1:], start=2)
                 if any(v not in (None, "") and not (isinstance(v, str) and not v.strip()) for v in row)]
-        tables.append(Table(f"sheet {title!r}", kind, header, body, "Excel workbook"))
+        tables.append(Table(msg.SHEET(title=title), kind, header, body, msg.EXCEL_WORKBOOK()))
     if not tables:
-        raise _fail(name, "the workbook has no sheet of actors (aktører/actors) or initiatives "
-                          "(initiativ/initiatives) with a header row")
+        raise _fail(name, msg.XLSX_NO_SHEET())
     return tables
 
 
@@ -390,28 +386,28 @@ def read_tables(files: Iterable[tuple[str, bytes]], *, max_bytes: int = DEFAULT_
             is_xlsx = b"xl/workbook.xml" in data[:200_000] or name.lower().endswith((".xlsx", ".xlsm"))
             tables += read_xlsx(data, name, max_bytes) if is_xlsx else read_zip(data, name, max_bytes)
         elif data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise _fail(name, "this is an old Excel file (.xls); save it as an Excel workbook (.xlsx) or as CSV")
+            raise _fail(name, msg.XLS_OLD())
         else:
             tables.append(read_csv(data, name, kind))
     seen: dict[str, str] = {}
     for table in tables:
         if table.kind in seen:
-            raise _fail(table.name, f"two tables of {table.kind}: {seen[table.kind]} and {table.name}; "
-                                    "give one of each")
+            two = msg.TWO_ACTOR_TABLES if table.kind == "actors" else msg.TWO_INITIATIVE_TABLES
+            raise _fail(table.name, two(first=seen[table.kind], second=table.name))
         seen[table.kind] = table.name
     if not tables:
-        raise _fail(files[0][0] if files else "file", "the file holds no rows")
+        raise _fail(files[0][0] if files else "file", msg.NO_ROWS())
     for table in tables:
         if len(table.rows) > MAX_ROWS:
-            raise _fail(table.name, f"more than {MAX_ROWS} rows; split the file")
+            raise _fail(table.name, msg.TOO_MANY_ROWS(limit=MAX_ROWS))
     if not any(t.rows for t in tables):
-        raise _fail(tables[0].name, "the file has a header row but no data rows")
+        raise _fail(tables[0].name, msg.NO_DATA_ROWS())
     for table in tables:
         index, _, _ = table.columns()
         missing = [c for c in _COLUMNS[table.kind] if c.required and c.field not in index]
         if missing:
-            raise _fail(table.name, "missing required column(s): " + ", ".join(c.label for c in missing)
-                        + f". Accepted columns: {accepted_names(table.kind)}")
+            raise _fail(table.name, msg.MISSING_COLUMNS(missing=[c.label for c in missing],
+                                                        accepted=accepted_names(table.kind)))
     return tables
 
 
@@ -423,7 +419,10 @@ class Rejection:
     table: str
     row: int | None
     column: str | None
-    message: str
+    message: msg.Message
+
+    def __post_init__(self):
+        msg.require_message(self.message, "Rejection.message")
 
     def __str__(self) -> str:
         where = self.table
@@ -434,7 +433,8 @@ class Rejection:
         return f"{where}: {self.message}"
 
     def to_dict(self) -> dict:
-        return {"table": self.table, "row": self.row, "column": self.column, "message": self.message}
+        return {"table": self.table, "row": self.row, "column": self.column, "message": str(self.message),
+                **self.message.to_dict()}
 
 
 @dataclass
@@ -444,9 +444,9 @@ class Plan:
     actors: list[Actor] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
-    details: list[str] = field(default_factory=list)
+    details: list[msg.Message] = field(default_factory=list)
     rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
 
 
@@ -472,7 +472,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 def parse_day(value) -> date:
     """A date cell: an Excel date, ``dd.mm.yyyy`` (also ``d.m.yyyy``, ``dd/mm/yyyy``) or ``yyyy-mm-dd``.
 
-    Raises ``ValueError`` with a message for the user.
+    Raises ``ValueError`` with a message for the user (a ``Message``, its only argument).
 
     >>> parse_day("17.05.2021"), parse_day("2021-5-17")
     (datetime.date(2021, 5, 17), datetime.date(2021, 5, 17))
@@ -486,7 +486,7 @@ def parse_day(value) -> date:
             from openpyxl.utils.datetime import from_excel
 
             return from_excel(value).date()
-        raise ValueError(f"is not a date (got {value!r}); write dd.mm.yyyy")
+        raise ValueError(msg.DATE_NOT_A_DATE(value=value))
     text = str(value).strip()
     match = _NORWEGIAN_DATE.match(text)
     if match:
@@ -494,12 +494,12 @@ def parse_day(value) -> date:
     else:
         match = _ISO.match(text)
         if not match:
-            raise ValueError(f"is not a date (got {text!r}); write dd.mm.yyyy or yyyy-mm-dd")
+            raise ValueError(msg.DATE_NOT_A_DATE_TEXT(value=text))
         y, m, d = (int(g) for g in match.groups())
     try:
         return date(y, m, d)
     except ValueError:
-        raise ValueError(f"is not a real date (got {text!r})") from None
+        raise ValueError(msg.DATE_NOT_REAL(value=text)) from None
 
 
 def _code(value: str | None, legal: tuple[str, ...], words: dict[str, str]) -> str | None:
@@ -537,7 +537,7 @@ class _Row:
             return self.written[name]
         return next((c.label if c.nb != c.en else c.nb for c in _COLUMNS[self.table.kind] if c.field == name), name)
 
-    def fail(self, name: str | None, message: str) -> None:
+    def fail(self, name: str | None, message: msg.Message) -> None:
         self.problems.append(Rejection(self.table.name, self.number, self.column(name) if name else None, message))
 
     def day(self, name: str) -> date | None:
@@ -547,7 +547,7 @@ class _Row:
         try:
             return parse_day(value)
         except ValueError as exc:
-            self.fail(name, str(exc))
+            self.fail(name, exc.args[0])
             return None
 
     def add_invalid(self, exc: Invalid) -> None:
@@ -558,7 +558,8 @@ class _Row:
             name = "partners" if match else (problem.path.split(".")[0].split("[")[0] or None)
             if name and self.column(name) in failed:
                 continue
-            self.fail(name, f"partner {int(match.group(1)) + 1}: {problem.message}" if match else problem.message)
+            self.fail(name, msg.PARTNER_NUMBER(number=int(match.group(1)) + 1, problem=problem.message) if match
+                      else problem.message)
 
 
 def _rows(table: Table, columns: dict[str, int], written: dict[str, str]) -> list[_Row]:
@@ -568,8 +569,7 @@ def _rows(table: Table, columns: dict[str, int], written: dict[str, str]) -> lis
         row = _Row(table, number, cells, columns, written)
         extra = [c for c in cells[width:] if c not in (None, "") and str(c).strip()]
         if extra:
-            row.fail(None, f"the row has {width + len(extra)} or more cells but the header has {width}: is there a "
-                           "separator inside a cell without quotes around it?")
+            row.fail(None, msg.ROW_TOO_WIDE(cells=width + len(extra), width=width))
         rows.append(row)
     return rows
 
@@ -619,10 +619,11 @@ def _tick(progress: Progress | None, label: str, done: int, total: int) -> None:
 
 
 def plan(tables: list[Table], stored_actors: list[Actor], stored_initiatives: list[Initiative], *,
-         today: date, progress: Progress | None = None) -> Plan:
+         progress: Progress | None = None) -> Plan:
     """Check every row against the model and the stored graph; nothing is written.
 
-    Returns the actors and initiatives to upsert (ids assigned) and the rejected rows. An
+    Returns the actors and initiatives to upsert (ids assigned; ``registered`` left None when the
+    row has none: the import pipeline applies ``storage.rules.with_registered``) and the rejected rows. An
     initiative whose partner or initiator is on a rejected actor row (and not already stored)
     is rejected too, so importing only the valid rows leaves a consistent graph.
     """
@@ -630,16 +631,19 @@ def plan(tables: list[Table], stored_actors: list[Actor], stored_initiatives: li
     by_kind = {t.kind: t for t in tables}
     for table in tables:
         _, _, ignored = table.columns()
-        count = f"{len(table.rows)} row" + ("" if len(table.rows) == 1 else "s")
-        result.details.append(f"{table.name}: {count} ({table.details})" if table.details else f"{table.name}: {count}")
+        one = len(table.rows) == 1
+        if table.details:
+            result.details.append((msg.ROWS_ONE_READ_AS if one else msg.ROWS_MANY_READ_AS)(
+                table=table.name, count=len(table.rows), how=table.details))
+        else:
+            result.details.append((msg.ROWS_ONE if one else msg.ROWS_MANY)(table=table.name, count=len(table.rows)))
         if ignored:
-            result.warnings.append(f"{table.name}: ignored unknown column(s): {', '.join(ignored)}")
+            result.warnings.append(msg.IGNORED_COLUMNS(table=table.name, columns=ignored))
         text = " ".join(str(c) for _, r in table.rows[:200] for c in r if isinstance(c, str))
         if re.search("Ã[¦¸¥†˜…]", text):
-            result.warnings.append(f"{table.name}: the text contains 'Ã¸'/'Ã¦'/'Ã¥': it looks like UTF-8 that was "
-                                   "read as Windows-1252 and saved again; check the names")
+            result.warnings.append(msg.MOJIBAKE(table=table.name))
     stored_by_id = {a.id: a for a in stored_actors}
-    actor_ids = _plan_actors(by_kind.get("actors"), stored_by_id, result, today, progress)
+    actor_ids = _plan_actors(by_kind.get("actors"), stored_by_id, result, progress)
     if "initiatives" in by_kind:
         _plan_initiatives(by_kind["initiatives"], stored_by_id, stored_initiatives, actor_ids, result, progress)
     return result
@@ -655,7 +659,7 @@ class _ActorIndex:
     table: str
 
 
-def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, today: date,
+def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan,
                  progress: Progress | None) -> _ActorIndex:
     by_name: dict[str, set[str]] = {}
     for known in stored.values():
@@ -689,10 +693,9 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
             place = (normalise_key(actor.name), normalise_key(actor.municipality))
             if actor.id:
                 if actor.id in seen_ids:
-                    row.fail("id", f"duplicate id {actor.id!r} (also row {seen_ids[actor.id]})")
+                    row.fail("id", msg.DUPLICATE_ID_ROW(id=actor.id, row=seen_ids[actor.id]))
             elif place in seen_places:
-                row.fail("name", f"the same actor as row {seen_places[place]} (same name and municipality, "
-                                 "no id)")
+                row.fail("name", msg.SAME_ACTOR_AS_ROW(row=seen_places[place]))
             else:
                 candidates = stored_by_place.get(place, [])
                 same_kind = [a for a in candidates if a.kind == actor.kind]
@@ -704,10 +707,10 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
                 identity = _identity(actor)
                 other = stored_identity.get(identity)
                 if other is not None and other != actor.id and other not in explicit:
-                    row.fail("name", f"an actor named {actor.name!r} ({actor.kind}, {actor.municipality}) is "
-                                     f"already stored with id {other!r}; use that id or leave the id empty")
+                    row.fail("name", msg.ACTOR_STORED_AS(name=actor.name, kind=actor.kind,
+                                                         municipality=actor.municipality, id=other))
                 elif identity in seen_identity:
-                    row.fail("name", f"the same name, kind and municipality as row {seen_identity[identity][1]}")
+                    row.fail("name", msg.SAME_IDENTITY_AS_ROW(row=seen_identity[identity][1]))
         if row.problems or actor is None:
             result.rejected.extend(row.problems)
             result.rejected_rows["actors"] += 1
@@ -720,9 +723,6 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
         seen_ids[actor.id] = row.number
         seen_places[(normalise_key(actor.name), normalise_key(actor.municipality))] = row.number
         seen_identity[_identity(actor)] = (actor.id, row.number)
-        if actor.registered is None:
-            previous = stored.get(actor.id)
-            actor = replace(actor, registered=previous.registered if previous and previous.registered else today)
         index.valid[actor.id] = actor
         if actor.id not in stored or normalise_key(stored[actor.id].name) != normalise_key(actor.name):
             index.by_name.setdefault(normalise_key(actor.name), set()).add(actor.id)
@@ -730,21 +730,21 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
     return index
 
 
-def _resolve(ref: str, stored: dict[str, Actor], actors: _ActorIndex) -> tuple[str | None, str | None]:
+def _resolve(ref: str, stored: dict[str, Actor], actors: _ActorIndex) -> tuple[str | None, msg.Message | None]:
     """(actor id, None) or (None, why not) for a partner or initiator written as an id or a name."""
     if ref in actors.valid or ref in stored:
         return ref, None
     if ref in actors.rejected:
-        return None, f"actor {ref!r} is on a rejected row ({actors.table} row {actors.rejected[ref]})"
+        return None, msg.ACTOR_ON_REJECTED_ROW(actor=ref, table=actors.table, row=actors.rejected[ref])
     key = normalise_key(ref)
     ids = actors.by_name.get(key, set())
     if len(ids) == 1:
         return next(iter(ids)), None
     if len(ids) > 1:
-        return None, f"several actors are named {ref!r} ({', '.join(sorted(ids))}); write the id instead"
+        return None, msg.ACTOR_NAME_AMBIGUOUS(actor=ref, ids=sorted(ids))
     if "name:" + key in actors.rejected:
-        return None, f"actor {ref!r} is on a rejected row ({actors.table} row {actors.rejected['name:' + key]})"
-    return None, f"unknown actor {ref!r}: neither an id nor a name in {actors.table} or already stored"
+        return None, msg.ACTOR_ON_REJECTED_ROW(actor=ref, table=actors.table, row=actors.rejected["name:" + key])
+    return None, msg.ACTOR_NOT_FOUND_IN_FILE(actor=ref, table=actors.table)
 
 
 def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: list[Initiative], actors: _ActorIndex,
@@ -786,12 +786,11 @@ def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: lis
                     continue
                 ref, sep, role = item.rpartition(":")
                 if not sep or not ref.strip():
-                    row.fail("partners", f"partner {number} ({item!r}) must be written actor:role, e.g. "
-                                         "drammen-bibliotek:lead")
+                    row.fail("partners", msg.PARTNER_NOT_ACTOR_ROLE(number=number, item=item))
                     continue
                 resolved, why = _resolve(ref.strip(), stored_actors, actors)
                 if why:
-                    row.fail("partners", f"partner {number}: {why}")
+                    row.fail("partners", msg.PARTNER_NUMBER(number=number, problem=why))
                     continue
                 partners.append({"actor": resolved, "role": _code(role.strip(), ROLES, ROLE_WORDS) or ""})
             data["partners"] = partners
@@ -805,12 +804,11 @@ def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: lis
         if initiative is not None:
             if initiative.id:
                 if initiative.id in seen_ids:
-                    row.fail("id", f"duplicate id {initiative.id!r} (also row {seen_ids[initiative.id]})")
+                    row.fail("id", msg.DUPLICATE_ID_ROW(id=initiative.id, row=seen_ids[initiative.id]))
             else:
                 key = (normalise_key(initiative.title), initiative.started)
                 if key in seen_titles:
-                    row.fail("title", f"the same initiative as row {seen_titles[key]} (same title and start "
-                                      "date, no id)")
+                    row.fail("title", msg.SAME_INITIATIVE_AS_ROW(row=seen_titles[key]))
                 else:
                     initiative_id = stored_by_title.get(key) or _unique(
                         slugify(f"{initiative.title} {initiative.started.year}"), taken)

@@ -1,38 +1,111 @@
-"""Importing files into a store — graphsvc/1 JSON, GraphML, GEXF, CSV, zip and xlsx — with a report.
+"""Importing into a store — graphsvc/1 JSON, GraphML, GEXF, CSV, zip and xlsx — through one pipeline.
 
-One service for the CLI, the API and the upload page. Every import first compares what the
-file holds with a snapshot of the store (added, changed, unchanged, rejected); a dry run stops
-there. A file with rejected rows changes nothing unless ``valid_only`` is asked for (spreadsheets
-only: JSON, GraphML and GEXF documents are all or nothing). Writing is one
-``Store.import_graph`` transaction.
+:func:`run_import` is the one entry point the CLI, the API and the upload pages call. Every
+format goes through the same three steps:
+
+1. **plan** — read and check the input (per format: :class:`Upload` files, a decoded
+   :class:`Document`, or a :class:`DocumentFile` streamed from disk) into actors and initiatives,
+   in batches, and the rows it rejects. A file that cannot be read at all raises
+   :class:`Invalid`; so do the problems of a document given on its own (the API's body, a JSON
+   file on the command line), which is all or nothing.
+2. **compare** — each batch with the stored objects of just its ids, by the stores' own rules
+   (:class:`storage.rules.ImportTally`, :func:`storage.rules.with_registered`): what is added,
+   changed, unchanged. A dry run stops here. Streamed files skip this step unless it is a dry
+   run: the store compares inside its write.
+3. **write** — ``Store.import_batches``: all or nothing, unchanged objects not rewritten, one
+   audit entry. It is skipped when the comparison found nothing to change, or found rejected
+   rows and ``valid_only`` was not asked for (spreadsheets only: documents are all or nothing).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from pathlib import PurePath
+from pathlib import Path, PurePath
+from typing import Any
 
-from graphsvc.interchange.spreadsheet import DEFAULT_MAX_BYTES, Plan, Progress, Rejection, check_size, plan, read_tables
+from graphsvc.interchange import from_gexf, from_graphml
+from graphsvc.interchange.spreadsheet import DEFAULT_MAX_BYTES, Progress, Rejection, check_size, plan, read_tables
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_document
-from graphsvc.storage.base import Store
+from graphsvc.services import streaming
+from graphsvc.storage.base import ImportSummary, Store
+from graphsvc.storage.rules import ImportTally
 
-#: What ``import`` reads, by file extension; anything else is read as a spreadsheet (by content).
+#: What ``import`` reads as a document, by file extension; anything else is read as a spreadsheet.
 DOCUMENT_EXTENSIONS = (".json", ".graphml", ".gexf")
-SPREADSHEET_EXTENSIONS = (".csv", ".txt", ".tsv", ".zip", ".xlsx", ".xlsm")
+#: Objects per batch handed to the store (and per look-up of stored objects while comparing).
+BATCH_SIZE = streaming.BATCH_SIZE
 
 
 def _changes() -> dict[str, list[str]]:
     return {"added": [], "changed": [], "unchanged": []}
 
 
+# -- sources ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Upload:
+    """Files as ``(name, bytes)``: spreadsheets (CSV, a zip of CSVs, xlsx; ``kinds`` says which CSV
+    holds actors and which initiatives), or one JSON, GraphML or GEXF document. A document's
+    problems become rejected rows of the report."""
+
+    files: Sequence[tuple[str, bytes]]
+    kinds: Sequence[str | None] | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded ``graphsvc/1`` document (the API's JSON body): all or nothing, its problems raise."""
+
+    doc: Any
+    name: str = "document"
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A ``graphsvc/1`` JSON file on disk, read incrementally (:mod:`services.streaming`): any size
+    in flat memory; its problems raise (the first ``max_problems``, and a count of the rest)."""
+
+    path: Path
+    batch_size: int = streaming.BATCH_SIZE
+    max_problems: int = streaming.MAX_PROBLEMS
+
+
+ImportSource = Upload | Document | DocumentFile
+
+
+@dataclass
+class Planned:
+    """The plan step's result, whatever the format: the objects to store as batches (callables, so
+    they can be read for the comparison and again for the write), and the rows left out."""
+
+    actor_batches: Callable[[], Iterable[Sequence[Actor]]]
+    initiative_batches: Callable[[], Iterable[Sequence[Initiative]]]
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
+    rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
+    details: list[msg.Message] = field(default_factory=list)
+    #: Small enough to compare before writing, so the report lists every id (not a streamed file).
+    listed: bool = True
+    #: Documents are all or nothing: ``valid_only`` does not apply.
+    document: bool = False
+
+
+def _in_batches(items: Sequence, size: int = BATCH_SIZE) -> Callable[[], Iterator[Sequence]]:
+    return lambda: (items[start:start + size] for start in range(0, len(items), size))
+
+
+# -- the report ------------------------------------------------------------------------------------
 @dataclass
 class ImportReport:
-    """What an import did, or would do: per kind of object the ids added, changed and unchanged."""
+    """What an import did, or would do: per kind of object the ids added, changed and unchanged
+    (for a streamed file that was written without a dry run: the store's counts, ``written``)."""
 
     source: str
     dry_run: bool = False
@@ -43,8 +116,12 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
     rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
-    warnings: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
+    details: list[msg.Message] = field(default_factory=list)
+    #: What the store counted in its write transaction; None when nothing was written.
+    written: ImportSummary | None = None
+    #: Whether ``actors`` and ``initiatives`` list the ids (a comparison ran before writing).
+    listed: bool = True
 
     @property
     def ok(self) -> bool:
@@ -52,10 +129,25 @@ class ImportReport:
 
     @property
     def changes(self) -> int:
-        return sum(len(d["added"]) + len(d["changed"]) for d in (self.actors, self.initiatives))
+        c = self.counts()
+        return sum(c[kind]["added"] + c[kind]["changed"] for kind in ("actors", "initiatives"))
 
     def counts(self) -> dict:
+        if not self.listed and self.written is not None:
+            w = self.written
+            return {"actors": {"added": w.actors_created, "changed": w.actors_updated,
+                               "unchanged": w.actors_unchanged},
+                    "initiatives": {"added": w.initiatives_created, "changed": w.initiatives_updated,
+                                    "unchanged": w.initiatives_unchanged}}
         return {kind: {k: len(v) for k, v in getattr(self, kind).items()} for kind in ("actors", "initiatives")}
+
+    def to_summary(self) -> ImportSummary:
+        """The store's summary of the write, or — when nothing was written — the comparison's counts."""
+        if self.written is not None:
+            return self.written
+        c = self.counts()
+        return ImportSummary(c["actors"]["added"], c["actors"]["changed"], c["actors"]["unchanged"],
+                             c["initiatives"]["added"], c["initiatives"]["changed"], c["initiatives"]["unchanged"])
 
     @property
     def outcome(self) -> str:
@@ -77,117 +169,164 @@ class ImportReport:
                 "applied": self.applied, "outcome": self.outcome, "counts": self.counts(),
                 "rows": self.rows, "rejected_rows": self.rejected_rows,
                 "actors": self.actors, "initiatives": self.initiatives,
-                "rejected": [r.to_dict() for r in self.rejected], "warnings": self.warnings,
-                "details": self.details}
+                "rejected": [r.to_dict() for r in self.rejected], "warnings": [str(w) for w in self.warnings],
+                "details": [str(d) for d in self.details]}
 
     def to_invalid(self) -> Invalid:
         """The rejected rows as the one error model's ``Invalid`` (the API's 422 body)."""
         problems = [Problem(f"{r.table}" + (f" row {r.row}" if r.row is not None else "")
                             + (f", column {r.column}" if r.column else ""), r.message) for r in self.rejected]
-        return Invalid(problems or [Problem("", "nothing to import")])
+        return Invalid(problems or [Problem("", msg.NOTHING_TO_IMPORT())])
 
 
-def compare(stored: tuple[list[Actor], list[Initiative]], actors: Iterable[Actor],
-            initiatives: Iterable[Initiative]) -> tuple[dict, dict]:
-    """Ids of ``actors`` / ``initiatives`` that are new, different from the stored ones, or equal."""
-    old_actors = {a.id: a for a in stored[0]}
-    old_initiatives = {i.id: i for i in stored[1]}
-    result = []
-    for items, old in ((actors, old_actors), (initiatives, old_initiatives)):
-        changes = _changes()
-        for item in items:
-            key = "added" if item.id not in old else "unchanged" if old[item.id] == item else "changed"
-            changes[key].append(item.id)
-        result.append(changes)
-    return result[0], result[1]
-
-
-def _document_plan(name: str, data: bytes, stored: tuple[list[Actor], list[Initiative]], today: date) -> Plan:
-    """A JSON, GraphML or GEXF document: all its problems, or all its objects."""
-    from graphsvc.interchange import from_gexf, from_graphml
-
-    result = Plan()
-    suffix = PurePath(name).suffix.lower()
-    try:
-        if suffix == ".json":
-            try:
-                doc = json.loads(data.decode("utf-8-sig"))
-            except UnicodeDecodeError as exc:
-                raise Invalid([Problem("file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
-            except json.JSONDecodeError as exc:
-                raise Invalid([Problem("file", f"not valid JSON: {exc.msg} at line {exc.lineno} column "
-                                               f"{exc.colno}")]) from None
-            except RecursionError:
-                raise Invalid([Problem("file", "not usable JSON: nested too deeply")]) from None
-            except ValueError as exc:  # an integer of more than 4,300 digits
-                raise Invalid([Problem("file", f"not usable JSON: {exc}")]) from None
-            actors, initiatives = parse_document(doc, existing_actor_ids={a.id for a in stored[0]})
-        else:
-            actors, initiatives = (from_graphml if suffix == ".graphml" else from_gexf)(data)
-    except Invalid as exc:
-        result.rejected = [Rejection(name, None, p.path or None, p.message) for p in exc.problems]
-        return result
-    registered = {a.id: a.registered for a in stored[0]}
-    result.actors = [a if a.registered else replace(a, registered=registered.get(a.id) or today) for a in actors]
-    result.initiatives = list(initiatives)
-    result.rows = {"actors": len(actors), "initiatives": len(initiatives)}
-    return result
-
-
+# -- step 1: plan, per source ------------------------------------------------------------------------
 def is_document(name: str) -> bool:
     return PurePath(name).suffix.lower() in DOCUMENT_EXTENSIONS
 
 
-def import_files(store: Store, files: Sequence[tuple[str, bytes]], *, kinds: Sequence[str | None] | None = None,
-                 dry_run: bool = False, valid_only: bool = False, today: date | None = None,
-                 progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 by: str | None = None) -> ImportReport:
-    """Check ``files`` (``(name, bytes)``) against the store and, unless told otherwise, store them.
+def _decode_json(data: bytes) -> Any:
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise Invalid([Problem("file", msg.UPLOAD_NOT_UTF8(reason=exc.reason, position=exc.start))]) from None
+    except json.JSONDecodeError as exc:
+        raise Invalid([Problem("file", msg.UPLOAD_NOT_JSON(reason=exc.msg, line=exc.lineno,
+                                                           column=exc.colno))]) from None
+    except RecursionError:
+        raise Invalid([Problem("file", msg.JSON_TOO_DEEP())]) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise Invalid([Problem("file", msg.JSON_UNUSABLE(reason=str(exc)))]) from None
 
-    A file that cannot be read at all (empty, too large, missing columns, not a spreadsheet)
-    raises :class:`Invalid`; row problems are in the report. The store is written only when
-    there is something to write and either no row was rejected or ``valid_only`` is set.
-    """
+
+def _referenced_actor_ids(doc: Any) -> list[str]:
+    """The partner ids a graphsvc/1 document's initiatives name (to ask the store which exist)."""
+    items = doc.get("initiatives") if isinstance(doc, dict) else None
+    return [a for item in items for a in streaming.partner_ids(item)] if isinstance(items, list) else []
+
+
+def _parsed_document(store: Store, doc: Any) -> Planned:
+    referenced = _referenced_actor_ids(doc)
+    existing = store.existing_actor_ids(referenced) if referenced else set()
+    actors, initiatives = parse_document(doc, existing_actor_ids=existing)
+    return Planned(_in_batches(actors), _in_batches(initiatives), document=True,
+                   rows={"actors": len(actors), "initiatives": len(initiatives)})
+
+
+def _plan_upload(store: Store, source: Upload, progress: Progress | None) -> Planned:
+    files = source.files
     if not files:
-        raise Invalid([Problem("file", "no file was given")])
-    today = today or date.today()
-    source = " + ".join(name for name, _ in files)
-    report = ImportReport(source, dry_run=dry_run, valid_only=valid_only)
-    stored = store.snapshot()
+        raise Invalid([Problem("file", msg.NO_FILE_GIVEN())])
     if len(files) == 1 and is_document(files[0][0]):
         name, data = files[0]
         if not data.strip():
-            raise Invalid([Problem(name, "the file is empty")])
-        result = _document_plan(name, data, stored, today)
-        if valid_only and result.rejected:
-            report.warnings.append("JSON, GraphML and GEXF documents are imported all or nothing: "
-                                   "--valid-only applies to spreadsheets")
-            report.valid_only = False
-    else:
-        for name, data in files:
-            if is_document(name):
-                raise Invalid([Problem(name, "give a JSON, GraphML or GEXF document on its own")])
-            check_size(name, len(data), max_bytes)
-        result = plan(read_tables(files, max_bytes=max_bytes, kinds=kinds), *stored, today=today,
-                      progress=progress)
-    report.rejected, report.warnings = result.rejected, report.warnings + result.warnings
-    report.rows, report.rejected_rows, report.details = result.rows, result.rejected_rows, result.details
-    report.actors, report.initiatives = compare(stored, result.actors, result.initiatives)
+            raise Invalid([Problem(name, msg.FILE_EMPTY())])
+        try:
+            if PurePath(name).suffix.lower() == ".json":
+                return _parsed_document(store, _decode_json(data))
+            actors, initiatives = (from_graphml if PurePath(name).suffix.lower() == ".graphml" else from_gexf)(data)
+        except Invalid as exc:
+            empty: list = []
+            return Planned(_in_batches(empty), _in_batches(empty), document=True,
+                           rejected=[Rejection(name, None, p.path or None, p.message) for p in exc.problems])
+        return Planned(_in_batches(actors), _in_batches(initiatives), document=True,
+                       rows={"actors": len(actors), "initiatives": len(initiatives)})
+    for name, data in files:
+        if is_document(name):
+            raise Invalid([Problem(name, msg.DOCUMENT_ALONE())])
+        check_size(name, len(data), source.max_bytes)
+    tables = read_tables(files, max_bytes=source.max_bytes, kinds=source.kinds)
+    # Rows without an id are matched with stored actors by name: the plan reads the stored graph.
+    result = plan(tables, *store.snapshot(), progress=progress)
+    return Planned(_in_batches(result.actors), _in_batches(result.initiatives), rejected=result.rejected,
+                   warnings=result.warnings, rows=result.rows, rejected_rows=result.rejected_rows,
+                   details=result.details)
+
+
+def _plan_file(store: Store, source: DocumentFile, progress: Progress | None) -> Planned:
+    checked = streaming.check_file(store, source.path, batch_size=source.batch_size,
+                                   max_problems=source.max_problems, progress=progress)
+    advance = streaming.WriteProgress(checked, progress)
+
+    def actor_batches() -> Iterator[list[Actor]]:
+        advance.start()
+        return streaming.actor_batches(checked, source.batch_size, advance)
+
+    return Planned(actor_batches, lambda: streaming.initiative_batches(checked, source.batch_size, advance),
+                   rows={"actors": checked.actors, "initiatives": checked.initiatives}, listed=False, document=True)
+
+
+def plan_import(store: Store, source: ImportSource, *, progress: Progress | None = None) -> Planned:
+    """Step 1 for any source."""
+    if isinstance(source, Upload):
+        return _plan_upload(store, source, progress)
+    if isinstance(source, Document):
+        return _parsed_document(store, source.doc)
+    return _plan_file(store, source, progress)
+
+
+# -- step 2: compare ----------------------------------------------------------------------------------
+def compare(store: Store, planned: Planned, *, today: date) -> tuple[dict, dict]:
+    """Ids of the planned actors and initiatives that are new, different from the stored ones, or
+    equal — decided batch by batch as the store decides when it writes."""
+    tally = ImportTally(list_ids=True)
+    for actors in planned.actor_batches():
+        tally.actors(actors, store.stored_actors([a.id for a in actors]), today=today)
+    for initiatives in planned.initiative_batches():
+        tally.initiatives(initiatives, store.stored_initiatives([i.id for i in initiatives]))
+    listed = tally.listed or {}
+    return listed["actors"], listed["initiatives"]
+
+
+# -- the pipeline ---------------------------------------------------------------------------------------
+def _name(source: ImportSource) -> str:
+    if isinstance(source, Upload):
+        return " + ".join(name for name, _ in source.files)
+    if isinstance(source, Document):
+        return source.name
+    return str(source.path)
+
+
+def run_import(store: Store, source: ImportSource, *, dry_run: bool = False, valid_only: bool = False,
+               today: date | None = None, by: str | None = None,
+               progress: Progress | None = None) -> ImportReport:
+    """Plan, compare and (unless told otherwise) write ``source``; the report says what happened.
+
+    An actor without ``registered`` keeps the date already stored for it, or gets ``today`` (the
+    current date by default) when new, so importing the same file on another day changes nothing.
+    """
+    today = today or date.today()
+    planned = plan_import(store, source, progress=progress)
+    report = ImportReport(_name(source), dry_run=dry_run, valid_only=valid_only, rejected=planned.rejected,
+                          warnings=list(planned.warnings), rows=planned.rows, rejected_rows=planned.rejected_rows,
+                          details=planned.details, listed=planned.listed or dry_run)
+    if valid_only and planned.document:
+        if planned.rejected:
+            report.warnings.append(msg.VALID_ONLY_DOCUMENTS())
+        report.valid_only = False
+    if report.listed:
+        report.actors, report.initiatives = compare(store, planned, today=today)
     writable = not report.rejected or report.valid_only
-    if dry_run or not writable or report.changes == 0:
+    if dry_run or not writable or (report.listed and report.changes == 0):
         return report
-    store.import_graph(result.actors, result.initiatives, by=by)
-    report.applied = True
+    report.written = store.import_batches(planned.actor_batches(), planned.initiative_batches(), by=by,
+                                          today=today)
+    report.applied = report.listed or report.written.changed
     return report
 
 
 def report_lines(report: ImportReport, *, limit: int | None = None) -> list[str]:
     """The report as text lines (the CLI's output)."""
     lines = [f"{report.source}:"] + [f"  {d}" for d in report.details]
-    for kind in ("actors", "initiatives"):
-        c = report.counts()[kind]
-        lines.append(f"  {kind}: {c['added']} new, {c['changed']} changed, {c['unchanged']} unchanged"
-                     + (f", {report.rejected_rows[kind]} rows rejected" if report.rejected_rows[kind] else ""))
+    if report.listed:
+        for kind in ("actors", "initiatives"):
+            c = report.counts()[kind]
+            lines.append(f"  {kind}: {c['added']} new, {c['changed']} changed, {c['unchanged']} unchanged"
+                         + (f", {report.rejected_rows[kind]} rows rejected" if report.rejected_rows[kind] else ""))
+    elif report.written is not None:  # a streamed file: what the store counted while writing
+        w = report.written
+        lines.append(f"  stored: actors {w.actors_created} new, {w.actors_updated} updated, "
+                     f"{w.actors_unchanged} unchanged; initiatives {w.initiatives_created} new, "
+                     f"{w.initiatives_updated} updated, {w.initiatives_unchanged} unchanged")
     for warning in report.warnings:
         lines.append(f"  warning: {warning}")
     if report.rejected:
@@ -198,3 +337,13 @@ def report_lines(report: ImportReport, *, limit: int | None = None) -> list[str]
             lines.append(f"    … and {len(report.rejected) - len(shown)} more")
     lines.append(report.outcome)
     return lines
+
+
+# -- shortcuts over run_import, for scripts and tests ---------------------------------------------------
+def import_files(store: Store, files: Sequence[tuple[str, bytes]], *, kinds: Sequence[str | None] | None = None,
+                 dry_run: bool = False, valid_only: bool = False, today: date | None = None,
+                 progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 by: str | None = None) -> ImportReport:
+    """:func:`run_import` of an :class:`Upload`."""
+    return run_import(store, Upload(files, kinds, max_bytes), dry_run=dry_run, valid_only=valid_only, today=today,
+                      by=by, progress=progress)

@@ -21,6 +21,7 @@ from datetime import date
 from graphsvc.analytics import structural
 from graphsvc.analytics.brokerage import ROLES
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report_from_rows
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import check_choice, check_whole
 from graphsvc.model.vocab import GROUP_BY, VIEWS
@@ -53,7 +54,7 @@ def check_parameters(*, at, view, group_by, weighted, permutations, seed, betwee
                      library_tag) -> None:
     """Raise ``Invalid`` naming the first wrong parameter and what it may be."""
     if at is not None and not isinstance(at, date):
-        raise Invalid([Problem("at", f"must be a date, YYYY-MM-DD (got {at!r})")])
+        raise Invalid([Problem("at", msg.DATE_FORMAT_COMMA(value=at))])
     check_choice("view", view, VIEWS)
     check_choice("group_by", group_by, GROUP_BY)
     check_choice("weighted", weighted, (False, True))
@@ -63,7 +64,7 @@ def check_parameters(*, at, view, group_by, weighted, permutations, seed, betwee
     check_whole("betweenness_k", betweenness_k, 1, MAX_BETWEENNESS_K)
     if library_tag is not None and (not isinstance(library_tag, str) or not library_tag.strip()
                                     or len(library_tag) > 80):
-        raise Invalid([Problem("library_tag", "must be a tag of 1 to 80 characters, or left out")])
+        raise Invalid([Problem("library_tag", msg.LIBRARY_TAG())])
 
 
 def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulative", group_by: str = "sector",
@@ -100,9 +101,8 @@ def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulativ
         rows = network_rows(store, cache)  # plain columns, no domain objects: the cold path
         actors = len(rows.actor_ids)
         if exact_betweenness and exact_limit is not None and actors > exact_limit:
-            raise Invalid([Problem("exact_betweenness", f"exact betweenness on {actors:,} actors takes minutes; "
-                                                        f"a request allows it up to {exact_limit:,} actors "
-                                                        f"(use sampled betweenness, or the graphsvc metrics command)")])
+            raise Invalid([Problem("exact_betweenness", msg.EXACT_BETWEENNESS_TOO_BIG(actors=actors,
+                                                                                       limit=exact_limit))])
         report = silo_report_from_rows(rows, at=at, view=view, group_by=group_by, weighted=weighted,
                                        permutations=permutations, seed=seed, betweenness_k=betweenness_k,
                                        exact_betweenness=exact_betweenness, library_tag=library_tag)

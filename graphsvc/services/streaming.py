@@ -1,21 +1,20 @@
-"""Streaming import of large ``graphsvc/1`` JSON files: flat memory, the same guarantees.
+"""Large ``graphsvc/1`` JSON files for the import pipeline (``services.imports``): flat memory.
 
-The in-memory import (``services.import_document``) holds the decoded document, every model
-object and — on SQLite — the store's whole content at once: ~1.2 GB on the L network. This one
-reads the file incrementally (``ijson``) and holds only the index of ids, the problems found
-(the first :data:`MAX_PROBLEMS`, and how many more) and one batch of objects at a time:
+Decoding the whole document holds it, every model object and — in the compare step — a lot of the
+store at once: ~1.2 GB on the L network. This module reads the file incrementally (``ijson``)
+and holds only the index of ids, the problems found (the first :data:`MAX_PROBLEMS`, and how many
+more) and one batch of objects at a time. It is the pipeline's plan step for such files:
 
-1. **check** — two reads of the file: the first checks the document's top level and every actor
-   (``parse_actor``, item by item) and keeps the actor ids; the second checks every initiative
-   (``parse_initiative``) against those ids and, in batches, the ids already stored. Every
-   problem has its path, as in ``parse_document`` (``initiatives[3].partners[1].actor: unknown
-   actor 'x'``). Any problem: :class:`Invalid` is raised and the store is not touched.
-2. **write** — the file is read again, in batches of :data:`BATCH_SIZE`, into
-   ``Store.import_batches``: on SQLite one ``BEGIN IMMEDIATE`` transaction that compares each
-   batch with the stored rows of just those ids (created / updated / unchanged; unchanged rows are
-   not rewritten) and writes one audit summary entry; a kill or an error leaves the store as it
-   was. A digest of the file's bytes taken in step 1 is compared with the bytes written in step 2
-   before the commit, so a file changed between the steps changes nothing.
+1. **check** (:func:`check_file`) — two reads of the file: the first checks the document's top
+   level and every actor (``parse_actor``, item by item) and keeps the actor ids; the second checks
+   every initiative (``parse_initiative``) against those ids and, in batches, the ids already
+   stored. Every problem has its path, as in ``parse_document`` (``initiatives[3].partners[1].actor:
+   unknown actor 'x'``). Any problem: :class:`Invalid` is raised and the store is not touched.
+2. **batches** (:func:`actor_batches`, :func:`initiative_batches`) — the file read again, in
+   batches of :data:`BATCH_SIZE`, into ``Store.import_batches`` (all or nothing; unchanged rows
+   are not rewritten; one audit summary entry). A digest of the file's bytes taken in step 1 is
+   compared with the bytes read in step 2 before the store commits, so a file changed between
+   the steps changes nothing.
 """
 
 from __future__ import annotations
@@ -24,23 +23,21 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import ijson
 from ijson.common import ObjectBuilder
 
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import FORMAT, parse_actor, parse_initiative
-from graphsvc.storage.base import ImportSummary, Store
+from graphsvc.storage.base import Store
 
 #: Objects per write batch (and per store look-up of partner ids while checking).
 BATCH_SIZE = 5000
 #: Problems kept and reported; the rest are counted ("… and N more problems").
 MAX_PROBLEMS = 1000
-#: ``import_files`` streams JSON documents from this size on (the CLI always streams).
-STREAM_FROM_BYTES = 8 * 1024 * 1024
 
 _TOP_LEVEL = ("format", "description", "actors", "initiatives")
 _BOM = b"\xef\xbb\xbf"
@@ -70,7 +67,7 @@ class _Problems:
     def invalid(self) -> Invalid:
         problems = list(self.kept)
         if self.more:
-            problems.append(Problem("", f"… and {self.more:,} more problem(s) not listed"))
+            problems.append(Problem("", msg.MORE_PROBLEMS(count=self.more)))
         return Invalid(problems)
 
 
@@ -115,16 +112,16 @@ class _Reader:
 
 def _file_problem(path: Path, exc: BaseException, position: int) -> Invalid:
     if isinstance(exc, FileNotFoundError):
-        return Invalid([Problem("file", f"{path}: no such file")])
+        return Invalid([Problem("file", msg.FILE_MISSING(path=str(path)))])
     if isinstance(exc, OSError):
-        return Invalid([Problem("file", f"{path}: {exc.strerror}")])
+        return Invalid([Problem("file", msg.FILE_UNREADABLE(path=str(path), reason=exc.strerror))])
     message = exc.args[0] if exc.args else str(exc)
     if isinstance(message, bytes):
         message = message.decode("utf-8", "replace")
     message = str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
     if "UTF8" in message or isinstance(exc, UnicodeDecodeError):
-        return Invalid([Problem("file", f"{path}: not UTF-8 text (near byte {position:,})")])
-    return Invalid([Problem("file", f"{path}: not valid JSON: {message} (near byte {position:,})")])
+        return Invalid([Problem("file", msg.FILE_NOT_UTF8_NEAR(path=str(path), position=position))])
+    return Invalid([Problem("file", msg.FILE_NOT_JSON_NEAR(path=str(path), reason=message, position=position))])
 
 
 @dataclass
@@ -144,8 +141,12 @@ class _TopLevel:
     first_event: dict[str, tuple[str, object]] = field(default_factory=dict)
 
 
-def _describe(event: str, value) -> str:
-    return {"start_map": "an object", "start_array": "a list"}.get(event, repr(value))
+def _wrong_format(event: str, value) -> msg.Message:
+    """The format problem for what the document holds instead (an object, a list or a value)."""
+    kind = {"start_map": msg.JSON_OBJECT, "start_array": msg.JSON_LIST}.get(event)
+    if kind is not None:
+        return msg.DOCUMENT_FORMAT_KIND(expected=FORMAT, found=kind())
+    return msg.DOCUMENT_FORMAT(expected=FORMAT, found=value)
 
 
 def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Problem],
@@ -155,7 +156,7 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     events = ijson.parse(reader, use_float=True)
     first = next(events, None)
     if first is None or first[1] != "start_map":
-        raise Invalid([Problem("", "the document must be a JSON object")])
+        raise Invalid([Problem("", msg.DOCUMENT_NOT_OBJECT())])
     count = 0
     expecting: str | None = None  # the top-level key whose value comes next
     in_actors = False
@@ -171,7 +172,8 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
                 actor_index.setdefault(item["id"], count)
             return
         if actor.id in actor_index:
-            problems.add([Problem(f"{path}.id", f"duplicate id {actor.id!r} (also actors[{actor_index[actor.id]}])")])
+            problems.add([Problem(f"{path}.id", msg.DUPLICATE_ID(id=actor.id,
+                                                                 other=f"actors[{actor_index[actor.id]}]"))])
             return
         actor_index[actor.id] = count
 
@@ -209,26 +211,28 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     # In parse_document's order: format, unknown keys, description, the two lists.
     fmt = top.first_event.get("format")
     if fmt is None or fmt != ("string", FORMAT):
-        top_problems.append(Problem("format", f"must be {FORMAT!r} (got {_describe(*fmt) if fmt else None})"))
+        top_problems.append(Problem("format", _wrong_format(*fmt) if fmt else msg.DOCUMENT_FORMAT(expected=FORMAT,
+                                                                                                     found=None)))
     seen: set[str] = set()
     for key in top.keys:
         if key not in _TOP_LEVEL:
             top_problems.append(Problem(str(key).encode("utf-8", "backslashreplace").decode("utf-8"),
-                                        "is not a known field"))
+                                        msg.UNKNOWN_FIELD()))
         elif key in seen:
-            top_problems.append(Problem(key, "is given more than once"))
+            top_problems.append(Problem(key, msg.REPEATED_FIELD()))
         seen.add(key)
     description = top.first_event.get("description")
     if description is not None and description[0] != "string":
-        top_problems.append(Problem("description", "must be a string"))
+        top_problems.append(Problem("description", msg.NOT_A_STRING()))
     for name in ("actors", "initiatives"):
         first_event = top.first_event.get(name)
         if first_event is not None and first_event[0] != "start_array":
-            top_problems.append(Problem(name, "must be a list"))
+            top_problems.append(Problem(name, msg.NOT_A_LIST()))
     return top, count
 
 
-def _partner_ids(item) -> list[str]:
+def partner_ids(item) -> list[str]:
+    """The partner actor ids an undecoded initiative names (for looking them up before checking it)."""
     partners = item.get("partners") if isinstance(item, Mapping) else None
     if not isinstance(partners, list):
         return []
@@ -244,7 +248,7 @@ def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known
 
     def check_batch() -> None:
         nonlocal count
-        unknown = {a for item in batch for a in _partner_ids(item) if a not in known}
+        unknown = {a for item in batch for a in partner_ids(item) if a not in known}
         if unknown:
             known.update(store.existing_actor_ids(sorted(unknown)))
         for item in batch:
@@ -255,8 +259,8 @@ def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known
                 problems.add(exc.problems)
             else:
                 if initiative.id in seen:
-                    problems.add([Problem(f"{path}.id", f"duplicate id {initiative.id!r} "
-                                                        f"(also initiatives[{seen[initiative.id]}])")])
+                    problems.add([Problem(f"{path}.id", msg.DUPLICATE_ID(
+                        id=initiative.id, other=f"initiatives[{seen[initiative.id]}]"))])
                 else:
                     seen[initiative.id] = count
             count += 1
@@ -305,7 +309,7 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
             with _Reader(path, on_read) as reader:
                 result.initiatives = _check_initiatives(reader, store, problems, known, batch_size)
                 if reader.finish() != result.digest:
-                    raise Invalid([Problem("file", f"{path}: the file changed while it was being read")])
+                    raise Invalid([Problem("file", msg.FILE_CHANGED_WHILE_READ(path=str(path)))])
     except (ijson.JSONError, UnicodeDecodeError, OSError, RecursionError, ValueError) as exc:
         raise _file_problem(path, exc, reader.position if reader else 0) from None
     if top_problems or problems:
@@ -322,55 +326,59 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
 def _batches(checked: CheckedFile, prefix: str, parse, batch_size: int,
              progress: Callable[[int], None] | None) -> Iterator[list]:
     """Step 2: the checked file read again, parsed into model objects, ``batch_size`` at a time."""
-    with _Reader(checked.path) as reader:
-        batch: list = []
-        for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
-            batch.append(parse(item, index))
-            if len(batch) >= batch_size:
+    try:
+        with _Reader(checked.path) as reader:
+            batch: list = []
+            for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
+                batch.append(parse(item, index))
+                if len(batch) >= batch_size:
+                    yield batch
+                    if progress is not None:
+                        progress(len(batch))
+                    batch = []
+            if batch:
                 yield batch
                 if progress is not None:
                     progress(len(batch))
-                batch = []
-        if batch:
-            yield batch
-            if progress is not None:
-                progress(len(batch))
-        if reader.finish() != checked.digest:  # before the store commits: a changed file changes nothing
-            raise Invalid([Problem("file", f"{checked.path}: the file changed while it was being imported; "
-                                           "nothing was changed")])
-
-
-def import_file(store: Store, path: str | Path, *, today: date | None = None, by: str | None = None,
-                batch_size: int = BATCH_SIZE, max_problems: int = MAX_PROBLEMS,
-                progress: Progress | None = None) -> ImportSummary:
-    """Check a ``graphsvc/1`` JSON file, then store it in one transaction (all or nothing).
-
-    The same rules and result as ``services.import_document`` on the decoded file: an actor
-    without ``registered`` keeps the stored date (or gets ``today`` when new); importing the same
-    file twice changes nothing the second time.
-    """
-    checked = check_file(store, path, batch_size=batch_size, max_problems=max_problems, progress=progress)
-    total = checked.actors + checked.initiatives
-    written = [0]
-
-    def advance(n: int) -> None:
-        written[0] += n
-        if progress is not None:
-            progress("writing", written[0], total)
-
-    def actor(item, index: int) -> Actor:
-        return parse_actor(item, path=f"actors[{index}]")  # registered stays None when not given
-
-    def initiative(item, index: int) -> Initiative:
-        # Partners were checked in step 1; the store's foreign keys guard the rest.
-        return parse_initiative(item, path=f"initiatives[{index}]")
-
-    if progress is not None:
-        progress("writing", 0, total)
-    try:
-        return store.import_batches(
-            _batches(checked, "actors.item", actor, batch_size, advance),
-            _batches(checked, "initiatives.item", initiative, batch_size, advance),
-            by=by, today=today or date.today())
+            if reader.finish() != checked.digest:  # before the store commits: a changed file changes nothing
+                raise Invalid([Problem("file", msg.FILE_CHANGED_WHILE_IMPORTED(path=str(checked.path)))])
     except (ijson.JSONError, UnicodeDecodeError, OSError) as exc:
         raise _file_problem(checked.path, exc, 0) from None
+
+
+def _actor(item, index: int) -> Actor:
+    return parse_actor(item, path=f"actors[{index}]")  # registered stays None when not given
+
+
+def _initiative(item, index: int) -> Initiative:
+    # Partners were checked in step 1; the store's checks guard the rest.
+    return parse_initiative(item, path=f"initiatives[{index}]")
+
+
+class WriteProgress:
+    """Counts the objects read in step 2 and tells ``progress("writing", done, total)``."""
+
+    def __init__(self, checked: CheckedFile, progress: Progress | None):
+        self.total, self.done, self.progress = checked.actors + checked.initiatives, 0, progress
+
+    def start(self) -> None:
+        if self.progress is not None:
+            self.progress("writing", 0, self.total)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.progress is not None:
+            self.progress("writing", self.done, self.total)
+
+
+def actor_batches(checked: CheckedFile, batch_size: int = BATCH_SIZE,
+                  advance: Callable[[int], None] | None = None) -> Iterator[list[Actor]]:
+    """The checked file's actors, ``batch_size`` at a time (``registered`` None when not given)."""
+    return _batches(checked, "actors.item", _actor, batch_size, advance)
+
+
+def initiative_batches(checked: CheckedFile, batch_size: int = BATCH_SIZE,
+                       advance: Callable[[int], None] | None = None) -> Iterator[list[Initiative]]:
+    """The checked file's initiatives, ``batch_size`` at a time; the file's digest is compared with
+    step 1's after the last one, so a changed file raises :class:`Invalid` before the store commits."""
+    return _batches(checked, "initiatives.item", _initiative, batch_size, advance)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import ROLES
 from graphsvc.model.errors import Conflict, Invalid, NotFound
 from graphsvc.services import accounts
@@ -71,7 +72,7 @@ def account():
                 return redirect(url_for("admin.account"))
             elif action == "password":
                 if not accounts.verify_password(user.password_hash, request.form.get("current", "")):
-                    raise Invalid([accounts.Problem("current", "wrong password")])
+                    raise Invalid([accounts.Problem("current", msg.PASSWORD_WRONG())])
                 accounts.set_password(store, user.name, request.form.get("password", ""), by=user.name)
                 flash(_("Your password is changed. Log in again with the new one."))
                 return redirect(url_for("auth.login"))

@@ -10,12 +10,14 @@ import json
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Page
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import KINDS, VIEWS
 from graphsvc.services import graph as svc
+from graphsvc.services.imports import Document, run_import
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
@@ -33,36 +35,34 @@ def _int_param(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
+        raise Invalid([Problem(name, msg.NOT_WHOLE(value=raw))]) from None
     if not low <= value <= high:
-        raise Invalid([Problem(name, f"must be between {low} and {high} (got {value})")])
+        raise Invalid([Problem(name, msg.OUT_OF_RANGE(low=low, high=high, value=value))])
     return value
 
 
 def _json_body():
     """The request's JSON body; every way it can be unreadable is a 422 that says which."""
-    def invalid(message: str) -> Invalid:
+    def invalid(message: msg.Message) -> Invalid:
         return Invalid([Problem("", message)])
 
     if not request.is_json:
-        raise invalid("the request body must be a JSON object (Content-Type: application/json; "
-                      f"got {request.mimetype or 'no Content-Type'})")
+        raise invalid(msg.BODY_NOT_JSON(content_type=request.mimetype) if request.mimetype
+                      else msg.BODY_NO_CONTENT_TYPE())
     try:
         data = json.loads(request.get_data())
     except UnicodeDecodeError as exc:
-        raise invalid(f"the request body is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise invalid(msg.BODY_NOT_UTF8(reason=exc.reason, position=exc.start)) from None
     except json.JSONDecodeError as exc:
-        raise invalid(f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") \
-            from None
+        raise invalid(msg.BODY_INVALID_JSON(reason=exc.msg, line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
-        raise invalid("the request body is nested too deeply") from None
+        raise invalid(msg.BODY_TOO_DEEP()) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise invalid(f"the request body is not usable JSON: {exc}") from None
+        raise invalid(msg.BODY_UNUSABLE_JSON(reason=str(exc))) from None
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:  # "\ud800" alone is legal JSON but not text any store can keep
-        raise invalid("the request body contains an unpaired surrogate escape (\\ud800-\\udfff): "
-                      "not valid Unicode text") from None
+        raise invalid(msg.BODY_UNPAIRED_SURROGATE()) from None
     return data
 
 
@@ -169,8 +169,8 @@ def import_document():
         from graphsvc.web.transfer import import_upload_response
 
         return import_upload_response()
-    summary = svc.import_document(current_store(), _json_body(), by=acting_name())
-    return jsonify({"imported": summary.to_dict()})
+    report = run_import(current_store(), Document(_json_body()), by=acting_name())
+    return jsonify({"imported": report.to_summary().to_dict()})
 
 
 @bp.get("/export")

@@ -34,9 +34,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import User, role_at_least
 from graphsvc.services import accounts
 from graphsvc.web.context import current_store
+from graphsvc.web.errors import body_of, respond
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -139,16 +141,15 @@ def _is_api() -> bool:
     return wants_json()
 
 
-def _deny(status: int, message: str):
-    body = {"status": status, "message": message, "field": None}
+def _deny(status: int, message: msg.Message):
     if _is_api():
-        response = make_response(jsonify(body), status)
+        response = make_response(jsonify(body_of(status, message)), status)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="graphsvc"'
         return response
     if status == 401:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return make_response(render_template("error.html", error=body), status)
+    return respond(status, message)
 
 
 def authorize():
@@ -161,7 +162,7 @@ def authorize():
         g.user = accounts.user_for(store, token, "token")
         g.via_token = True
         if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
-            return _deny(401, _("The API token is unknown, revoked or belongs to a disabled user."))
+            return _deny(401, msg.TOKEN_UNKNOWN())
     elif session.get("sid"):
         g.user = accounts.user_for(store, session["sid"], "session")
         if g.user is None:
@@ -173,10 +174,9 @@ def authorize():
     if level != "public":
         needed = "viewer" if level == "read" else level
         if g.user is None:
-            return _deny(401, _("Log in to continue."))
+            return _deny(401, msg.LOG_IN())
         if not role_at_least(g.user.role, needed):
-            return _deny(403, _("Your role (%(role)s) may not do this; it needs %(needed)s.",
-                                role=role_label(g.user.role), needed=role_label(needed)))
+            return _deny(403, msg.ROLE_TOO_LOW(role=msg.ROLE_NAMES[g.user.role](), needed=msg.ROLE_NAMES[needed]()))
     if request.method not in SAFE_METHODS and not g.via_token:
         csrf.protect()
 

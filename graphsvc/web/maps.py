@@ -25,6 +25,7 @@ from flask_babel import gettext as _, ngettext
 
 from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, MAX_DEPTH, METRICS, SHAPES, MapFilter
 from graphsvc.analytics.palette import COLOUR_BY
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, NotFound, Problem
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import FREQUENCIES, KINDS, VIEWS
@@ -77,14 +78,14 @@ def map_filter() -> MapFilter:
     depth = args.get("depth") or "1"
     legal_depths = [str(d) for d in range(1, MAX_DEPTH + 1)]
     if depth not in legal_depths:
-        raise Invalid([Problem("depth", f"must be one of: {', '.join(legal_depths)} (got {depth!r})")])
+        raise Invalid([Problem("depth", msg.DEPTH_INVALID(deepest=MAX_DEPTH, value=depth))])
     start = parse_date_param(args.get("from"), "from")
     end = parse_date_param(args.get("to"), "to")
     if start and end and end < start:
-        raise Invalid([Problem("to", "must be on or after 'from'")])
+        raise Invalid([Problem("to", msg.DATE_BEFORE_FROM())])
     too_long = [n for n in ("municipality", "sector", "category", "focus") if len(args.get(n) or "") > MAX_FILTER]
     if too_long:
-        raise Invalid([Problem(n, f"is longer than {MAX_FILTER} characters") for n in too_long])
+        raise Invalid([Problem(n, msg.TEXT_TOO_LONG(limit=MAX_FILTER)) for n in too_long])
     return MapFilter(municipality=params.text("municipality"), sector=params.text("sector"),
                      kind=params.choice("kind", KINDS), category=params.text("category"), start=start, end=end,
                      focus=params.text("focus"), depth=int(depth),
@@ -124,7 +125,7 @@ def map_style() -> MapStyle:
     min_ties = None
     if raw is not None:
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_MIN_TIES:
-            raise Invalid([Problem("min_ties", f"must be a whole number from 1 to {MAX_MIN_TIES} (got {raw!r})")])
+            raise Invalid([Problem("min_ties", msg.NOT_WHOLE_IN_RANGE(low=1, high=MAX_MIN_TIES, value=raw))])
         min_ties = int(raw)
     return MapStyle(colour=params.choice("colour", COLOUR_BY, "sector"), size=params.choice("size", METRICS, "degree"),
                     freq=params.choice("freq", FREQUENCIES, "year"), mode=params.choice("view", VIEWS, "cumulative"),
@@ -325,7 +326,7 @@ def map_export_picture(fmt: str):
     from graphsvc.web.render_media import map_picture
 
     if fmt not in ("png", "svg"):
-        raise NotFound(f"no export format {fmt!r}: use html, png or svg", field="format")
+        raise NotFound(msg.NO_EXPORT_FORMAT(format=fmt), field="format")
     flt = map_filter()
     style = map_style()
     base, view = current_view(flt)
@@ -358,7 +359,7 @@ def growth_chart(name: str):
     from graphsvc.web.render_media import CHARTS, growth_chart as chart
 
     if name not in CHARTS:
-        raise NotFound(f"no chart {name!r}", field="name")
+        raise NotFound(msg.NO_CHART(name=name), field="name")
     freq = params.choice("freq", FREQUENCIES, "year")
     mode = params.choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
@@ -375,7 +376,7 @@ def growth_animation(fmt: str):
     from graphsvc.web import render_media
 
     if fmt not in ("gif", "mp4"):
-        raise NotFound(f"no animation format {fmt!r}: use gif or mp4", field="format")
+        raise NotFound(msg.NO_ANIMATION_FORMAT(format=fmt), field="format")
     flt = map_filter()
     freq = params.choice("freq", FREQUENCIES, "year")
     mode = params.choice("view", VIEWS, "cumulative")
@@ -383,9 +384,9 @@ def growth_animation(fmt: str):
     base, view = current_view(flt)
     periods = maps.slider_periods(view, freq)
     if not periods:
-        raise Invalid([Problem("", "nothing to animate: the map is empty")])
+        raise Invalid([Problem("", msg.NOTHING_TO_ANIMATE())])
     if len(periods) > render_media.MAX_FRAMES:
-        raise Invalid([Problem("freq", f"{len(periods)} frames is too many (at most {render_media.MAX_FRAMES})")])
+        raise Invalid([Problem("freq", msg.TOO_MANY_FRAMES(frames=len(periods), limit=render_media.MAX_FRAMES))])
     ends = [date.fromisoformat(p["end"]) for p in periods]
     labels = [p["label"] for p in periods]
 

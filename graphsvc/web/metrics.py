@@ -14,6 +14,7 @@ import math
 from flask import Blueprint, Response, render_template, request
 
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import GROUP_BY, VIEWS
@@ -65,7 +66,7 @@ def api_silo():
 def api_silo_csv():
     table = request.args.get("table") or "actors"
     if table not in m.CSV_TABLES:
-        raise Invalid([Problem("table", f"must be one of: {', '.join(m.CSV_TABLES)} (got {table!r})")])
+        raise Invalid([Problem("table", msg.CHOICE_INVALID(legal=m.CSV_TABLES, value=table))])
     params = metric_params()
     body = _cached_bytes(f"silo-csv-{table}", params, lambda r: m.silo_csv(r, table))
     suffix = f"-{params['at'].isoformat()}" if params["at"] else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS, VIEWS
 from graphsvc.version import __version__
+from graphsvc.web.openapi_transfer import MESSAGE_CODE, MESSAGE_PARAMS
 
 ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"}
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -248,9 +249,11 @@ def openapi_document() -> dict:
                     "first": DATE, "last": DATE, "initiatives": {"type": "array", "items": {"type": "string"}}}}},
                 "invitations": {"type": "array", "items": {"type": "object"}}}},
             "Error": {"type": "object", "required": ["status", "message"], "properties": {
-                "status": {"type": "integer"}, "message": {"type": "string"},
+                "status": {"type": "integer"}, "message": {"type": "string", "description": "In English"},
                 "field": {"type": "string", "nullable": True},
+                "code": MESSAGE_CODE, "params": MESSAGE_PARAMS,
                 "problems": {"type": "array", "items": {"type": "object", "properties": {
-                    "field": {"type": "string"}, "message": {"type": "string"}}}}}},
+                    "field": {"type": "string"}, "message": {"type": "string", "description": "In English"},
+                    "code": MESSAGE_CODE, "params": MESSAGE_PARAMS}}}}},
         }},
     }

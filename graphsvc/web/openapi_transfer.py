@@ -5,12 +5,20 @@ from __future__ import annotations
 from graphsvc.model.vocab import VIEWS
 
 FORMATS = ["json", "graphml", "gexf", "csv", "xlsx"]
+#: Every message (errors, problems, rejected rows) carries its code and parameters beside the English text.
+MESSAGE_CODE = {"type": "string", "description": "The message's stable code from the catalogue "
+                                                 "(graphsvc.model.messages), e.g. `field.required`: translate or "
+                                                 "match on it, not on the English `message`"}
+MESSAGE_PARAMS = {"type": "object", "additionalProperties": True,
+                  "description": "The message's parameters by name (text, numbers, lists); a parameter that is "
+                                 "itself a message is an object with `code` and `params`"}
 
 _REJECTION = {"type": "object", "properties": {
     "table": {"type": "string", "description": "File or sheet, e.g. aktorer.csv or sheet 'aktører'"},
     "row": {"type": "integer", "nullable": True, "description": "Row number as a spreadsheet shows it (header = 1)"},
     "column": {"type": "string", "nullable": True, "description": "The column header as written in the file"},
-    "message": {"type": "string"}}}
+    "message": {"type": "string", "description": "What is wrong, in English"},
+    "code": MESSAGE_CODE, "params": MESSAGE_PARAMS}}
 _CHANGES = {"type": "object", "properties": {k: {"type": "array", "items": {"type": "string"}}
                                              for k in ("added", "changed", "unchanged")}}
 REPORT = {"type": "object", "description": "What the import did or (dry run) would do", "properties": {

@@ -12,6 +12,7 @@ from typing import overload
 
 from flask import request
 
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import check_choice, parse_date_param
 from graphsvc.model.vocab import parse_yes_no
@@ -34,7 +35,7 @@ def flag(name: str, *, form: bool = False) -> bool:
     raw = (request.values if form else request.args).get(name, "")
     value = parse_yes_no(raw)
     if value is None:
-        raise Invalid([Problem(name, f"must be one of: true, false (got {raw.strip().lower()!r})")])
+        raise Invalid([Problem(name, msg.FLAG_INVALID(value=raw.strip().lower()))])
     return value
 
 
@@ -46,7 +47,7 @@ def whole(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
+        raise Invalid([Problem(name, msg.NOT_WHOLE(value=raw))]) from None
 
 
 def day(name: str) -> date | None:

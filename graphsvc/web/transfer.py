@@ -23,14 +23,16 @@ from flask_babel import lazy_gettext as _l
 
 from graphsvc.interchange import FORMATS, filter_network
 from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import VIEWS
-from graphsvc.services.imports import ImportReport, import_files
+from graphsvc.services.imports import ImportReport, Upload, run_import
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
 from graphsvc.web.context import current_store
+from graphsvc.web.i18n import problem_message
 
 bp = Blueprint("transfer", __name__)
 
@@ -58,7 +60,7 @@ def export_options() -> dict:
 def export_response(fmt: str) -> Response:
     """``GET /api/v1/export?format=…``: a download of the (filtered) network."""
     if fmt not in EXPORT_FORMATS:
-        raise Invalid([Problem("format", f"must be one of: {', '.join(EXPORT_FORMATS)} (got {fmt!r})")])
+        raise Invalid([Problem("format", msg.CHOICE_INVALID(legal=EXPORT_FORMATS, value=fmt))])
     options = export_options()
     actors, initiatives = current_store().snapshot()
     stem = "graphsvc"
@@ -91,7 +93,7 @@ def export_page():
 def import_template():
     fmt = request.args.get("format") or "xlsx"
     if fmt not in TEMPLATES:
-        raise Invalid([Problem("format", f"must be one of: {', '.join(TEMPLATES)} (got {fmt!r})")])
+        raise Invalid([Problem("format", msg.CHOICE_INVALID(legal=tuple(TEMPLATES), value=fmt))])
     make, filename, media_type = TEMPLATES[fmt]
     response = Response(make(), mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -108,7 +110,7 @@ def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
     upload = request.files.get(field)
     if upload is None or not upload.filename:
         if required:
-            raise Invalid([Problem(field, "choose a file to upload")])
+            raise Invalid([Problem(field, msg.CHOOSE_A_FILE())])
         return None
     name = Path(upload.filename).name
     stream = upload.stream
@@ -119,7 +121,7 @@ def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
         try:
             check_size(name, size, _max_import_bytes())
         except Invalid as exc:
-            raise Invalid([Problem(field, str(exc.problems[0]))]) from None
+            raise Invalid([Problem(field, exc.problems[0].located)]) from None
     return name, stream.read()
 
 
@@ -134,8 +136,8 @@ def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
 
 
 def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
-    return import_files(current_store(), files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
-                        max_bytes=_max_import_bytes(), by=acting_name())
+    return run_import(current_store(), Upload(files, kinds, _max_import_bytes()), dry_run=dry_run,
+                      valid_only=valid_only, by=acting_name())
 
 
 def import_upload_response():
@@ -149,7 +151,8 @@ def import_upload_response():
                   valid_only=params.flag("valid_only", form=True))
     if report.rejected and not report.valid_only and not report.dry_run:
         body = report.to_invalid().to_dict()
-        body["message"] = f"{len(report.rejected)} problem(s) in the file; nothing was changed"
+        rejected = msg.IMPORT_REJECTED(count=len(report.rejected))
+        body.update(message=str(rejected), **rejected.to_dict())
         body["report"] = report.to_dict()
         response = jsonify(body)
         response.status_code = 422
@@ -184,10 +187,10 @@ def _keep(files, kinds) -> str:
 def _kept(token: str):
     folder = _upload_dir() / token if _TOKEN.match(token or "") else None
     if folder is None or not (folder / "meta.json").exists():
-        raise Invalid([Problem("file", "the preview has expired or was already imported; upload the file again")])
+        raise Invalid([Problem("file", msg.PREVIEW_EXPIRED())])
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("user") != acting_name():
-        raise Invalid([Problem("file", "this preview belongs to another user; upload the file again")])
+        raise Invalid([Problem("file", msg.PREVIEW_OTHER_USER())])
     files = [(name, (folder / str(n)).read_bytes()) for n, name in enumerate(meta["names"])]
     return folder, files, meta["kinds"]
 
@@ -199,23 +202,14 @@ def _page(status: int = 200, **context):
     return render_template("import.html", **context), status
 
 
-#: The upload page's own messages (English in the API) in the user's language.
-_PAGE_MESSAGES = {
-    "choose a file to upload": _l("Choose a file to upload."),
-    "the preview has expired or was already imported; upload the file again":
-        _l("The preview has expired or was already imported; upload the file again."),
-    "this preview belongs to another user; upload the file again":
-        _l("This preview belongs to another user; upload the file again."),
-}
-
-
 def _field_errors(exc: Invalid) -> dict[str, list[str]]:
+    """The problems in the user's language, each once, next to the file field it belongs to
+    (a problem located in a file, such as ``aktorer.csv``, goes to the first field with its path)."""
     errors: dict[str, list[str]] = {}
     for problem in exc.problems:
-        field = problem.path if problem.path in ("file", "initiatives") else "file"
-        message = problem.message if problem.path in ("file", "initiatives") else str(problem)
-        message = str(_PAGE_MESSAGES.get(message, message))
-        errors.setdefault(field, []).append(message)
+        own_field = problem.path in ("file", "initiatives")
+        message = problem_message(problem.message if own_field else problem.located)
+        errors.setdefault(problem.path if own_field else "file", []).append(message)
     return errors
 
 
