@@ -83,7 +83,7 @@ def test_labels_are_planned_so_that_they_do_not_collide(demo):
     for scale in (0.3, 0.6, 1.2):
         shown = [n for n in nodes if n["label_scale"] is not None and n["label_scale"] <= scale]
         assert shown, scale
-        boxes = [(n["x"] * scale, (n["y"] + max(n["size"].values())) * scale, len(n["label"]) * LABEL_CHAR_PX / 2)
+        boxes = [(n["x"] * scale, (n["y"] + n["label_dy"]) * scale, len(n["label"]) * LABEL_CHAR_PX / 2)
                  for n in shown]
         for a in range(len(boxes)):
             for b in range(a + 1, len(boxes)):

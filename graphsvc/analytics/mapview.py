@@ -48,6 +48,7 @@ from graphsvc.analytics.palette import (
     KIND_SHAPES,
     MUTED,
     OTHER,
+    SHAPE_REACH,
     kind_colours,
     ranked_colours,
     sector_colours,
@@ -68,7 +69,7 @@ NEVER = date.max.toordinal()
 ALWAYS = 0  # before every real date (date.min is ordinal 1)
 EPOCH = date(1970, 1, 1).toordinal()
 #: Bump when the layout algorithm changes: the key of every stored layout includes it.
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 #: Bubble radii of an aggregated map, in canvas units (area-true to the number of actors).
 BUBBLE_RADIUS = (16.0, 70.0)
 #: ``memo(key, compute)``: the service's layout store shared by its processes, or no cache at all.
@@ -281,6 +282,7 @@ class MapView:
     xy: np.ndarray  # per drawn node (actors, or bubbles when aggregated)
     sizes: dict  # metric -> radius per drawn node (canvas units)
     label_scale: np.ndarray  # per drawn node: the zoom from which its label fits (inf: never)
+    label_dy: np.ndarray  # per drawn node: how far below its centre its label starts (the shape's reach)
     groups: dict | None = None  # aggregated: bubbles and the ties between them
 
     # -- drawn nodes, in the two JSON shapes ------------------------------------------------
@@ -335,7 +337,7 @@ class MapView:
                     "role": ROLES[int(self.role[p])],
                     "x": round(float(self.xy[p, 0]), 1), "y": round(float(self.xy[p, 1]), 1),
                     "size": {m: round(float(self.sizes[m][p]), 1) for m in METRICS},
-                    "label_scale": _finite(self.label_scale[p]),
+                    "label_scale": _finite(self.label_scale[p]), "label_dy": round(float(self.label_dy[p]), 1),
                     "since": _iso(base.since[i]), "registered": _iso(base.registered[i]),
                     "metrics": self._metrics(i)}
             if self.distance is not None:
@@ -364,7 +366,8 @@ class MapView:
                           "count": bubble["count"], "composition": bubble["composition"],
                           "role": "member", "x": round(float(self.xy[p, 0]), 1), "y": round(float(self.xy[p, 1]), 1),
                           "size": {m: round(float(self.sizes[m][p]), 1) for m in METRICS},
-                          "label_scale": _finite(self.label_scale[p]), "since": _iso(bubble["since"]),
+                          "label_scale": _finite(self.label_scale[p]), "label_dy": round(float(self.label_dy[p]), 1),
+                          "since": _iso(bubble["since"]),
                           "registered": None,
                           "metrics": {"actors": bubble["count"], "internal_ties": bubble["internal_ties"]}})
         ids = [b["id"] for b in g["bubbles"]]
@@ -381,11 +384,12 @@ class MapView:
         xs = [round(float(x), 1) for x in self.xy[:, 0].tolist()]
         ys = [round(float(y), 1) for y in self.xy[:, 1].tolist()]
         label_scale = [_finite(s) for s in self.label_scale.tolist()]
+        label_dy = [round(float(d), 1) for d in self.label_dy.tolist()]
         if self.groups is not None:
             g = self.groups
             nodes = {"id": [b["id"] for b in g["bubbles"]], "label": [b["label"] for b in g["bubbles"]],
                      "count": [b["count"] for b in g["bubbles"]], "x": xs, "y": ys, "size": sizes,
-                     "label_scale": label_scale, "drill": [b["drill"] for b in g["bubbles"]],
+                     "label_scale": label_scale, "label_dy": label_dy, "drill": [b["drill"] for b in g["bubbles"]],
                      "since": [_day(b["since"]) for b in g["bubbles"]],
                      "internal_ties": [b["internal_ties"] for b in g["bubbles"]],
                      "composition": {c: [b["composition_rows"][c] for b in g["bubbles"]] for c in COLOUR_BY},
@@ -402,7 +406,7 @@ class MapView:
         used = sorted({k for r in records for k in r})
         ini_pos = {k: p for p, k in enumerate(used)}
         nodes = {"id": [base.ids[i] for i in idx.tolist()], "label": [base.names[i] for i in idx.tolist()],
-                 "x": xs, "y": ys, "size": sizes, "label_scale": label_scale,
+                 "x": xs, "y": ys, "size": sizes, "label_scale": label_scale, "label_dy": label_dy,
                  "kind": [KINDS.index(base.kinds[i]) if base.kinds[i] in KINDS else -1 for i in idx.tolist()],
                  "group": base.group[idx].tolist(), "municipality": base.municipality_code[idx].tolist(),
                  "community": [int(c) + 1 if c >= 0 else None for c in colourings["community"].codes[idx].tolist()],
@@ -592,10 +596,11 @@ def map_view(base: MapBase, flt: MapFilter = MapFilter(), *, threshold: int = AG
                       tie_records=tie_records, tie_cross=tie_cross, degree=degree)
     if grouping == "none":
         sizes = _actor_sizes(base, visible, degree_arr)
-        xy, label_scale = _actor_layout(base, visible, tu, tv, weight, sizes, role, distance, memo, seed)
+        xy, label_scale, label_dy = _actor_layout(base, visible, tu, tv, weight, sizes, role, distance, memo, seed)
         legend = _legend(base, visible, None)
         counts.update(nodes=int(len(visible)), edges=int(len(uniq)))
         return MapView(aggregated=None, counts=counts, legend=legend, xy=xy, sizes=sizes, label_scale=label_scale,
+                       label_dy=label_dy,
                        **view_parts)
     groups = _aggregate(base, grouping, visible, ru, rv, rk)
     legend = _legend(base, visible, groups)
@@ -606,6 +611,7 @@ def map_view(base: MapBase, flt: MapFilter = MapFilter(), *, threshold: int = AG
     counts.update(nodes=len(groups["bubbles"]), edges=int(len(groups["weight"])))
     legend["min_ties"] = _default_min_ties(groups["weight"], len(groups["bubbles"]))
     return MapView(aggregated=grouping, counts=counts, legend=legend, xy=xy, sizes=sizes, label_scale=label_scale,
+                   label_dy=radius,
                    groups=groups, **view_parts)
 
 
@@ -644,7 +650,8 @@ def _actor_layout(base, visible, tu, tv, weight, sizes, role, distance, memo, se
     local = np.full(base.n, -1, dtype=np.int64)
     local[visible] = np.arange(m)
     u, v = local[tu], local[tv]
-    radius = np.round(np.maximum.reduce([sizes[k] for k in METRICS]) if m else np.zeros(0), 1)
+    reach = np.array([SHAPE_REACH[KIND_SHAPES.get(base.kinds[i], "dot")] for i in visible.tolist()])
+    radius = np.round(np.maximum.reduce([sizes[k] for k in METRICS]) * reach if m else np.zeros(0), 1)
     chars = np.array([min(len(base.names[i]), 48) for i in visible.tolist()], dtype=np.int64)
     priority = radius + np.where(role == 0, 100.0, 0.0) + np.where(role == 2, 1e6, 0.0)
     ids = "\x1f".join(base.ids[i] for i in visible.tolist())
@@ -662,7 +669,7 @@ def _actor_layout(base, visible, tu, tv, weight, sizes, role, distance, memo, se
             xy = lay.spread_layout(m, u, v, weight=weight, radius=radius, seed=seed)
             return np.column_stack([xy, lay.label_scales(xy, radius, chars, priority)])
     out = memo(key, compute) if m else np.zeros((0, 3))
-    return out[:, :2], out[:, 2]
+    return out[:, :2], out[:, 2], radius
 
 
 def _bubble_layout(groups, radius, memo, seed):

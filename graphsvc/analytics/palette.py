@@ -39,6 +39,9 @@ NEW = "#E69F00"
 #: The second channel: one shape per kind of actor, the same on the map, in pictures and in legends.
 KIND_SHAPES = {"library": "star", "municipal_unit": "dot", "other_public": "hexagon", "association": "square",
                "citizen_group": "triangle", "business": "diamond"}
+#: How far each shape reaches beyond its size, as vis-network draws it (its ctx.square, ctx.triangle,
+#: ctx.star…): a square's corner is √2 out, a triangle's corners about 1.5. Layouts keep shapes apart with it.
+SHAPE_REACH = {"dot": 1.0, "star": 1.15, "hexagon": 1.0, "square": 1.42, "triangle": 1.5, "diamond": 1.0}
 #: The same shapes as matplotlib markers (pictures, animations, growth charts).
 MARKERS = {"star": "*", "dot": "o", "hexagon": "h", "square": "s", "triangle": "^", "diamond": "D"}
 

@@ -42,6 +42,7 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
         "y": {"type": "number"}, "size": {**number_by_metric, "description": "radius per size-by metric"},
         "label_scale": {"type": "number", "nullable": True,
                         "description": "the zoom (screen pixels per canvas unit) from which the label fits"},
+        "label_dy": {"type": "number", "description": "how far below the node's centre its label starts"},
         "since": {**date_schema, "nullable": True}, "registered": {**date_schema, "nullable": True},
         "metrics": {"type": "object"}, "aggregate": {"type": "string"}, "count": {"type": "integer"},
         "composition": {"type": "object", "description": "aggregated: actors per value of each colouring"},

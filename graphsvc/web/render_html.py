@@ -54,7 +54,7 @@ def _items(view: MapView, colour: str, size: str, min_ties: int | None, strings:
     for n in view.nodes:
         scale = n["label_scale"]
         item = {"id": n["id"], "label": n["label"], "x": n["x"], "y": n["y"], "size": n["size"][size],
-                "labelScale": scale, "partner": n["role"] == "partner"}
+                "labelScale": scale, "labelDy": n["label_dy"], "partner": n["role"] == "partner"}
         if view.aggregated:
             label = group_label(n["group"]) if view.aggregated == "sector" else n["group"]
             item.update(label=f"{label} ({n['count']})", shape="custom",

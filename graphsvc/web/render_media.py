@@ -101,7 +101,7 @@ class _Scene:
             if not np.isfinite(view.label_scale[p]) or view.label_scale[p] > ppu:
                 break
             name = self._name(p)
-            t = self.ax.text(xy[p, 0], xy[p, 1] - radius[p] - 2 / ppu, name, fontsize=8, parse_math=False,
+            t = self.ax.text(xy[p, 0], xy[p, 1] - view.label_dy[p] - 2 / ppu, name, fontsize=8, parse_math=False,
                              ha="center", va="top", zorder=4,
                              bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
             self.labels.append((p, t))

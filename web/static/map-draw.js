@@ -124,7 +124,7 @@
   // (the server's label_scale: the zoom from which a label touches no more important one), at
   // LABEL_PX on screen whatever the zoom. A few hundred fillText calls a frame; vis-network's own
   // labels would need a DataSet update (and a re-measure) per node at every zoom.
-  // spec: {x, y, labelScale, text(i), size(i), shown(i), colour(i)}
+  // spec: {x, y, labelScale, text(i), size(i): how far below its centre the label starts, shown(i), colour(i)}
   function paintLabels(network, spec) {
     var order = [];
     for (var i = 0; i < spec.labelScale.length; i++) { if (spec.labelScale[i] !== null) { order.push(i); } }

@@ -18,7 +18,7 @@
   var shown = function () { return true; };
   G.paintLabels(network, { x: data.nodes.map(function (n) { return n.x; }), y: data.nodes.map(function (n) { return n.y; }),
                            labelScale: data.nodes.map(function (n) { return n.pie ? null : n.labelScale; }),
-                           text: function (i) { return data.nodes[i].text; }, size: function (i) { return data.nodes[i].size; },
+                           text: function (i) { return data.nodes[i].text; }, size: function (i) { return data.nodes[i].labelDy; },
                            shown: shown, colour: function (i) { return data.nodes[i].partner ? '#555555' : '#1b1b1b'; } });
   network.once('afterDrawing', function () { G.fitTo(network, container, data.nodes, false); });
 }());

@@ -459,7 +459,7 @@
     if (!data.aggregated) {  // bubbles draw their own labels (pieRenderer)
       G.paintLabels(network, { x: N.x, y: N.y, labelScale: N.label_scale,
                                text: function (i) { return N.label[i]; },
-                               size: function (i) { return N.size[state.size][i]; },
+                               size: function (i) { return N.label_dy[i]; },
                                shown: function (i) { return nodeOn[i] === 1; },
                                colour: function (i) { return N.role[i] === 1 ? '#555555' : '#1b1b1b'; } });
     }
