@@ -437,6 +437,9 @@ SAME_INITIATIVE_EXISTS = define(
     "initiative.same_exists",
     N_("an initiative with this title, start date and partners already exists (id %(id)r, %(title)r)"),
     page=N_("An initiative with this title, start date and partners is already registered: “%(title)s”."))
+NEW_PARTNERS_ONLY_PROPOSED = define("initiative.new_partners_proposed_only",
+                                    N_("only a proposal brings new partners; editors register them first"),
+                                    page=N_("Register the new partner first, then save the initiative."))
 MERGE_CHOOSE_TWO = define("merge.choose_two", N_("choose two different actors"),
                           page=N_("Choose two different partners."))
 MERGE_ONLY_PARTNERS = define("merge.only_partners",
@@ -559,7 +562,8 @@ ACTOR_NOT_FOUND_IN_FILE = define("row.actor_unknown",
 
 # -- graph files (interchange.records) ----------------------------------------------------------------
 GRAPH_FILE_UNREADABLE = define("graph_file.unreadable", N_("not a readable %(format)s file: %(reason)s"))
-NODE_TAGS_NOT_JSON = define("graph_file.tags_not_json", N_("tags of node %(node)r is not valid JSON: %(reason)s"))
+GRAPH_INITIATIVES_NOT_JSON = define("graph_file.initiatives_not_json",
+                                    N_("the initiatives of the graph are not valid JSON: %(reason)s"))
 NODE_INITIATED_NOT_JSON = define("graph_file.initiated_not_json",
                                  N_("initiated of node %(node)r is not valid JSON: %(reason)s"))
 

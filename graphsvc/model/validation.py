@@ -161,6 +161,8 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
 
     ``registered`` defaults to ``today`` when given and the field is missing. With
     ``require_id=False`` a missing id becomes ``""`` for the caller to fill in (from the name).
+    ``municipality`` may be unknown (missing or null): data that does not come from a municipality
+    has none; the forms still ask for it (``services.editing``).
     """
     c = _Checker(data, path)
     c.unknown_fields(ACTOR_FIELDS)
@@ -168,7 +170,7 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
     name = c.text("name")
     kind = c.choice("kind", KINDS)
     sector = c.text("sector", required=kind in KINDS_REQUIRING_SECTOR, max_len=80)
-    municipality = c.text("municipality", max_len=120)
+    municipality = c.text("municipality", required=False, max_len=120)
     number = c.data.get("municipality_number")
     if number not in (None, ""):
         if not isinstance(number, str) or not _MUNICIPALITY_NUMBER.match(number):
@@ -210,7 +212,7 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
                 tags.append(tag)
     if c.problems:
         raise Invalid(c.problems)
-    assert name is not None and kind is not None and municipality is not None  # required: else a problem above
+    assert name is not None and kind is not None  # required: else a problem above (municipality may be unknown)
     return Actor(id=actor_id, name=name, kind=kind, municipality=municipality,
                  sector=normalise_key(sector) if sector else None, municipality_number=number,
                  org_number=org, service_model=service_model, registered=registered, tags=tuple(tags))
@@ -221,8 +223,11 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     """Check an initiative and return an :class:`Initiative`.
 
     Rules: dates are ISO dates and ``ended`` ≥ ``started``; at least two partners, each a
-    distinct actor with a legal role; the initiator is among the partners; when
-    ``known_actor_ids`` is given, every partner must be one of them.
+    distinct actor with a legal role; the initiator, when known, is among the partners; when
+    ``known_actor_ids`` is given, every partner must be one of them. ``initiator`` and
+    ``location`` may be unknown (missing or null), as in a study's two-mode data; the forms still
+    ask for them (``services.editing``), and metrics that need the initiator leave such
+    initiatives out and say so.
     """
     c = _Checker(data, path)
     c.unknown_fields(INITIATIVE_FIELDS)
@@ -233,8 +238,8 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     ended = c.day("ended", required=False)
     if started and ended and ended < started:
         c.fail("ended", msg.ENDED_BEFORE_STARTED(started=started.isoformat()))
-    initiator = c.identifier("initiator")
-    location = c.choice("location", LOCATIONS)
+    initiator = c.identifier("initiator", required=False)
+    location = c.choice("location", LOCATIONS, required=False)
     known = known_actor_ids if known_actor_ids is None or isinstance(known_actor_ids, (set, frozenset)) \
         else set(known_actor_ids)
     partners: list[Partner] = []
@@ -264,7 +269,7 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     if c.problems:
         raise Invalid(c.problems)
     # Required: else a problem above.
-    assert title is not None and started is not None and initiator is not None and location is not None
+    assert title is not None and started is not None  # initiator and location may be unknown (None)
     return Initiative(id=initiative_id, title=title, category=category, started=started, ended=ended,
                       initiator=initiator, location=location, partners=tuple(partners))
 

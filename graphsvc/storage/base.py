@@ -103,15 +103,16 @@ class NetworkRows:
     Actors and initiatives are in id order. Dates are ISO strings (``YYYY-MM-DD``) or None.
     ``initiative_initiators`` and the partner rows refer to positions: ``partner_initiative[r]``
     indexes the initiative columns, ``partner_actor[r]`` and ``initiative_initiators[i]`` the
-    actor columns. Partner rows come in no particular order (one row per partner; the role and
-    the position in the partner list are left out: no metric reads them). Treat as read-only.
+    actor columns (−1: the initiator is unknown). Partner rows come in no particular order (one
+    row per partner; the role and the position in the partner list are left out: no metric reads
+    them). Treat as read-only.
     """
 
     actor_ids: Sequence[str]
     actor_names: Sequence[str]
     actor_kinds: Sequence[str]
     actor_sectors: Sequence[str | None]
-    actor_municipalities: Sequence[str]
+    actor_municipalities: Sequence[str | None]
     actor_registered: Sequence[str | None]
     actor_tags: Sequence[tuple[str, ...]]
     initiative_ids: Sequence[str]
@@ -128,7 +129,9 @@ class NetworkRows:
         initiatives = sorted(initiatives, key=lambda i: i.id)
         index = {a.id: n for n, a in enumerate(actors)}
 
-        def position(actor_id: str) -> int:
+        def position(actor_id: str | None) -> int:
+            if actor_id is None:
+                return -1
             try:
                 return index[actor_id]
             except KeyError:

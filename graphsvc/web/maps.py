@@ -282,8 +282,8 @@ def map_table():
                      "brokerage": int(base.metrics["brokerage"][i]),
                      "since": date.fromordinal(int(base.since[i])).isoformat() if base.since[i] > 0 else ""})
     key = TABLE_SORTS[sort]
-    rows.sort(key=lambda r: (r[key].casefold() if isinstance(r[key], str) else r[key], r["name"].casefold()),
-              reverse=order == "desc")
+    rows.sort(key=lambda r: (r[key].casefold() if isinstance(r[key], str) else ("" if r[key] is None else r[key]),
+                             r["name"].casefold()), reverse=order == "desc")
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(page, pages)
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]

@@ -33,6 +33,7 @@ from graphsvc.web import params
 from graphsvc.web.auth import acting_name
 from graphsvc.web.context import current_store
 from graphsvc.web.i18n import problem_message
+from graphsvc.web.labels import locale_key
 
 bp = Blueprint("transfer", __name__)
 
@@ -72,7 +73,7 @@ def export_response(fmt: str) -> Response:
         extension, media_type = "json", "application/json"
     else:
         make, extension, media_type = FORMATS[fmt]
-        data = make(actors, initiatives, **options)
+        data = make(actors, initiatives, **options, lang=locale_key())  # label columns as the pages say
     response = Response(data, mimetype=media_type)
     if media_type.startswith("application/json") or media_type.endswith("+xml"):
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
@@ -83,7 +84,7 @@ def export_response(fmt: str) -> Response:
 @bp.get("/export")
 def export_page():
     actors, _ = current_store().snapshot()
-    municipalities = sorted({a.municipality for a in actors}, key=str.casefold)
+    municipalities = sorted({a.municipality for a in actors if a.municipality}, key=str.casefold)
     sectors = sorted({a.sector for a in actors if a.sector}, key=str.casefold)
     return render_template("export.html", formats=[(f, FORMAT_LABELS[f]) for f in EXPORT_FORMATS],
                            municipalities=municipalities, sectors=sectors, today=date.today().isoformat())

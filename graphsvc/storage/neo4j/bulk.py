@@ -344,7 +344,7 @@ class Bulk:
 
         def stage_initiatives(initiatives: Sequence[Initiative], first: int) -> None:
             def make_rows(tx: ManagedTransaction) -> tuple[ImportTally, list[dict]]:
-                wanted = {a for i in initiatives for a in (*i.actor_ids, i.initiator)} - staged_ids
+                wanted = {a for i in initiatives for a in (*i.actor_ids, i.initiator) if a is not None} - staged_ids
                 known = existing_ids(tx, cypher.EXISTING_ACTOR_IDS, sorted(wanted)) | staged_ids
                 check_partners_exist(tx, initiatives, document_prefix, first=first, known=known)
                 batch_tally = ImportTally()
@@ -411,7 +411,7 @@ def check_restorable(dump: StoreDump) -> None:
         if len(set(keys)) != len(keys):
             raise Conflict(msg.BACKUP_DUPLICATES(), field="backup")
     actor_ids = {a.id for a in dump.actors}
-    missing = sorted({a for i in dump.initiatives for a in (*i.actor_ids, i.initiator)} - actor_ids)
+    missing = sorted({a for i in dump.initiatives for a in (*i.actor_ids, i.initiator) if a is not None} - actor_ids)
     if missing:
         raise Invalid([Problem("backup", msg.UNKNOWN_ACTOR(actor=actor)) for actor in missing[:20]])
     users = {u.name for u in dump.users}

@@ -76,7 +76,7 @@ def check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiativ
     the caller's answer: the actors that exist); ``first`` is the position of ``initiatives[0]`` in
     the whole import, for the paths."""
     if known is None:
-        wanted = list(dict.fromkeys(a for i in initiatives for a in (*i.actor_ids, i.initiator)))
+        wanted = list(dict.fromkeys(a for i in initiatives for a in (*i.actor_ids, i.initiator) if a is not None))
         known = existing_ids(tx, cypher.EXISTING_ACTOR_IDS, wanted)
     problems: list[Problem] = []
     for index, initiative in enumerate(initiatives, start=first):
@@ -84,7 +84,8 @@ def check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiativ
             if partner.actor not in known:
                 problems.append(Problem(f"{prefix(index)}partners[{position}].actor",
                                         msg.UNKNOWN_ACTOR(actor=partner.actor)))
-        if initiative.initiator not in known and initiative.initiator not in initiative.actor_ids:
+        if initiative.initiator is not None and initiative.initiator not in known \
+                and initiative.initiator not in initiative.actor_ids:
             problems.append(Problem(f"{prefix(index)}initiator", msg.UNKNOWN_ACTOR(actor=initiative.initiator)))
     if problems:
         raise Invalid(problems)

@@ -323,7 +323,7 @@ class SQLiteGraph(GraphStore):
         actor_at = {a: n for n, a in enumerate(ids)}
         initiative_at = {i: n for n, i in enumerate(initiative_ids)}
         try:
-            initiators = list(map(actor_at.__getitem__, initiators))
+            initiators = [-1 if i is None else actor_at[i] for i in initiators]  # −1: unknown
             partner_actor = list(map(actor_at.__getitem__, partner_actor))
             partner_initiative = list(map(initiative_at.__getitem__, partner_initiative))
         except KeyError as exc:  # the foreign keys forbid it

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from graphsvc.model.entities import normalise_key
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 GRAPH_TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -115,10 +115,42 @@ def add_filter_keys(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+#: NOT NULL constraints that version 4 removes: (table, column definition before, after).
+_UNKNOWN_ALLOWED = (("actors", "municipality TEXT NOT NULL,", "municipality TEXT,"),
+                    ("initiatives", "initiator TEXT NOT NULL REFERENCES actors (id),",
+                     "initiator TEXT REFERENCES actors (id),"),
+                    ("initiatives", "location TEXT NOT NULL", "location TEXT"))
+
+
+def allow_unknown(conn: sqlite3.Connection) -> None:
+    """Version 4: ``municipality``, ``initiator`` and ``location`` may be unknown (NULL), as in a
+    study's data that does not come from a municipality.
+
+    SQLite cannot drop a NOT NULL constraint with ALTER TABLE; its documented procedure for
+    removing NOT NULL constraints (https://www.sqlite.org/lang_altertable.html, "Making Other
+    Kinds Of Table Schema Changes") edits the stored CREATE TABLE text and bumps the schema
+    version, inside the migration's transaction. The rows on disk do not change, and no table is
+    rebuilt (the foreign keys to ``actors`` stay as they are).
+    """
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        for table, before, after in _UNKNOWN_ALLOWED:
+            changed = conn.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) "
+                                   "WHERE type = 'table' AND name = ? AND instr(sql, ?) > 0",
+                                   (before, after, table, before)).rowcount
+            if changed != 1:
+                raise sqlite3.OperationalError(f"schema 4: {table} does not read {before!r}")
+        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+
+
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     1: GRAPH_TABLES,
     2: ACCOUNTS_TABLES,
     3: add_filter_keys,
+    4: allow_unknown,
 }
 
 
