@@ -21,8 +21,7 @@ from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import GROUP_BY, VIEWS
-from graphsvc.services import maps
-from graphsvc.services import metrics as m
+from graphsvc.services import maps, metrics as m
 from graphsvc.web import measures, params
 from graphsvc.web.context import current_cache, current_store
 from graphsvc.web.labels import locale_key, term
