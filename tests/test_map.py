@@ -443,3 +443,22 @@ def test_map_data_is_computed_once_per_graph_version_and_sent_compressed(app, de
     assert gzip.decompress(packed.data) == first.data and len(packed.data) < len(first.data) / 4
     page = demo.get("/map", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in page.headers  # HTML carries tokens: not compressed (BREACH)
+
+
+def test_an_actor_of_unknown_municipality_is_drawn_grey_in_its_own_bubble(app, demo):
+    """Data from a study may lack the municipality (domain.md): the map, its bubbles and its table still work."""
+    from graphsvc.model.entities import Actor, Initiative, Partner
+
+    store = app.extensions["graphsvc"].store
+    store.create_actor(Actor("ukjent-lag", "Ukjent lag", "association", None))
+    store.create_initiative(Initiative("ukjent-kafe", "Kafé", date(2020, 3, 1), "alta-bibliotek", "library",
+                                       (Partner("alta-bibliotek", "lead"), Partner("ukjent-lag", "co_creator")),
+                                       category="språkkafé"))
+    whole = demo.get("/api/v1/map").json
+    node = next(n for n in whole["nodes"] if n["id"] == "ukjent-lag")
+    assert node["municipality"] is None and node["colours"]["municipality"] == "#DDDDDD"
+    bubbles = demo.get("/api/v1/map?group=municipality").json
+    assert any(n["id"] == "municipality:(none)" and n["count"] == 1 for n in bubbles["nodes"])
+    for url in ("/map?group=municipality", "/map/table?group=municipality", "/map/export.png?group=municipality",
+                "/map/export.html?colour=municipality"):
+        assert demo.get(url).status_code == 200, url

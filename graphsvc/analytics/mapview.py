@@ -200,7 +200,8 @@ def map_base(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iterabl
 def _colourings(codes, labels, mun_codes, mun_labels, kinds, community) -> dict:
     """Sector, municipality, kind and community colourings of the whole network (palette module)."""
     sector = sector_colours(labels)
-    municipality = ranked_colours(mun_labels[c] for c in mun_codes.tolist())
+    # Actors of an unknown municipality ("(none)") stay grey.
+    municipality = ranked_colours(mun_labels[c] for c in mun_codes.tolist() if mun_labels[c] != "(none)")
     kind_code = np.array([KINDS.index(k) if k in KINDS else -1 for k in kinds], dtype=np.int64)
     by_kind = kind_colours()
     # Communities numbered by size (1 = the largest), so "group 1" means the same on every page.

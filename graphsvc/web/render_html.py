@@ -56,7 +56,7 @@ def _items(view: MapView, colour: str, size: str, min_ties: int | None, strings:
         item = {"id": n["id"], "label": n["label"], "x": n["x"], "y": n["y"], "size": n["size"][size],
                 "labelScale": scale, "labelDy": n["label_dy"], "partner": n["role"] == "partner"}
         if view.aggregated:
-            label = group_label(n["group"]) if view.aggregated == "sector" else n["group"]
+            label = group_label(n["group"])
             item.update(label=f"{label} ({n['count']})", shape="custom",
                         pie=[{"colour": part["colour"], "count": part["count"]} for part in n["composition"][colour]])
             lines = [item["label"], f"{strings['metrics']['actors']}: {n['count']}",

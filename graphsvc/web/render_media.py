@@ -188,7 +188,7 @@ class _Scene:
     def _name(self, p: int) -> str:
         if self.view.aggregated:
             bubble = self.view.bubbles["bubbles"][p]
-            label = group_label(bubble["label"]) if self.view.aggregated == "sector" else bubble["label"]
+            label = group_label(bubble["label"])  # "(association)", or "(none)": an unknown municipality
             return f"{label} ({bubble['count']})"
         return self.base.names[self.view.actor_index[p]]
 

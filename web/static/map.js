@@ -74,7 +74,7 @@
 
   function nodeLabel(i) {
     if (!data.aggregated) { return N.label[i]; }
-    var label = data.aggregated === 'sector' ? groupName(N.label[i]) : N.label[i];
+    var label = groupName(N.label[i]);  // "(association)", or "(none)" for an unknown municipality
     return label + ' (' + N.count[i] + ')';
   }
 
@@ -112,7 +112,7 @@
     var lines = [N.label[i], T.roles[data.tables.roles[N.role[i]]] || null,
                  T.kind + ': ' + (T.kinds[kind] || kind),
                  T.sector + ': ' + groupName(data.tables.groups[N.group[i]]),
-                 T.municipality + ': ' + data.tables.municipalities[N.municipality[i]]];
+                 T.municipality + ': ' + groupName(data.tables.municipalities[N.municipality[i]])];
     if (N.community[i] !== null) { lines.push(T.community + ': ' + G.fmt(T.communityN, { n: N.community[i] })); }
     ['degree', 'strength', 'betweenness', 'brokerage'].forEach(function (k) {
       lines.push((T.metrics[k] || k) + ': ' + N.metrics[k][i]);
