@@ -414,7 +414,7 @@ def api_messages(app, client, anonymous_client, viewer_client) -> list[Message]:
                           ({"Content-Type": "application/json"}, '{"name": "\\ud800"}'),
                           ({"Content-Type": "application/json"}, "[]")):
         bodies.append(client.post("/api/v1/actors", data=data, headers=headers).json)
-    for path in ("/api/v1/nope", "/api/v1/map?depth=3", "/api/v1/metrics/silo?weighted=maybe",
+    for path in ("/api/v1/nope", "/api/v1/map?depth=4", "/api/v1/metrics/silo?weighted=maybe",
                  "/api/v1/metrics/silo?permutations=x", "/api/v1/metrics/silo?library_tag=" + "x" * 81,
                  "/map/export.bmp", "/growth/animation.avi", "/growth/chart/nope.svg",
                  "/api/v1/map?from=2021-05-01&to=2021-01-01", "/api/v1/export?format=doc"):

@@ -580,7 +580,8 @@ BODY_UNUSABLE_JSON = define("request.unusable_json", N_("the request body is not
 BODY_UNPAIRED_SURROGATE = define("request.unpaired_surrogate",
                                  N_("the request body contains an unpaired surrogate escape (\\ud800-\\udfff): "
                                     "not valid Unicode text"))
-DEPTH_INVALID = define("map.depth", N_("must be 1 or 2 (got %(value)r)"), page=N_("Choose 1 or 2 steps."))
+DEPTH_INVALID = define("map.depth", N_("must be a whole number from 1 to %(deepest)s (got %(value)r)"),
+                       page=N_("Choose 1 to %(deepest)s steps."))
 NO_EXPORT_FORMAT = define("map.no_export_format", N_("no export format %(format)r: use html, png or svg"),
                           page=N_("There is no picture format “%(format)s”: use html, png or svg."))
 NO_CHART = define("growth.no_chart", N_("no chart %(name)r"), page=N_("There is no chart “%(name)s”."))

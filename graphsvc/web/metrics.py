@@ -21,7 +21,7 @@ from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import GROUP_BY, VIEWS
-from graphsvc.services import metrics as m
+from graphsvc.services import maps, metrics as m
 from graphsvc.web import measures, params
 from graphsvc.web.context import current_cache, current_store
 from graphsvc.web.labels import locale_key, term
@@ -138,7 +138,8 @@ def metrics_page():
     return render_template("metrics.html", r=report, params=params, query=query,
                            heat=heat_map(report, mixing_view), mixing_view=mixing_view, mixing_views=MIXING_VIEWS,
                            groups=groups, bridges=m.bridges(report), libraries=libraries, views=VIEWS,
-                           group_bys=GROUP_BY, csv_tables=m.CSV_TABLES)
+                           group_bys=GROUP_BY, csv_tables=m.CSV_TABLES,
+                           sector_colours=maps.sector_palette(current_store(), current_cache()))
 
 
 @bp.get("/metrics/om-malene")
