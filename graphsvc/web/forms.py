@@ -35,6 +35,7 @@ from graphsvc.web.labels import (
     service_model_labels,
     value_label,
 )
+from graphsvc.web.params import iso_day, shown_day
 
 bp = Blueprint("forms", __name__)
 
@@ -45,30 +46,8 @@ PANEL_FIELDS = ("name", "kind", "sector", "municipality")
 MIN_ROWS = 3
 MAX_ROWS = 30
 _ID_IN_LABEL = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9._~-]{0,127})\)\s*$")
-_NORWEGIAN_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _NEW_PARTNER_ACTION = re.compile(r"new_partner-(\d{1,2})")
 LIST_PAGE_SIZE = 50
-
-
-def iso_day(text: str) -> str:
-    """A form's date as ISO: ``01.03.2024`` (dd.mm.åååå, as Norwegians write it) → ``2024-03-01``;
-    anything else is passed on unchanged for validation to judge. Forms only: the API takes ISO."""
-    match = _NORWEGIAN_DAY.fullmatch(text.strip())
-    if not match:
-        return text
-    day, month, year = match.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
-
-
-def shown_day(text: str) -> str:
-    """A date as the form shows it back: ``2024-03-01`` → ``01.03.2024``, whatever the browser's
-    language (a date picker would follow the browser's locale: 03/01/2024 in American English)."""
-    match = _ISO_DAY.fullmatch((text or "").strip())
-    if not match:
-        return text
-    year, month, day = match.groups()
-    return f"{day}.{month}.{year}"
 
 
 def _choices() -> dict:
@@ -856,4 +835,4 @@ def _proposal_initiative_values(data: dict) -> dict:
     return values
 
 
-__all__ = ["bp", "actor_data", "initiative_data", "iso_day", "shown_day"]
+__all__ = ["bp", "actor_data", "initiative_data"]

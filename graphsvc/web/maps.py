@@ -27,7 +27,6 @@ from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, MAX_DEPTH, ME
 from graphsvc.analytics.palette import COLOUR_BY
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, NotFound, Problem
-from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import FREQUENCIES, KINDS, VIEWS
 from graphsvc.services import maps
 from graphsvc.services.layouts import LayoutFiles
@@ -79,8 +78,8 @@ def map_filter() -> MapFilter:
     legal_depths = [str(d) for d in range(1, MAX_DEPTH + 1)]
     if depth not in legal_depths:
         raise Invalid([Problem("depth", msg.DEPTH_INVALID(deepest=MAX_DEPTH, value=depth))])
-    start = parse_date_param(args.get("from"), "from")
-    end = parse_date_param(args.get("to"), "to")
+    start = params.day("from")
+    end = params.day("to")
     if start and end and end < start:
         raise Invalid([Problem("to", msg.DATE_BEFORE_FROM())])
     too_long = [n for n in ("municipality", "sector", "category", "focus") if len(args.get(n) or "") > MAX_FILTER]
@@ -129,7 +128,7 @@ def map_style() -> MapStyle:
         min_ties = int(raw)
     return MapStyle(colour=params.choice("colour", COLOUR_BY, "sector"), size=params.choice("size", METRICS, "degree"),
                     freq=params.choice("freq", FREQUENCIES, "year"), mode=params.choice("view", VIEWS, "cumulative"),
-                    at=parse_date_param(request.args.get("at"), "at"), min_ties=min_ties)
+                    at=params.day("at"), min_ties=min_ties)
 
 
 def _title(flt: MapFilter) -> str:

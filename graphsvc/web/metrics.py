@@ -19,7 +19,6 @@ from flask import Blueprint, Response, render_template, request, url_for
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import GROUP_BY, VIEWS
 from graphsvc.services import maps, metrics as m
 from graphsvc.web import measures, params
@@ -36,7 +35,7 @@ HEAT_STEPS = 9
 def metric_params() -> dict:
     """The request's metric parameters, typed; ``silo_metrics`` checks their ranges."""
     args = request.args
-    return {"at": parse_date_param((args.get("at") or "").strip() or None, "at"),
+    return {"at": params.day("at"),
             "view": args.get("view") or "cumulative",
             "group_by": args.get("group_by") or "sector",
             "weighted": params.flag("weighted"),

@@ -26,7 +26,6 @@ from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, 
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
-from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import VIEWS
 from graphsvc.services.imports import ImportReport, Upload, run_import
 from graphsvc.web import params
@@ -53,7 +52,7 @@ def _max_import_bytes() -> int:
 def export_options() -> dict:
     """Export filters from the query string (empty fields mean "not given")."""
     view = params.choice("view", VIEWS, "cumulative")
-    return {"at": parse_date_param(request.args.get("at"), "at"), "view": view,
+    return {"at": params.day("at"), "view": view,
             "municipality": (request.args.get("municipality") or "").strip() or None,
             "sector": (request.args.get("sector") or "").strip() or None}
 
