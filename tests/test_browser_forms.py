@@ -353,6 +353,36 @@ def test_an_expired_session_says_so_and_the_draft_comes_back_after_login(chromiu
     context.close()
 
 
+def test_a_field_typed_just_before_save_does_not_lose_the_expired_draft(chromium, server):
+    """Save blurs the last field, which schedules a draft save; it must not drop the "expired" mark."""
+    context = chromium.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "eva")
+    page.goto(f"{server}/initiatives/new")
+    page.get_by_label("Tittel").fill("Lesesirkel på Strømsø")
+    page.get_by_label("Startet").fill("01.10.2024")
+    other = context.new_page()
+    other.goto(f"{server}/")
+    other.get_by_role("button", name="Logg ut").click()
+    other.get_by_text("Du er logget ut.").wait_for()
+    other.close()
+    page.get_by_label("Partner 2", exact=True).fill("Strømsø lesesirkel")
+    page.get_by_role("button", name="Lagre initiativet").click()  # at once: the typed field is blurred
+    page.locator("#session-expired").wait_for()
+    page.wait_for_timeout(600)  # a person reads the message; the blurred field's delayed save has run
+    page.get_by_role("link", name="Logg inn igjen").click()
+    page.get_by_label("Brukernavn").fill("eva")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{server}/initiatives/new")
+    page.get_by_text("Det du skrev før økten gikk ut, er fylt inn igjen.").wait_for()
+    assert page.get_by_label("Tittel").input_value() == "Lesesirkel på Strømsø"
+    assert page.get_by_label("Startet").input_value() == "01.10.2024"
+    assert page.get_by_label("Partner 2", exact=True).input_value() == "Strømsø lesesirkel"
+    context.close()
+
+
 # -- no English on bokmål pages --------------------------------------------------------------------
 def product_english_messages() -> list[str]:
     """The product's own English texts: every catalogue message whose bokmål differs, and the English of

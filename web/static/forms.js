@@ -9,11 +9,13 @@
 
   function debounce(fn, ms) {
     var timer = null;
-    return function () {
+    function later() {
       var args = arguments, self = this;
       clearTimeout(timer);
       timer = setTimeout(function () { fn.apply(self, args); }, ms);
-    };
+    }
+    later.cancel = function () { clearTimeout(timer); };
+    return later;
   }
 
   function getJSON(url, done) {
@@ -366,10 +368,14 @@
     });
     return values;
   }
+  // Once the session has expired in this page, every later save keeps the mark: the draft must
+  // still be restored after login (a blurred field schedules a save after expired() ran).
+  var sessionExpired = false;
   function saveDraft(flags) {
     if (!draftKey) return;
     try {
-      sessionStorage.setItem(draftKey, JSON.stringify(Object.assign({ values: collect() }, flags || {})));
+      var kept = Object.assign({ values: collect() }, sessionExpired ? { expired: true } : {}, flags || {});
+      sessionStorage.setItem(draftKey, JSON.stringify(kept));
     } catch (e) { /* storage full or off: the form still works */ }
   }
   var saveSoon = debounce(function () { saveDraft(); }, 300);
@@ -411,7 +417,9 @@
   }
 
   function expired(loginUrl) {
-    saveDraft({ expired: true });
+    saveSoon.cancel();
+    sessionExpired = true;
+    saveDraft();
     var old = document.getElementById("session-expired");
     if (old) old.remove();
     var box = document.createElement("div");
