@@ -33,6 +33,7 @@ from graphsvc.web.labels import (
     location_labels,
     role_labels,
     service_model_labels,
+    term,
     value_label,
 )
 from graphsvc.web.params import iso_day, shown_day
@@ -102,8 +103,9 @@ def changed_fields(entry) -> list[tuple[str, object, object]]:
     if entry.action == "merge":
         before, after = before.get("survivor") or {}, after.get("survivor") or {}
     fields = list(dict.fromkeys([*before, *after]))
-    return [(field_label(f), _shown_value(f, before.get(f)), _shown_value(f, after.get(f))) for f in fields
-            if before.get(f) != after.get(f) and f != "id"]
+    kind = entry.object_kind
+    return [(field_label(f), _shown_value(f, before.get(f), kind), _shown_value(f, after.get(f), kind))
+            for f in fields if before.get(f) != after.get(f) and f != "id"]
 
 
 def _actor_names(ids: list[str]) -> dict[str, str]:
@@ -115,9 +117,16 @@ def _actor_names(ids: list[str]) -> dict[str, str]:
     return names
 
 
-def _shown_value(name: str, value):
+def _shown_value(name: str, value, object_kind: str | None = None):
     if value is None or value == "":
         return None
+    if isinstance(value, bool):  # a user's "disabled": Ja/Nei, not True/False
+        return term("word", "yes" if value else "no")
+    if object_kind == "user" and name == "role":
+        return term("user_role", value)
+    if name == "actors" and isinstance(value, list):  # an import's changed actors: by name
+        names = _actor_names([i for i in value if isinstance(i, str)])
+        value = [names.get(str(i), i) for i in value]
     if name == "partners" and isinstance(value, list):
         ids = [p.get("actor") for p in value if isinstance(p, dict)]
         names = _actor_names([i for i in ids if isinstance(i, str)])
