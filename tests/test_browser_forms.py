@@ -383,6 +383,21 @@ def test_a_field_typed_just_before_save_does_not_lose_the_expired_draft(chromium
     context.close()
 
 
+def test_the_new_partner_panel_takes_the_municipality_of_partners_typed_by_name(chromium, server):
+    """No row picked from the suggestions: partners typed by their exact name still give the municipality."""
+    context = chromium.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "eva")
+    page.goto(f"{server}/initiatives/new")
+    page.get_by_label("Partner 1", exact=True).fill("Drammen bibliotek")
+    page.get_by_label("Partner 2", exact=True).fill("Lesegruppa på Gulskogen")
+    page.get_by_role("button", name="Ny partner for partner 2").click()
+    assert page.locator("#f-np-name").input_value() == "Lesegruppa på Gulskogen"
+    page.wait_for_function("document.getElementById('f-np-municipality').value === 'Drammen'")
+    context.close()
+
+
 # -- no English on bokmål pages --------------------------------------------------------------------
 def product_english_messages() -> list[str]:
     """The product's own English texts: every catalogue message whose bokmål differs, and the English of

@@ -3,8 +3,11 @@ Norwegian dates in the forms, and a 409 that names the partner already registere
 
 from __future__ import annotations
 
+import html
+import re
+
 from graphsvc.storage.base import InitiativeFilter
-from helpers import login, post_form
+from helpers import association, login, post_form
 
 SPRAKKAFE = {"title": "  språkkafé ", "category": "språkkafé", "started": "01.02.2021", "location": "library",
              "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)",
@@ -143,3 +146,32 @@ def test_a_409_for_a_duplicate_actor_names_the_stored_one(client, librarian_stor
     message = refused.json["message"]
     assert "'rode-kors-drammen'" in message and "'Røde Kors Drammen'" in message
     assert "røde kors  DRAMMEN" not in message
+
+
+def _panel_municipality(eva, rows: list[str], row: int) -> tuple[str, str]:
+    """The new-partner panel's municipality for ``row``, without script (POST) and as forms.js asks (JSON)."""
+    values = {"title": "Lesestund", "rows": str(len(rows)),
+              **{f"partner-{n}-actor": text for n, text in enumerate(rows)}}
+    page = post_form(eva, "/initiatives/new", {**values, "action": f"new_partner-{row}"})
+    shown = re.search(r'id="f-np-municipality"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*id="f-np-municipality"',
+                      page.text)
+    assert shown, page.text
+    asked = eva.get("/forms/panel-prefill", query_string={**values, "row": row}).json["municipality"]
+    return html.unescape(shown.group(1) or shown.group(2) or ""), asked
+
+
+def test_the_new_partner_panel_starts_with_the_initiatives_municipality(app, librarian_store):
+    store = librarian_store
+    store.create_actor(association("lier-korps", "Lier skolekorps", "Lier"))
+    store.create_actor(association("lier-frivillig", "Frivilligsentralen i Lier", "Lier"))
+    eva = login(app, "eva")
+    # A partner typed by its exact name (not picked from the suggestions) counts too.
+    assert _panel_municipality(eva, ["Røde Kors Drammen", "Ny forening"], 1) == ("Drammen", "Drammen")
+    # The most common municipality among the partners, not the first row's.
+    assert _panel_municipality(eva, ["Røde Kors Drammen", "Lier skolekorps — Lier (lier-korps)",
+                                     "Frivilligsentralen i Lier", "Ny"], 3) == ("Lier", "Lier")
+    # … unless a library is among them: the library's municipality is the initiative's.
+    assert _panel_municipality(eva, ["Lier skolekorps", "Frivilligsentralen i Lier", "Drammen bibliotek", "Ny"],
+                               3) == ("Drammen", "Drammen")
+    # No partner named yet: nothing is guessed.
+    assert _panel_municipality(eva, ["Ny forening", ""], 0) == ("", "")

@@ -428,20 +428,47 @@ def _shown_values(values: dict) -> dict:
 
 
 def _panel_prefill(store, values: dict, row: int) -> dict:
-    """The new-partner panel for ``row``: the name typed in the row, and the municipality of the
-    partners already chosen (an initiative's partners are mostly in one municipality)."""
+    """The new-partner panel for ``row``: the name typed in the row, and the initiative's municipality."""
     text = values.get(f"partner-{row}-actor", "").strip()
-    municipality = ""
-    for other in range(_row_count(values)):
-        if other == row:
-            continue
-        match = _ID_IN_LABEL.search(values.get(f"partner-{other}-actor", ""))
-        if match and store.existing_actor_ids([match.group(1)]):
-            municipality = store.get_actor(match.group(1)).municipality or ""
-            if municipality:
-                break
     return {"np-row": str(row), "np-name": "" if _ID_IN_LABEL.search(text) else text,
-            "np-municipality": municipality}
+            "np-municipality": _initiative_municipality(store, values, row)}
+
+
+def _initiative_municipality(store, values: dict, row: int) -> str:
+    """The municipality a new partner of this initiative most likely has: the library's among the
+    other rows' partners (picked from the suggestions or typed by their exact name), else the most
+    common one among them (the first in form order on a tie); "" when no other row names a partner.
+
+    The product knows no municipality of the logged-in user, so the partners are the only context.
+    """
+    places: list[str] = []
+    library = ""
+    for other in range(_row_count(values)):
+        typed = values.get(f"partner-{other}-actor", "").strip()
+        if other == row or not typed:
+            continue
+        actor_id, _problem = _resolve_partner(store, typed)
+        if actor_id is None:
+            continue
+        with contextlib.suppress(NotFound):
+            actor = store.get_actor(actor_id)
+            if actor.municipality:
+                places.append(actor.municipality)
+                if actor.kind == "library" and not library:
+                    library = actor.municipality
+    if library or not places:
+        return library
+    return max(places, key=lambda place: (places.count(place), -places.index(place)))
+
+
+@bp.get("/forms/panel-prefill")
+@requires("viewer")
+def panel_prefill():
+    """JSON for forms.js: what the new-partner panel of row ``row`` starts with (as without script)."""
+    values = {k: v[:300] for k, v in request.args.items() if re.fullmatch(r"rows|partner-\d+-actor", k)}
+    row = max(0, min(request.args.get("row", 0, type=int), _row_count(values) - 1))
+    prefill = _panel_prefill(current_store(), values, row)
+    return jsonify({"name": prefill["np-name"], "municipality": prefill["np-municipality"]})
 
 
 def _render_initiative(values, errors, *, mode: str, initiative=None, proposing=False, status=200, duplicates=(),

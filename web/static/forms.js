@@ -204,6 +204,19 @@
     });
     return found;
   }
+  // The server knows the initiative's municipality better (typed names, the library's, the most
+  // common one): ask it, and fill it in unless something was typed meanwhile.
+  function askMunicipality(row, shown) {
+    if (!text.panelPrefillUrl) return;
+    var query = "?row=" + encodeURIComponent(row) + "&rows=" + encodeURIComponent(rowsField.value);
+    rowsBox.querySelectorAll("input[data-partner-row]").forEach(function (input) {
+      query += "&" + encodeURIComponent(input.name) + "=" + encodeURIComponent(input.value);
+    });
+    getJSON(text.panelPrefillUrl + query, function (body) {
+      var place = panelField("municipality");
+      if (place.value === shown && body.municipality) place.value = body.municipality;
+    });
+  }
   function clearPanelErrors() {
     panel.querySelectorAll("p.error, .warning").forEach(function (el) { el.remove(); });
     panel.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
@@ -216,7 +229,11 @@
     document.getElementById("f-np-row").value = String(row);
     document.getElementById("np-row-number").textContent = String(+row + 1);
     panelField("name").value = /\([^()\s]+\)\s*$/.test(typed) ? "" : typed;
-    if (!panelField("municipality").value) panelField("municipality").value = municipalityOfRows(row);
+    var place = panelField("municipality");
+    if (!place.value) {
+      place.value = municipalityOfRows(row);
+      askMunicipality(row, place.value);
+    }
     panel.hidden = false;
     (panelField("name").value ? panelField("kind") : panelField("name")).focus();
   }
