@@ -398,6 +398,27 @@ def test_the_new_partner_panel_takes_the_municipality_of_partners_typed_by_name(
     context.close()
 
 
+def test_a_partner_row_with_an_error_stays_on_one_line_with_the_error_below(chromium, server):
+    context = chromium.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "eva")
+    page.goto(f"{server}/initiatives/new")
+    page.get_by_label("Tittel").fill("Historiekveld")
+    page.get_by_label("Partner 2", exact=True).fill("Alta historielagg")
+    page.get_by_role("button", name="Lagre initiativet").click()
+    page.locator("#error-summary").wait_for()
+    box = {name: page.locator(selector).bounding_box() for name, selector in (
+        ("input", "#f-partner-1-actor"), ("role", "#f-partner-1-role"), ("error", "#f-partner-1-actor-error"),
+        ("button", ".partner-row[data-row='1'] .new-partner-button"), ("input 1", "#f-partner-0-actor"))}
+    assert abs(box["role"]["y"] - box["input"]["y"]) < 4, box  # the role beside the input, not below it
+    assert box["role"]["x"] > box["input"]["x"] + box["input"]["width"], box
+    assert box["button"]["y"] < box["input"]["y"] + box["input"]["height"], box  # the button on the same line
+    assert box["error"]["y"] >= box["input"]["y"] + box["input"]["height"] - 1, box  # the error below the input
+    assert abs(box["input"]["x"] - box["input 1"]["x"]) < 20, box
+    context.close()
+
+
 # -- no English on bokmål pages --------------------------------------------------------------------
 def product_english_messages() -> list[str]:
     """The product's own English texts: every catalogue message whose bokmål differs, and the English of

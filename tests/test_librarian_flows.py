@@ -175,3 +175,18 @@ def test_the_new_partner_panel_starts_with_the_initiatives_municipality(app, lib
                                3) == ("Drammen", "Drammen")
     # No partner named yet: nothing is guessed.
     assert _panel_municipality(eva, ["Ny forening", ""], 0) == ("", "")
+
+
+def test_the_error_summary_follows_the_form_and_quotes_dates_as_typed(app, librarian_store):
+    eva = login(app, "eva")
+    page = post_form(eva, "/initiatives/new", {
+        "title": "", "started": "01.06.2024", "ended": "01.05.2024", "rows": "3",
+        "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)", "partner-0-role": "lead",
+        "partner-1-actor": "Alta historielagg", "partner-1-role": "co_creator", "initiator": "0"})
+    assert page.status_code == 422
+    summary = page.text[page.text.index('id="error-summary"'):]
+    summary = summary[:summary.index("</ul>")]
+    linked = re.findall(r'href="#f-([\w-]+)"', summary)
+    assert linked == ["title", "ended", "location", "partner-1-actor"], linked
+    assert "01.06.2024" in summary and "2024-06-01" not in summary
+    assert "(01.06.2024)" in page.text[page.text.index('id="f-ended-error"'):][:400]

@@ -200,7 +200,8 @@ def markdown() -> str:
               "location": "Where an initiative takes place (`location`)",
               "service_model": "Library and citizen service centre (`service_model`)",
               "pseudo_group": "Groups of actors without a sector (silo metrics)",
-              "field": "Fields", "user_role": "Users' roles (`role` of a user)", "measure": "Measures (see /metrics/om-malene)", "word": "Other words"}
+              "field": "Fields", "user_role": "Users' roles (`role` of a user)",
+              "measure": "Measures (see /metrics/om-malene)", "word": "Other words"}
     lines = ["# Glossary", "",
              "Generated from `graphsvc/model/glossary.py` (`python -m graphsvc.model.glossary > docs/glossary.md`);",
              "a test keeps it in step. The pages, the history, the exports' label columns and this file use",

@@ -156,12 +156,13 @@ def form_helpers():
 def _errors(problems, rename=lambda path: path) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for problem in problems:
-        errors.setdefault(rename(problem.path) or "_form", []).append(problem_message(problem.message))
+        message = problem_message(problem.message, typed_dates=True)
+        errors.setdefault(rename(problem.path) or "_form", []).append(message)
     return errors
 
 
 def _conflict_errors(exc: Conflict, rename=lambda path: path) -> dict[str, list[str]]:
-    return {rename(exc.field or "") or "_form": [problem_message(exc.message)]}
+    return {rename(exc.field or "") or "_form": [problem_message(exc.message, typed_dates=True)]}
 
 
 @bp.get("/forms/session")
@@ -392,7 +393,7 @@ class InitiativeForm:
             elif name == "initiator":
                 message = _("The partner who took the initiative must be filled in.")
             else:
-                message = problem_message(problem.message)
+                message = problem_message(problem.message, typed_dates=True)
             self.errors.setdefault(name or "_form", [])
             if message not in self.errors[name or "_form"]:
                 self.errors[name or "_form"].append(message)
@@ -471,9 +472,37 @@ def panel_prefill():
     return jsonify({"name": prefill["np-name"], "municipality": prefill["np-municipality"]})
 
 
+_FIELDS_ABOVE_PARTNERS = ("title", "category", "started", "ended", "location")
+_PARTNER_FIELD = re.compile(r"partner-(\d+)-(actor|role|new)")
+
+
+def _form_position(name: str) -> tuple[int, int, int]:
+    """Where a field's error stands in the initiative form, top to bottom (the summary's order)."""
+    if name.startswith("_"):
+        return (0, 0, 0)
+    if name in _FIELDS_ABOVE_PARTNERS:
+        return (1, _FIELDS_ABOVE_PARTNERS.index(name), 0)
+    if name == "partners":
+        return (2, -1, 0)
+    row = _PARTNER_FIELD.fullmatch(name)
+    if row:
+        return (2, int(row.group(1)), ("actor", "role", "new").index(row.group(2)))
+    return (3, 0, 0) if name == "initiator" else (4, 0, 0)
+
+
+def in_form_order(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The errors in the order of their fields in the form, so the summary reads top to bottom.
+
+    >>> list(in_form_order({"location": ["x"], "partner-10-actor": ["y"], "title": ["z"], "partner-2-actor": ["w"]}))
+    ['title', 'location', 'partner-2-actor', 'partner-10-actor']
+    """
+    return dict(sorted(errors.items(), key=lambda item: _form_position(item[0])))
+
+
 def _render_initiative(values, errors, *, mode: str, initiative=None, proposing=False, status=200, duplicates=(),
                        panel=None, panel_duplicates=(), panel_same=()):
     values = _shown_values(values)
+    errors = in_form_order(errors)
     if panel is not None:
         values = {**values, **panel}
     return render_template("forms/initiative.html", values=values, errors=errors,
@@ -696,7 +725,7 @@ def initiative_end(initiative_id: str):
     except Invalid as exc:
         initiative = store.get_initiative(initiative_id)
         actors = {a: store.get_actor(a) for a in initiative.actor_ids if store.existing_actor_ids([a])}
-        errors = {"ended": [problem_message(p.message) for p in exc.problems]}
+        errors = {"ended": [problem_message(p.message, typed_dates=True) for p in exc.problems]}
         return render_template("forms/initiative_page.html", initiative=initiative, actors=actors,
                                history=store.list_audit(object_kind="initiative", object_id=initiative_id, limit=50),
                                errors=errors, values={"ended": shown_day(ended)}), 422
@@ -749,7 +778,7 @@ def merge():
             except (Invalid, Conflict) as exc:
                 problems = exc.problems if isinstance(exc, Invalid) else [Problem(exc.field or "merged", exc.message)]
                 for p in problems:
-                    errors.setdefault(p.path or "merged", []).append(problem_message(p.message))
+                    errors.setdefault(p.path or "merged", []).append(problem_message(p.message, typed_dates=True))
             else:
                 flash(_("Merged. %(count)s initiative(s) moved to %(name)s.", count=len(moved), name=survivor.name))
                 return redirect(actor_url(survivor.id))

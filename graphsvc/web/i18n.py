@@ -20,7 +20,7 @@ from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import ConfigError
 from graphsvc.model.messages import Message
-from graphsvc.web.params import day_field
+from graphsvc.web.params import day_field, shown_day
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 #: How to build the compiled catalogues; said when they are missing or stale.
@@ -39,13 +39,19 @@ def catalogue_state(directory: Path | None = None) -> tuple[list[Path], list[Pat
     return missing, stale
 
 
-def problem_message(message) -> str:
+def problem_message(message, *, typed_dates: bool = False) -> str:
     """A message (a code with parameters) in the user's language, through the catalogue.
 
     Text that is not a :class:`Message` (already translated, or a user's own words) is shown as it
     is. Half of a UTF-16 pair from hostile input is written as its escape, so the page can be sent.
+    ``typed_dates``: dates among the parameters as the form's fields take them (``01.06.2024``, not
+    ``2024-06-01``), for an error shown next to a date typed as dd.mm.åååå.
     """
-    text = message.render(_) if isinstance(message, Message) else str(message)
+    if isinstance(message, Message) and typed_dates:
+        params = {k: shown_day(v) if isinstance(v, str) else v for k, v in message.params.items()}
+        text = msg.CATALOGUE[message.code].render(params, _)
+    else:
+        text = message.render(_) if isinstance(message, Message) else str(message)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
