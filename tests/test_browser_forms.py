@@ -416,6 +416,12 @@ def test_a_partner_row_with_an_error_stays_on_one_line_with_the_error_below(chro
     assert box["button"]["y"] < box["input"]["y"] + box["input"]["height"], box  # the button on the same line
     assert box["error"]["y"] >= box["input"]["y"] + box["input"]["height"] - 1, box  # the error below the input
     assert abs(box["input"]["x"] - box["input 1"]["x"]) < 20, box
+    # "Mente du …?" below the error: taking it fills the row in the page.
+    page.get_by_text("Mente du").wait_for()
+    page.get_by_role("button", name="Alta historielag — Alta (alta-historielag)").click()
+    assert page.get_by_label("Partner 2", exact=True).input_value() == "Alta historielag — Alta (alta-historielag)"
+    assert page.locator("#f-partner-1-actor-error").count() == 0
+    assert page.locator("#f-partner-1-actor-mean").count() == 0
     context.close()
 
 

@@ -190,3 +190,23 @@ def test_the_error_summary_follows_the_form_and_quotes_dates_as_typed(app, libra
     assert linked == ["title", "ended", "location", "partner-1-actor"], linked
     assert "01.06.2024" in summary and "2024-06-01" not in summary
     assert "(01.06.2024)" in page.text[page.text.index('id="f-ended-error"'):][:400]
+
+
+def test_an_unknown_partner_offers_the_close_match_and_taking_it_fills_the_row(app, librarian_store):
+    librarian_store.create_actor(association("alta-historielag", "Alta historielag", "Alta"))
+    eva = login(app, "eva")
+    values = {"title": "Historiekveld", "started": "01.06.2024", "location": "library", "rows": "3",
+              "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)", "partner-0-role": "lead",
+              "partner-1-actor": "Alta historielagg", "partner-1-role": "co_creator", "initiator": "0"}
+    page = post_form(eva, "/initiatives/new", values)
+    assert page.status_code == 422
+    offer = page.text[page.text.index('id="f-partner-1-actor-error"'):]
+    offer = offer[:offer.index("</div>")]
+    assert 'id="f-partner-1-actor-mean"' in offer and "Mente du" in offer
+    assert 'value="suggested-1"' in offer and "Alta historielag — Alta (alta-historielag)" in offer
+    taken = post_form(eva, "/initiatives/new", {**values, "action": "suggested-1"})
+    assert taken.status_code == 200 and 'id="error-summary"' not in taken.text
+    assert 'value="Alta historielag — Alta (alta-historielag)"' in taken.text
+    label = "Alta historielag — Alta (alta-historielag)"
+    saved = post_form(eva, "/initiatives/new", {**values, "partner-1-actor": label})
+    assert saved.status_code == 302

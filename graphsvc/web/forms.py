@@ -48,6 +48,7 @@ MIN_ROWS = 3
 MAX_ROWS = 30
 _ID_IN_LABEL = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9._~-]{0,127})\)\s*$")
 _NEW_PARTNER_ACTION = re.compile(r"new_partner-(\d{1,2})")
+_SUGGESTED_ACTION = re.compile(r"suggested-(\d{1,2})")
 LIST_PAGE_SIZE = 50
 
 
@@ -320,6 +321,13 @@ def _resolve_partner(store, text: str) -> tuple[str | None, str | None]:
                    "new partner with the button beside it.", name=text)
 
 
+def _close_match(store, text: str):
+    """The registered partner whose name is closest to a row's text that names none (a typo:
+    "Alta historielagg" → Alta historielag), from the same similar-name search as the partner form."""
+    found = editing.similar_actors(store, text, limit=1)
+    return found[0][0] if found else None
+
+
 def _new_partner_of_row(form, row: int, text: str) -> dict | None:
     """The new partner a viewer attached to this row (hidden ``partner-<row>-new``), while the row
     still shows it; a row typed over since then is read as typed."""
@@ -349,6 +357,8 @@ class InitiativeForm:
         self.rows_of: dict[int, int] = {}
         self.new_partners: list[dict] = []
         self.unresolved: set[int] = set()
+        #: row → the label of the registered partner whose name is closest to what was typed ("Mente du …?")
+        self.suggestions: dict[int, str] = {}
         partners: list[dict[str, str]] = []
         self.initiator_row = form.get("initiator", "")
         for row in range(_row_count(form)):
@@ -364,6 +374,9 @@ class InitiativeForm:
                 if problem:
                     self.errors[f"partner-{row}-actor"] = [problem]
                     self.unresolved.add(row)
+                    close = _close_match(store, text)
+                    if close is not None:
+                        self.suggestions[row] = actor_label(close)
                     continue
             self.rows_of[len(partners)] = row
             partners.append({"actor": actor_id, "role": form.get(f"partner-{row}-role", "")})
@@ -500,7 +513,7 @@ def in_form_order(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _render_initiative(values, errors, *, mode: str, initiative=None, proposing=False, status=200, duplicates=(),
-                       panel=None, panel_duplicates=(), panel_same=()):
+                       panel=None, panel_duplicates=(), panel_same=(), suggestions=None):
     values = _shown_values(values)
     errors = in_form_order(errors)
     if panel is not None:
@@ -508,7 +521,7 @@ def _render_initiative(values, errors, *, mode: str, initiative=None, proposing=
     return render_template("forms/initiative.html", values=values, errors=errors,
                            rows=_row_count(values), mode=mode, initiative=initiative, proposing=proposing,
                            duplicates=duplicates, panel_open=panel is not None, panel_duplicates=panel_duplicates,
-                           panel_same=panel_same, **_choices()), status
+                           panel_same=panel_same, suggestions=suggestions or {}, **_choices()), status
 
 
 def _panel_data(form) -> dict:
@@ -580,6 +593,13 @@ def _initiative_post(*, mode: str, initiative=None):
         return _render_initiative(values, {}, **render)
     if action == "close_partner":
         return _render_initiative(values, {}, **render)
+    suggested = _SUGGESTED_ACTION.fullmatch(action)
+    if suggested:  # "Mente du …?" taken: the close match goes into its row
+        row = min(int(suggested.group(1)), _row_count(values) - 1)
+        close = _close_match(store, values.get(f"partner-{row}-actor", "").strip())
+        if close is not None:
+            values[f"partner-{row}-actor"] = actor_label(close)
+        return _render_initiative(values, {}, **render)
     opened = _NEW_PARTNER_ACTION.fullmatch(action)
     if opened:
         row = min(int(opened.group(1)), _row_count(values) - 1)
@@ -592,6 +612,7 @@ def _initiative_post(*, mode: str, initiative=None):
         return _render_initiative(values, errors, panel=panel, panel_duplicates=duplicates, panel_same=same,
                                   status=409 if same else 422, **render)
     read = InitiativeForm(store, request.form)
+    render = {**render, "suggestions": read.suggestions}
     confirmed = bool(request.form.get("confirm_duplicate"))
     try:
         if mode == "edit":

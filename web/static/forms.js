@@ -261,7 +261,7 @@
     input.value = label;
     var box = input.closest(".field");
     box.classList.remove("has-error");
-    box.querySelectorAll("p.error").forEach(function (el) { el.remove(); });
+    box.querySelectorAll("p.error, p.mean").forEach(function (el) { el.remove(); });
     input.removeAttribute("aria-invalid");
     var hidden = form.querySelector("input[name='partner-" + row + "-new']");
     if (fresh) {
@@ -364,6 +364,15 @@
       }
     });
   }
+
+  // "Mente du …?": the close match goes into its row without a round trip.
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.suggestion-button") : null;
+    if (!button) return;
+    event.preventDefault();
+    putInRow(button.dataset.row, button.dataset.label, null);
+    rowInput(button.dataset.row).focus();
+  });
 
   // -- a draft in this tab, and an expired session that says so ----------------------------------
   var draftKey = form.dataset.draft ? "graphsvc-draft:" + form.dataset.draft : null;
