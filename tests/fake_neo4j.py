@@ -180,15 +180,20 @@ class FakeDatabase:
 
     def answer_NEXT_STAGED_BATCH(self, p):
         batches = self._staged.get((p["job"], p["kind"]), {})
-        return [{"batch": min((b for b, rows in batches.items() if rows), default=None)}]
+        first = min((b for b, rows in batches.items() if rows), default=None)
+        return [] if first is None else [{"batch": first}]
+
+    def _batch(self, p, kind: str) -> dict[str, dict]:
+        """The staged rows of one batch, as the statements that read or delete them find them: by
+        job, kind and batch (the staged_rows index), never key by key."""
+        assert "keys" not in p, "staged rows are found by their batch"
+        return self._staged.get((p["job"], kind), {}).get(p["batch"], {})
 
     def answer_STAGED_KEYS(self, p):
         return [{"key": key} for key in self._staged.get((p["job"], p["kind"]), {}).get(p["batch"], {})]
 
     def answer_DELETE_STAGED(self, p):
-        for rows in self._staged.get((p["job"], p["kind"]), {}).values():
-            for key in p["keys"]:
-                rows.pop(key, None)
+        self._batch(p, p["kind"]).clear()
         return []
 
     def answer_DELETE_STAGED_BATCH(self, p):
@@ -201,18 +206,15 @@ class FakeDatabase:
         return [{"deleted": deleted}]
 
     def answer_APPLY_STAGED_ACTORS(self, p):
-        self.actors.update(p["keys"])
+        self.actors.update(row["id"] for row in self._batch(p, "actor").values())
         return []
 
     def answer_APPLY_STAGED_INITIATIVES(self, p):
-        self.initiatives.update(p["keys"])
+        self.initiatives.update(row["id"] for row in self._batch(p, "initiative").values())
         return []
 
     def answer_CREATE_STAGED_PARTNERS(self, p):
-        keys = set(p["keys"])
-        rows = [s for rows in self._staged.get((p["job"], "initiative"), {}).values() for k, s in rows.items()
-                if k in keys]
-        return [{"created": sum(len(s["partner_actors"]) for s in rows)}]
+        return [{"created": sum(len(s["partner_actors"]) for s in self._batch(p, "initiative").values())}]
 
     def answer_DELETE_GRAPH_BATCH(self, p):
         nodes = sorted(self.actors | self.initiatives)[:p["limit"]]

@@ -70,11 +70,14 @@ from graphsvc.storage.rules import ImportTally, identity_conflict
 JOB_BATCH = 5000
 #: Nodes deleted (with their relationships) per transaction when a clear or a restore empties the store.
 DELETE_BATCH = 5000
-#: Seconds a job's mark stays valid without a new batch; past it, another process may take the job
-#: over. Far longer than one batch takes; short enough that a crashed import blocks writes briefly.
-LEASE_SECONDS = 120
 #: Timeout of one batch transaction, in seconds (the server aborts it past this).
 BATCH_TIMEOUT = 300.0
+#: Seconds a job's mark stays valid without a new batch; past it, another process may take the job
+#: over. Every batch renews it at its start and again at its end (counted from the wall clock then,
+#: ``cypher.RENEW_JOB``), and it is longer than a batch can take with the driver's retries
+#: (``BATCH_TIMEOUT`` + ``MAX_RETRY_TIME``), so a live job is never taken over, however slow its
+#: batches; a crashed job blocks writes at most this long (``graphsvc jobs resume`` takes it over now).
+LEASE_SECONDS = int(2 * BATCH_TIMEOUT)
 
 #: What a job does after its commit, step by step (each step runs until it has nothing left).
 STEPS = {
@@ -174,6 +177,7 @@ class Bulk:
             result, rows = make_rows(tx)
             if rows:
                 tx.run(cypher.STAGE_ROWS, {"rows": rows, "job": job.id, "kind": kind, "batch": number}).consume()
+            self._renew(tx, job)  # counted from now: the batch may have taken long
             return result
 
         return self.db.write(work, timeout=BATCH_TIMEOUT)
@@ -199,7 +203,9 @@ class Bulk:
 
     def _delete_staged(self, tx: ManagedTransaction, job: Job) -> int:
         self._renew(tx, job)
-        return tx.run(cypher.DELETE_STAGED_BATCH, {"job": job.id, "limit": DELETE_BATCH}).single(strict=True)["deleted"]
+        deleted = tx.run(cypher.DELETE_STAGED_BATCH, {"job": job.id, "limit": DELETE_BATCH}).single(strict=True)
+        self._renew(tx, job)
+        return deleted["deleted"]
 
     def _end(self, tx: ManagedTransaction, job: Job) -> None:
         self._renew(tx, job)
@@ -225,16 +231,21 @@ class Bulk:
         """One batch of ``step`` in the caller's transaction; False when the step has nothing left."""
         tx.run(cypher.BUMP_GRAPH_VERSION).consume()  # the graph changes: caches and readers must see it
         self._renew(tx, job)
+        more = self._apply_step_batch(tx, job, step)
+        self._renew(tx, job)  # counted from now: the batch may have taken long
+        return more
+
+    def _apply_step_batch(self, tx: ManagedTransaction, job: Job, step: str) -> bool:
         if step == "clear_graph":
             return tx.run(cypher.DELETE_GRAPH_BATCH, {"limit": DELETE_BATCH}).single(strict=True)["deleted"] > 0
         if step == "clear_accounts":
             return tx.run(cypher.DELETE_ACCOUNTS_BATCH, {"limit": DELETE_BATCH}).single(strict=True)["deleted"] > 0
         kind = STAGED_STEPS[step]
-        batch = tx.run(cypher.NEXT_STAGED_BATCH, {"job": job.id, "kind": kind}).single(strict=True)["batch"]
-        if batch is None:
+        first = tx.run(cypher.NEXT_STAGED_BATCH, {"job": job.id, "kind": kind}).single()
+        if first is None or first["batch"] is None:
             return False
-        keys = [r["key"] for r in tx.run(cypher.STAGED_KEYS, {"job": job.id, "kind": kind, "batch": batch})]
-        params = {"job": job.id, "keys": keys}
+        # Staged rows are found by their batch (the staged_rows index), never key by key.
+        params = {"job": job.id, "batch": first["batch"]}
         if kind == "actor":
             tx.run(cypher.APPLY_STAGED_ACTORS, params).consume()
         elif kind == "initiative":
@@ -248,6 +259,7 @@ class Bulk:
         else:
             tx.run(cypher.APPLY_STAGED_AUDIT_ENTRIES, params).consume()
         if kind == "initiative":  # partners replaced, then the derived ties rebuilt, for just these
+            keys = [r["key"] for r in tx.run(cypher.STAGED_KEYS, {**params, "kind": kind})]
             tx.run(cypher.DELETE_PARTNERS, {"ids": keys}).consume()
             tx.run(cypher.CREATE_STAGED_PARTNERS, params).consume()
             tx.run(cypher.DELETE_CO_CREATES, {"ids": keys}).consume()
