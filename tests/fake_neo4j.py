@@ -257,10 +257,6 @@ class FakeDatabase:
     def answer_EXISTING_INITIATIVE_IDS(self, p):
         return [{"id": i} for i in p["ids"] if i in self.initiatives]
 
-    def answer_UPSERT_ACTORS(self, p):
-        self.actors.update(row["id"] for row in p["actors"])
-        return []
-
     def answer_CREATE_PARTNERS(self, p):
         return [{"created": sum(row["actor"] in self.actors for row in p["partners"])}]
 

@@ -220,23 +220,6 @@ SET a.name = row.name,
 RETURN a.id AS id
 """
 
-UPSERT_ACTORS: LiteralString = """
-UNWIND $actors AS row
-MERGE (a:Actor {id: row.id})
-SET a.name = row.name,
-    a.name_key = row.name_key,
-    a.kind = row.kind,
-    a.sector = row.sector,
-    a.sector_key = row.sector_key,
-    a.municipality = row.municipality,
-    a.municipality_key = row.municipality_key,
-    a.municipality_number = row.municipality_number,
-    a.org_number = row.org_number,
-    a.service_model = row.service_model,
-    a.registered = date(row.registered),
-    a.tags = row.tags,
-    a.identity_key = row.identity_key
-"""
 
 # No row: the actor does not exist. One row: the ids of the initiatives it is a partner in.
 ACTOR_INITIATIVE_IDS: LiteralString = """
@@ -327,17 +310,6 @@ SET i.title = row.title,
 RETURN i.id AS id
 """
 
-UPSERT_INITIATIVES: LiteralString = """
-UNWIND $initiatives AS row
-MERGE (i:Initiative {id: row.id})
-SET i.title = row.title,
-    i.category = row.category,
-    i.category_key = row.category_key,
-    i.started = date(row.started),
-    i.ended = date(row.ended),
-    i.location = row.location,
-    i.initiator = row.initiator
-"""
 
 DELETE_PARTNERS: LiteralString = """
 UNWIND $ids AS initiative_id
