@@ -91,6 +91,20 @@ STAGED_STEPS = {"actors": "actor", "initiatives": "initiative", "users": "user",
                 "proposals": "proposal", "audit": "audit"}
 
 
+@dataclass(frozen=True)
+class JobStatus:
+    """A bulk job as ``graphsvc jobs status`` shows it."""
+
+    id: str
+    kind: str
+    state: str  # 'staging' (nothing changed yet) or 'applying' (committed: only moves forward)
+    step: str | None
+    by: str | None
+    until: str | None  # the lease, as the server's ISO date-time
+    expired: bool
+    staged: dict[str, int] = field(default_factory=dict)  # staged rows left, by kind
+
+
 class JobLost(StoreUnavailable):
     """This process's job was taken over by another (its lease ran out between two batches)."""
 
@@ -279,27 +293,59 @@ class Bulk:
         tx.run(cypher.END_JOB).consume()
 
     # -- a job left behind -------------------------------------------------------------------------------
-    def recover(self) -> None:
-        """Complete a job whose process died after its commit, or discard one that died before it.
-        Nothing happens when no job is there or its lease still runs."""
-        taken: dict[str, Any] = {}
+    def recover(self, *, force: bool = False) -> JobStatus | None:
+        """Complete a job whose process died after its commit, or discard one that died before it;
+        returns the job as it was found, or None when nothing was done: no job is there, or its lease
+        still runs (``force``: take it over all the same — for an operator who knows its process is gone)."""
         owner = new_id()
+        job = self._take_over(owner, lambda r: bool(r["job_expired"]) or force)
+        if job is None:
+            return None
+        if job.state == "applying":
+            self.apply(Job(job.kind, job.by, id=job.id, owner=owner), job.step)
+        else:
+            self.abort(Job(job.kind, job.by, id=job.id, owner=owner))
+        return job
+
+    def _take_over(self, owner: str, wanted: Callable[[Any], bool]) -> JobStatus | None:
+        """Make ``owner`` the owner of the job that holds the graph, if there is one and ``wanted(row)``."""
+        taken: list[JobStatus] = []
 
         def work(tx: ManagedTransaction) -> None:
+            taken.clear()
             r = tx.run(cypher.BUMP_GRAPH_VERSION).single(strict=True)
-            if r["job"] is None or not r["job_expired"]:
+            if r["job"] is None or not wanted(r):
                 return
             tx.run(cypher.TAKE_OVER_JOB, {"owner": owner, "lease": LEASE_SECONDS}).consume()
-            taken.update(job=r["job"], kind=r["job_kind"], state=r["job_state"], step=r["job_step"], by=r["job_by"])
+            taken.append(JobStatus(r["job"], r["job_kind"], r["job_state"], r["job_step"], r["job_by"], None,
+                                   bool(r["job_expired"])))
 
         self.db.write(work, timeout=BATCH_TIMEOUT)
-        if not taken:
-            return
-        job = Job(taken["kind"], taken["by"], id=taken["job"], owner=owner)
-        if taken["state"] == "applying":
-            self.apply(job, taken["step"])
-        else:
-            self.abort(job)
+        return taken[0] if taken else None
+
+    # -- the operator's escape hatch (``graphsvc jobs``) -------------------------------------------------
+    def status(self) -> JobStatus | None:
+        """The bulk job that holds the graph, if any, with its staged rows by kind."""
+        def work(tx: ManagedTransaction) -> JobStatus | None:
+            r = tx.run(cypher.JOB_STATUS).single()
+            if r is None or r["job"] is None:
+                return None
+            staged = {c["kind"]: c["rows"] for c in tx.run(cypher.STAGED_COUNTS, {"job": r["job"]})}
+            return JobStatus(r["job"], r["kind"], r["state"], r["step"], r["by"], r["until"], bool(r["expired"]),
+                             staged)
+
+        return self.db.read(work)
+
+    def discard(self, job_id: str) -> JobStatus | None:
+        """Delete job ``job_id``'s staged rows and its mark, whatever its state or lease: graph writes
+        are accepted again. A job that had committed (``applying``) stays half applied — what its
+        applied batches wrote stays, the rest is gone; restore a backup or import again. None: no job
+        ``job_id`` holds the graph (it finished, or it is another one)."""
+        owner = new_id()
+        job = self._take_over(owner, lambda r: r["job"] == job_id)
+        if job is not None:
+            self.abort(Job(job.kind, job.by, id=job.id, owner=owner))
+        return job
 
     # -- the bulk writes ------------------------------------------------------------------------------------
     def execute(self, job: Job, stage: Callable[[], dict | None], first_step: str, *, empty: bool = False) -> None:

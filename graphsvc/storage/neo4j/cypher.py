@@ -671,6 +671,20 @@ DELETE s
 RETURN count(*) AS deleted
 """
 
+# What ``graphsvc jobs status`` shows: the job on the GraphMeta node (no lock: a plain read).
+JOB_STATUS: LiteralString = """
+OPTIONAL MATCH (m:GraphMeta {key: 'graph'})
+RETURN m.job AS job, m.job_kind AS kind, m.job_state AS state, m.job_step AS step, m.job_by AS by,
+       toString(m.job_until) AS until, coalesce(m.job_until < datetime(), true) AS expired
+"""
+
+# Staged rows of one job, by kind (found through the staged_rows index's first property).
+STAGED_COUNTS: LiteralString = """
+MATCH (s:Staged {job: $job})
+RETURN s.kind AS kind, count(*) AS rows
+ORDER BY kind
+"""
+
 # Other actors that already hold the identity keys of a batch being staged.
 ACTORS_WITH_IDENTITIES: LiteralString = """
 UNWIND $rows AS row
