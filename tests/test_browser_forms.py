@@ -468,7 +468,8 @@ def english_shown(page, phrases: list[str]) -> list[str]:
 
 #: Pages a librarian and a researcher use, in bokmål, each reached as a person would (with the
 #: errors a person makes). The product's English must not show on any of them.
-EVERYDAY_PAGES = ("/", "/map", "/map/table", "/growth", "/metrics", "/metrics?mixing=ratio", "/metrics/om-malene",
+EVERYDAY_PAGES = ("/", "/map", "/map/table", "/growth", "/metrics", "/metrics?mixing=ratio", "/metrics?at=2016-02-01",
+                  "/metrics/om-malene",
                   "/import", "/export", "/initiatives", "/initiatives?partner=Ingen+slik", "/initiatives/new",
                   "/partners/new", "/proposals", "/history", "/account", "/actors/drammen-bibliotek",
                   "/actors/drammen-bibliotek/history", "/partners/merge")
