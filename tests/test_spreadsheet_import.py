@@ -18,9 +18,9 @@ from graphsvc.services import graph as services
 from graphsvc.model.errors import Invalid
 from graphsvc.services.imports import import_files
 from graphsvc.model.serialize import to_document
-from graphsvc.interchange.spreadsheet import (
-    PROGRESS_FROM_ROWS, parse_day, read_tables, template_csv_zip, template_xlsx,
-)
+from graphsvc.interchange.plan import PROGRESS_FROM_ROWS, parse_day
+from graphsvc.interchange.readers import read_tables
+from graphsvc.interchange.templates import template_csv_zip, template_xlsx
 from graphsvc.storage import open_store
 
 TODAY = date(2024, 6, 1)

@@ -145,7 +145,7 @@ class _ProgressBars:
         self.bars: dict = {}
 
     def __call__(self, label: str, done: int, total: int) -> None:
-        from graphsvc.interchange.spreadsheet import PROGRESS_FROM_ROWS
+        from graphsvc.interchange.plan import PROGRESS_FROM_ROWS
 
         if total < PROGRESS_FROM_ROWS:
             return
@@ -160,7 +160,7 @@ class _ProgressBars:
 
 def _read_input(path: Path, max_bytes: int) -> tuple[str, bytes]:
     from graphsvc.services.imports import is_document
-    from graphsvc.interchange.spreadsheet import check_size
+    from graphsvc.interchange.limits import check_size
 
     try:
         if not is_document(path.name):
@@ -223,7 +223,7 @@ def template(fmt: str, output: Path) -> None:
     ``--format csv`` writes a zip (aktorer.csv, initiativ.csv, LESMEG.txt); an output name that does
     not end in .zip (or .xlsx for ``--format xlsx``) gets that extension instead, and the CLI says so.
     """
-    from graphsvc.interchange.spreadsheet import TEMPLATES
+    from graphsvc.interchange.templates import TEMPLATES
 
     make, filename, _ = TEMPLATES[fmt]
     suffix = Path(filename).suffix  # csv: a zip of CSV files, so the file must be named .zip to import again

@@ -18,9 +18,9 @@ from pathlib import PurePath
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.validation import parse_document
-from graphsvc.interchange.spreadsheet import (
-    DEFAULT_MAX_BYTES, Plan, Progress, Rejection, check_size, plan, read_tables,
-)
+from graphsvc.interchange.limits import DEFAULT_MAX_BYTES, check_size
+from graphsvc.interchange.plan import Plan, Progress, Rejection, plan
+from graphsvc.interchange.readers import read_tables
 from graphsvc.storage.base import Store
 
 #: What ``import`` reads, by file extension; anything else is read as a spreadsheet (by content).

@@ -26,7 +26,9 @@ from graphsvc.services.imports import ImportReport, import_files
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_date_param
 from graphsvc.interchange import FORMATS, filter_network
-from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
+from graphsvc.interchange.columns import ACTOR_COLUMNS, INITIATIVE_COLUMNS
+from graphsvc.interchange.limits import check_size
+from graphsvc.interchange.templates import TEMPLATES
 
 bp = Blueprint("transfer", __name__)
 
