@@ -63,12 +63,12 @@ def mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def check_size(name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+def check_size(name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES, *, what: str = "spreadsheet") -> None:
     """Refuse a file before reading it: empty, or larger than ``max_bytes``."""
     if size == 0:
         raise fail(name, "the file is empty")
     if size > max_bytes:
-        raise fail(name, f"the file is {mb(size)}; the largest spreadsheet accepted is {mb(max_bytes)}. "
+        raise fail(name, f"the file is {mb(size)}; the largest {what} accepted is {mb(max_bytes)}. "
                          "Split it into smaller files, or import it as graphsvc/1 JSON")
 
 

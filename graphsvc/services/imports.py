@@ -4,28 +4,50 @@ One service for the CLI, the API and the upload page. Every import first compare
 file holds with a snapshot of the store (added, changed, unchanged, rejected); a dry run stops
 there. A file with rejected rows changes nothing unless ``valid_only`` is asked for (spreadsheets
 only: JSON, GraphML and GEXF documents are all or nothing). Writing is one
-``Store.import_graph`` transaction.
+``Store.import_graph`` transaction (``Store.import_batches`` for a streamed JSON document).
+
+Files are untrusted and read within :class:`~graphsvc.interchange.limits.ReadLimits`, applied
+while reading: spreadsheets through the streaming readers, JSON documents larger than
+:data:`IN_MEMORY_DOCUMENT_BYTES` through ``services.streaming`` (never decoded whole), GraphML
+and GEXF only up to the spreadsheet size limit and after a count of their nodes. The problems a
+report keeps are bounded too (the rest are counted).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import PurePath
+from pathlib import Path, PurePath
+from xml.parsers import expat
 
-from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.entities import Actor, Initiative
-from graphsvc.model.validation import parse_document
-from graphsvc.interchange.limits import DEFAULT_MAX_BYTES, check_size
+import ijson
+
+from graphsvc.interchange.archive import Source, open_source, source_size
+from graphsvc.interchange.limits import DEFAULT_MAX_BYTES, ReadLimits, check_size, fail
 from graphsvc.interchange.plan import Plan, Progress, Rejection, plan
 from graphsvc.interchange.readers import read_tables
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.services import streaming
 from graphsvc.storage.base import Store
 
 #: What ``import`` reads, by file extension; anything else is read as a spreadsheet (by content).
 DOCUMENT_EXTENSIONS = (".json", ".graphml", ".gexf")
-SPREADSHEET_EXTENSIONS = (".csv", ".txt", ".tsv", ".zip", ".xlsx", ".xlsm")
+#: graphsvc/1 documents up to this size are decoded whole (so every oddity gets its exact message:
+#: deep nesting, unpaired surrogates); larger ones are streamed, never held in memory.
+IN_MEMORY_DOCUMENT_BYTES = 256 * 1024
+#: Most actors, and most initiatives, in one uploaded JSON document (counted while parsing).
+MAX_DOCUMENT_OBJECTS = 200_000
+#: A ``\\uD800``-``\\uDFFF`` escape (with the backslashes before it: an even run escapes itself).
+_SURROGATE_ESCAPE = re.compile(rb"(\\+)u[dD]([89a-fA-F])[0-9a-fA-F]{2}")
+_LOW_ESCAPE = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
 def _changes() -> dict[str, list[str]]:
@@ -140,47 +162,218 @@ def is_document(name: str) -> bool:
     return PurePath(name).suffix.lower() in DOCUMENT_EXTENSIONS
 
 
-def import_files(store: Store, files: Sequence[tuple[str, bytes]], *, kinds: Sequence[str | None] | None = None,
+def _read(source: Source) -> bytes:
+    return source if isinstance(source, bytes) else Path(source).read_bytes()
+
+
+@contextmanager
+def _as_path(source: Source) -> Iterator[Path]:
+    """The source as a file (a private temporary copy of bytes, removed afterwards)."""
+    if not isinstance(source, bytes):
+        yield Path(source)
+        return
+    handle, name = tempfile.mkstemp(prefix="graphsvc-import-", suffix=".json")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(source)
+        yield Path(name)
+    finally:
+        os.unlink(name)
+
+
+def unpaired_surrogate_at(source: Source) -> int | None:
+    """Byte offset of the first JSON escape of half a UTF-16 pair without its other half, or None.
+
+    ``json.loads`` keeps such a string and validation refuses it; the streaming parser would
+    silently turn it into ``?``. So a streamed document is scanned for them first (in chunks).
+    """
+    paired_low = -1  # absolute offset of the low half that follows the last high half
+    processed = 0  # matches starting before this offset were judged already
+    with open_source(source) as stream:
+        base, data = 0, b""
+        while True:
+            chunk = stream.read(1024 * 1024)
+            data += chunk
+            final = not chunk
+            stop = len(data) if final else max(0, len(data) - 16)
+            for match in _SURROGATE_ESCAPE.finditer(data):
+                if match.end() > stop and not final:
+                    break
+                at = base + match.end(1) - 1  # the escaping backslash
+                if at < processed or len(match.group(1)) % 2 == 0:
+                    continue
+                if match.group(2) in b"89abAB":  # high half: the low half must follow at once
+                    if not _LOW_ESCAPE.match(data, match.end()):
+                        return at
+                    paired_low = base + match.end()
+                elif at != paired_low:
+                    return at
+            if final:
+                return None
+            keep = max(0, stop - 64)
+            processed = base + stop
+            base, data = base + keep, data[keep:]
+
+
+def _scan_graph_file(name: str, source: Source, limits: ReadLimits) -> None:
+    """GraphML and GEXF are parsed whole by networkx: count their nodes first (expat, streaming)
+    and refuse document type declarations, so a small file cannot make a huge graph."""
+    parser = expat.ParserCreate()
+    nodes = [0]
+
+    def start(tag: str, _attrs) -> None:
+        if tag.rpartition(":")[2] == "node":
+            nodes[0] += 1
+            if nodes[0] > limits.rows:
+                raise ValueError(f"more than {limits.rows:,} nodes; the largest graph file accepted has "
+                                 f"{limits.rows:,}")
+
+    def refuse_doctype(*_args) -> None:
+        raise ValueError("document type declarations are not accepted")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    with open_source(source) as stream:
+        try:
+            parser.ParseFile(stream)
+        except ValueError as exc:
+            raise fail(name, str(exc)) from None
+        except expat.ExpatError as exc:
+            raise fail(name, f"not a readable graph file: {exc}") from None
+
+
+def _cap(rejected: list[Rejection], limit: int) -> list[Rejection]:
+    if len(rejected) <= limit:
+        return rejected
+    return rejected[:limit] + [Rejection("", None, None, f"… and {len(rejected) - limit:,} more problem(s) not listed")]
+
+
+def _streamed_items(path: Path, prefix: str) -> Iterator:
+    with open(path, "rb") as stream:
+        if stream.read(3) != b"\xef\xbb\xbf":
+            stream.seek(0)
+        yield from ijson.items(stream, prefix, use_float=True)
+
+
+def _compare_streamed(path: Path, stored: tuple[list[Actor], list[Initiative]], today: date) -> tuple[dict, dict]:
+    """``compare`` for a checked document read again item by item (only ids are kept)."""
+    old_actors = {a.id: a for a in stored[0]}
+    old_initiatives = {i.id: i for i in stored[1]}
+    actors, initiatives = _changes(), _changes()
+    for index, item in enumerate(_streamed_items(path, "actors.item")):
+        actor = parse_actor(item, path=f"actors[{index}]")
+        old = old_actors.get(actor.id)
+        if actor.registered is None:
+            actor = replace(actor, registered=old.registered if old and old.registered else today)
+        actors["added" if old is None else "unchanged" if old == actor else "changed"].append(actor.id)
+    for index, item in enumerate(_streamed_items(path, "initiatives.item")):
+        initiative = parse_initiative(item, path=f"initiatives[{index}]")
+        old_initiative = old_initiatives.get(initiative.id)
+        key = "added" if old_initiative is None else "unchanged" if old_initiative == initiative else "changed"
+        initiatives[key].append(initiative.id)
+    return actors, initiatives
+
+
+def _file_problems(exc: Invalid, name: str, path: Path) -> list[Rejection]:
+    """The streaming check's problems, told with the upload's name instead of a temporary path."""
+    rejected = []
+    for problem in exc.problems:
+        message = problem.message.replace(f"{path}: ", "").replace(str(path), name)
+        rejected.append(Rejection(name, None, problem.path or None, message))
+    return rejected
+
+
+def _import_streamed(store: Store, report: ImportReport, name: str, source: Source,
+                     stored: tuple[list[Actor], list[Initiative]], *, today: date, dry_run: bool, by: str | None,
+                     limits: ReadLimits) -> ImportReport:
+    """A large graphsvc/1 document: checked, compared and written as a stream (``services.streaming``)."""
+    surrogate = unpaired_surrogate_at(source)
+    if surrogate is not None:
+        report.rejected = [Rejection(name, None, "file", f"contains an unpaired surrogate escape (\\ud800-\\udfff) "
+                                                         f"at byte {surrogate:,}: not valid Unicode text")]
+        return report
+    with _as_path(source) as path:
+        try:
+            checked = streaming.check_file(store, path, max_items=MAX_DOCUMENT_OBJECTS, max_problems=limits.problems)
+        except Invalid as exc:
+            report.rejected = _file_problems(exc, name, path)
+            return report
+        report.rows = {"actors": checked.actors, "initiatives": checked.initiatives}
+        report.actors, report.initiatives = _compare_streamed(path, stored, today)
+        if dry_run or report.changes == 0:
+            return report
+        try:
+            streaming.import_file(store, path, today=today, by=by, max_items=MAX_DOCUMENT_OBJECTS,
+                                  max_problems=limits.problems)
+        except Invalid as exc:  # the store changed between the check and the write
+            report.rejected = _file_problems(exc, name, path)
+            return report
+    report.applied = True
+    return report
+
+
+def import_files(store: Store, files: Sequence[tuple[str, Source]], *, kinds: Sequence[str | None] | None = None,
                  dry_run: bool = False, valid_only: bool = False, today: date | None = None,
                  progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 by: str | None = None) -> ImportReport:
-    """Check ``files`` (``(name, bytes)``) against the store and, unless told otherwise, store them.
+                 limits: ReadLimits | None = None, by: str | None = None) -> ImportReport:
+    """Check ``files`` (``(name, bytes or path)``) against the store and, unless told otherwise, store them.
 
-    A file that cannot be read at all (empty, too large, missing columns, not a spreadsheet)
-    raises :class:`Invalid`; row problems are in the report. The store is written only when
-    there is something to write and either no row was rejected or ``valid_only`` is set.
+    A file that cannot be read at all (empty, too large, missing columns, not a spreadsheet, over
+    a limit) raises :class:`Invalid`; row problems are in the report. The store is written only
+    when there is something to write and either no row was rejected or ``valid_only`` is set.
+    ``limits`` (default: :class:`ReadLimits` with ``max_bytes``) bound what reading may cost.
     """
     if not files:
         raise Invalid([Problem("file", "no file was given")])
+    limits = limits or ReadLimits(file_bytes=max_bytes)
     today = today or date.today()
     source = " + ".join(name for name, _ in files)
     report = ImportReport(source, dry_run=dry_run, valid_only=valid_only)
-    stored = store.snapshot()
     if len(files) == 1 and is_document(files[0][0]):
         name, data = files[0]
-        if not data.strip():
+        size = source_size(data)
+        if size == 0 or (size <= IN_MEMORY_DOCUMENT_BYTES and not _read(data).strip()):
             raise Invalid([Problem(name, "the file is empty")])
-        result = _document_plan(name, data, stored, today)
-        if valid_only and result.rejected:
+        if PurePath(name).suffix.lower() != ".json":
+            check_size(name, size, limits.file_bytes, what="graph file")
+            _scan_graph_file(name, data, limits)
+        stored = store.snapshot()
+        if PurePath(name).suffix.lower() == ".json" and size > IN_MEMORY_DOCUMENT_BYTES:
+            _import_streamed(store, report, name, data, stored, today=today, dry_run=dry_run, by=by, limits=limits)
+        else:
+            result = _document_plan(name, _read(data), stored, today)
+            _fill(report, result, stored)
+            if not (dry_run or report.rejected or report.changes == 0):
+                store.import_graph(result.actors, result.initiatives, by=by)
+                report.applied = True
+        if valid_only and report.rejected:
             report.warnings.append("JSON, GraphML and GEXF documents are imported all or nothing: "
                                    "--valid-only applies to spreadsheets")
             report.valid_only = False
-    else:
-        for name, data in files:
-            if is_document(name):
-                raise Invalid([Problem(name, "give a JSON, GraphML or GEXF document on its own")])
-            check_size(name, len(data), max_bytes)
-        result = plan(read_tables(files, max_bytes=max_bytes, kinds=kinds), *stored, today=today,
-                      progress=progress)
-    report.rejected, report.warnings = result.rejected, report.warnings + result.warnings
-    report.rows, report.rejected_rows, report.details = result.rows, result.rejected_rows, result.details
-    report.actors, report.initiatives = compare(stored, result.actors, result.initiatives)
+        report.rejected = _cap(report.rejected, limits.problems)
+        return report
+    for name, data in files:
+        if is_document(name):
+            raise Invalid([Problem(name, "give a JSON, GraphML or GEXF document on its own")])
+        check_size(name, source_size(data), limits.file_bytes)
+    tables = read_tables(files, limits=limits, kinds=kinds)
+    stored = store.snapshot()
+    result = plan(tables, *stored, today=today, progress=progress, max_problems=limits.problems)
+    del tables
+    _fill(report, result, stored)
     writable = not report.rejected or report.valid_only
     if dry_run or not writable or report.changes == 0:
         return report
     store.import_graph(result.actors, result.initiatives, by=by)
     report.applied = True
     return report
+
+
+def _fill(report: ImportReport, result: Plan, stored: tuple[list[Actor], list[Initiative]]) -> None:
+    report.rejected = result.rejected  # a plan keeps at most limits.problems (and says how many more)
+    report.warnings = report.warnings + result.warnings
+    report.rows, report.rejected_rows, report.details = result.rows, result.rejected_rows, result.details
+    report.actors, report.initiatives = compare(stored, result.actors, result.initiatives)
 
 
 def report_lines(report: ImportReport, *, limit: int | None = None) -> list[str]:

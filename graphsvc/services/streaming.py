@@ -41,6 +41,10 @@ BATCH_SIZE = 5000
 MAX_PROBLEMS = 1000
 #: ``import_files`` streams JSON documents from this size on (the CLI always streams).
 STREAM_FROM_BYTES = 8 * 1024 * 1024
+#: Most parse events (keys and values) in one actor or initiative: bounds what one item may cost.
+MAX_ITEM_VALUES = 100_000
+#: Most keys at the document's top level (four are known).
+MAX_TOP_LEVEL_KEYS = 100
 
 _TOP_LEVEL = ("format", "description", "actors", "initiatives")
 _BOM = b"\xef\xbb\xbf"
@@ -143,12 +147,29 @@ class _TopLevel:
     first_event: dict[str, tuple[str, object]] = field(default_factory=dict)
 
 
+class _Limits:
+    """Counts applied while parsing (issue 11): items per list, values per item, top-level keys."""
+
+    def __init__(self, max_items: int | None):
+        self.max_items = max_items
+
+    def item(self, name: str, count: int) -> None:
+        if self.max_items is not None and count >= self.max_items:
+            raise Invalid([Problem(name, f"more than {self.max_items:,} {name}; the largest document accepted here "
+                                         f"has {self.max_items:,} (import larger files with `graphsvc import`)")])
+
+    @staticmethod
+    def values(path: str, count: int) -> None:
+        if count > MAX_ITEM_VALUES:
+            raise Invalid([Problem(path, f"holds more than {MAX_ITEM_VALUES:,} values: not an actor or initiative")])
+
+
 def _describe(event: str, value) -> str:
     return {"start_map": "an object", "start_array": "a list"}.get(event, repr(value))
 
 
 def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Problem],
-                  actor_index: dict[str, int]) -> tuple[_TopLevel, int]:
+                  actor_index: dict[str, int], limits: _Limits) -> tuple[_TopLevel, int]:
     """First read: the document's top level (from parse events) and every actor, item by item."""
     top = _TopLevel()
     events = ijson.parse(reader, use_float=True)
@@ -159,6 +180,7 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     expecting: str | None = None  # the top-level key whose value comes next
     in_actors = False
     builder: ObjectBuilder | None = None
+    values = 0  # parse events of the actor being built
 
     def check(item) -> None:
         path = f"actors[{count}]"
@@ -177,6 +199,9 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     for prefix, event, value in events:
         if builder is not None:  # inside one actor
             builder.event(event, value)
+            values += 1
+            if values > MAX_ITEM_VALUES:
+                limits.values(f"actors[{count}]", values)
             if prefix == "actors.item" and (event == "end_map" or event == "end_array"):
                 check(builder.value)
                 count += 1
@@ -191,12 +216,17 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
         if prefix == "":
             if event == "map_key":
                 top.keys.append(value)
+                if len(top.keys) > MAX_TOP_LEVEL_KEYS:
+                    raise Invalid([Problem("", f"the document has more than {MAX_TOP_LEVEL_KEYS} top-level fields; "
+                                               "a graphsvc/1 document has four")])
                 expecting = value
             continue
         if in_actors and prefix == "actors.item":
+            limits.item("actors", count)
             if event == "start_map" or event == "start_array":
                 builder = ObjectBuilder()
                 builder.event(event, value)
+                values = 1
             else:  # a scalar where an actor should be
                 check(value)
                 count += 1
@@ -235,7 +265,7 @@ def _partner_ids(item) -> list[str]:
 
 
 def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known: set[str],
-                       batch_size: int) -> int:
+                       batch_size: int, limits: _Limits) -> int:
     """Second read: every initiative, its partners among the file's actors or the stored ones."""
     seen: dict[str, int] = {}
     count = 0
@@ -261,7 +291,26 @@ def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known
             count += 1
         batch.clear()
 
-    for item in ijson.items(reader, "initiatives.item", use_float=True):
+    builder: ObjectBuilder | None = None
+    values = 0
+    for prefix, event, value in ijson.parse(reader, use_float=True):
+        if builder is not None:  # inside one initiative
+            builder.event(event, value)
+            values += 1
+            if values > MAX_ITEM_VALUES:
+                limits.values(f"initiatives[{count + len(batch)}]", values)
+            if prefix != "initiatives.item" or (event != "end_map" and event != "end_array"):
+                continue
+            item, builder = builder.value, None
+        elif prefix == "initiatives.item":
+            limits.item("initiatives", count + len(batch))
+            if event == "start_map" or event == "start_array":
+                builder, values = ObjectBuilder(), 1
+                builder.event(event, value)
+                continue
+            item = value  # a scalar where an initiative should be
+        else:
+            continue
         batch.append(item)
         if len(batch) >= batch_size:
             check_batch()
@@ -270,9 +319,13 @@ def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known
 
 
 def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, max_problems: int = MAX_PROBLEMS,
-               progress: Progress | None = None) -> CheckedFile:
+               progress: Progress | None = None, max_items: int | None = None) -> CheckedFile:
     """Step 1: check the whole file without keeping it; raise :class:`Invalid` with every problem
-    (the first ``max_problems``, and a count of the rest). Nothing is written."""
+    (the first ``max_problems``, and a count of the rest). Nothing is written.
+
+    ``max_items`` bounds the actors and the initiatives (each) while parsing: an upload of
+    millions of items is refused at the first one over the limit, not after reading them all."""
+    limits = _Limits(max_items)
     path = Path(path)
     try:
         size = os.stat(path).st_size
@@ -291,7 +344,7 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
     reader = None
     try:
         with _Reader(path, on_read) as reader:
-            top, result.actors = _check_actors(reader, problems, top_problems, actor_index)
+            top, result.actors = _check_actors(reader, problems, top_problems, actor_index, limits)
             result.digest = reader.finish()
         reads[0] = size
         initiatives_ok = (top.first_event.get("initiatives", ("start_array",))[0] == "start_array"
@@ -301,7 +354,7 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
             known = set(actor_index)
             del actor_index
             with _Reader(path, on_read) as reader:
-                result.initiatives = _check_initiatives(reader, store, problems, known, batch_size)
+                result.initiatives = _check_initiatives(reader, store, problems, known, batch_size, limits)
                 if reader.finish() != result.digest:
                     raise Invalid([Problem("file", f"{path}: the file changed while it was being read")])
     except (ijson.JSONError, UnicodeDecodeError, OSError, RecursionError, ValueError) as exc:
@@ -340,14 +393,15 @@ def _batches(checked: CheckedFile, prefix: str, parse, batch_size: int,
 
 def import_file(store: Store, path: str | Path, *, today: date | None = None, by: str | None = None,
                 batch_size: int = BATCH_SIZE, max_problems: int = MAX_PROBLEMS,
-                progress: Progress | None = None) -> ImportSummary:
+                progress: Progress | None = None, max_items: int | None = None) -> ImportSummary:
     """Check a ``graphsvc/1`` JSON file, then store it in one transaction (all or nothing).
 
     The same rules and result as ``services.import_document`` on the decoded file: an actor
     without ``registered`` keeps the stored date (or gets ``today`` when new); importing the same
     file twice changes nothing the second time.
     """
-    checked = check_file(store, path, batch_size=batch_size, max_problems=max_problems, progress=progress)
+    checked = check_file(store, path, batch_size=batch_size, max_problems=max_problems, progress=progress,
+                         max_items=max_items)
     total = checked.actors + checked.initiatives
     written = [0]
 

@@ -1,18 +1,21 @@
 """Import and export in the browser: the upload page with its preview, the export page, and their API twins.
 
 The pages and the API call the same service (``graphsvc.services.imports``) and exporters
-(``graphsvc.interchange.FORMATS``). The upload page previews first (a dry run) and keeps the
-uploaded files in a private temporary folder until the user confirms or an hour has passed,
-so the confirm step does not upload them again; nothing else is written to disk.
+(``graphsvc.interchange.FORMATS``). Uploaded files are copied in chunks to a private folder
+(``uploads/`` in the instance folder, mode 0700, owned by the service and checked at every use)
+and read from there as streams, never whole into memory. The upload page previews first (a dry
+run) and keeps the files there until the user confirms or an hour has passed, so the confirm
+step does not upload them again.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shutil
-import tempfile
+import stat
 import time
 from datetime import date
 from pathlib import Path
@@ -41,10 +44,8 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def _acting_name() -> str | None:
-    try:
-        from graphsvc.web.auth import acting_name
-    except ImportError:  # pragma: no cover - accounts not installed
-        return None
+    from graphsvc.web.auth import acting_name
+
     return acting_name()
 
 
@@ -112,8 +113,8 @@ def import_template():
 
 
 # -- import --------------------------------------------------------------------------------------
-def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
-    """An uploaded file's name and bytes; its size is checked before it is read."""
+def _save(field: str, folder: Path, number: int, *, required: bool) -> tuple[str, Path] | None:
+    """An uploaded file copied (in chunks) into ``folder``; its size is checked before it is copied."""
     upload = request.files.get(field)
     if upload is None or not upload.filename:
         if required:
@@ -124,18 +125,24 @@ def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
     stream.seek(0, 2)
     size = stream.tell()
     stream.seek(0)
-    if not name.lower().endswith((".json", ".graphml", ".gexf")):
+    if not name.lower().endswith(".json"):  # JSON is streamed; the upload limit (413) bounds it
         try:
-            check_size(name, size, _max_import_bytes())
+            check_size(name, size, _max_import_bytes(),
+                       what="graph file" if name.lower().endswith((".graphml", ".gexf")) else "spreadsheet")
         except Invalid as exc:
             raise Invalid([Problem(field, str(exc.problems[0]))]) from None
-    return name, stream.read()
+    path = folder / str(number)
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        shutil.copyfileobj(stream, out, 1024 * 1024)
+    return name, path
 
 
-def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
-    files = [_uploaded("file", required=True)]
+def _uploads(folder: Path) -> tuple[list[tuple[str, Path]], list[str | None]]:
+    first = _save("file", folder, 0, required=True)
+    assert first is not None
+    files = [first]
     kinds: list[str | None] = [None]
-    second = _uploaded("initiatives", required=False)
+    second = _save("initiatives", folder, 1, required=False)
     if second:
         files.append(second)
         kinds = ["actors", "initiatives"]
@@ -153,8 +160,12 @@ def import_upload_response():
     200 when the import ran (or would, in a dry run); 422 with every rejected row in
     ``problems`` and the whole report in ``report`` when rejected rows stopped it.
     """
-    files, kinds = _uploads()
-    report = _run(files, kinds, dry_run=_flag("dry_run"), valid_only=_flag("valid_only"))
+    folder = _new_upload_folder()
+    try:
+        files, kinds = _uploads(folder)
+        report = _run(files, kinds, dry_run=_flag("dry_run"), valid_only=_flag("valid_only"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if report.rejected and not report.valid_only and not report.dry_run:
         body = report.to_invalid().to_dict()
         body["message"] = f"{len(report.rejected)} problem(s) in the file; nothing was changed"
@@ -165,28 +176,49 @@ def import_upload_response():
     return jsonify({"report": report.to_dict()})
 
 
-def _upload_dir() -> Path:
-    folder = Path(current_app.config.get("GRAPHSVC_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "graphsvc-uploads")
+class UploadFolderNotPrivate(RuntimeError):
+    """The folder for uploads exists but another user could read or replace what is in it."""
+
+
+def private_folder(folder: Path) -> Path:
+    """``folder``, created with mode 0700 if missing, and checked: a real directory (not a link),
+    owned by this process's user, with no access for group or others (fixed if it is ours)."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise UploadFolderNotPrivate(f"the upload folder {folder} is not a directory owned by this service "
+                                     f"(uid {os.getuid()}); remove it or set GRAPHSVC_INSTANCE_DIR")
+    if info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def _upload_dir() -> Path:
+    folder = private_folder(Path(current_app.config.get("GRAPHSVC_UPLOAD_DIR")
+                                 or Path(current_app.instance_path) / "uploads"))
     now = time.time()
     for old in folder.iterdir():
         try:
-            if now - old.stat().st_mtime > UPLOAD_LIFETIME_S:
+            if now - old.lstat().st_mtime > UPLOAD_LIFETIME_S:
                 shutil.rmtree(old, ignore_errors=True)
         except OSError:
             pass
     return folder
 
 
-def _keep(files, kinds) -> str:
-    token = secrets.token_urlsafe(24)
-    folder = _upload_dir() / token
+def _new_upload_folder() -> Path:
+    folder = _upload_dir() / secrets.token_urlsafe(24)
     folder.mkdir(mode=0o700)
-    for number, (_, data) in enumerate(files):
-        (folder / str(number)).write_bytes(data)
+    return folder
+
+
+def _keep(folder: Path, files, kinds) -> str:
+    """Keep the preview's files for the confirm step; the folder's name is the token."""
     meta = {"names": [n for n, _ in files], "kinds": kinds, "user": _acting_name()}
-    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    return token
+    with open(os.open(folder / "meta.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w",
+              encoding="utf-8") as out:
+        json.dump(meta, out)
+    return folder.name
 
 
 def _kept(token: str):
@@ -196,7 +228,7 @@ def _kept(token: str):
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("user") != _acting_name():
         raise Invalid([Problem("file", "this preview belongs to another user; upload the file again")])
-    files = [(name, (folder / str(n)).read_bytes()) for n, name in enumerate(meta["names"])]
+    files = [(name, folder / str(n)) for n, name in enumerate(meta["names"])]
     return folder, files, meta["kinds"]
 
 
@@ -235,12 +267,21 @@ def import_page():
 @bp.post("/import")
 def import_preview():
     """Step 1: upload and see the dry run."""
+    folder = _new_upload_folder()
     try:
-        files, kinds = _uploads()
+        files, kinds = _uploads(folder)
         report = _run(files, kinds, dry_run=True, valid_only=False)
     except Invalid as exc:
+        shutil.rmtree(folder, ignore_errors=True)
         return _page(422, errors=_field_errors(exc))
-    token = _keep(files, kinds) if report.changes or report.rejected else None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if report.changes or report.rejected:
+        token = _keep(folder, files, kinds)
+    else:
+        token = None
+        shutil.rmtree(folder, ignore_errors=True)
     return _page(report=report, token=token, step="preview")
 
 
