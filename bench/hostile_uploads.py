@@ -122,3 +122,16 @@ ALL = {
     "json-2.5M-actors": json_many_actors,
     "xlsx-5.5M-strings": xlsx_shared_strings,
 }
+
+
+def csv_of_short_rows(size: int = 20 * 1024 * 1024) -> tuple[str, bytes]:
+    """A CSV with a valid header and millions of three-letter rows (the row limit, not the header, stops it)."""
+    header = b"navn;type;kommune\n"
+    return "aktorer.csv", header + b"a;b;c\n" * ((size - len(header)) // 6)
+
+
+#: Variants that reach the limits the five files above stop short of (their own limits trip first).
+VARIANTS = {
+    "csv-20MiB-valid-header": csv_of_short_rows,
+    "xlsx-3M-strings": lambda: xlsx_shared_strings(3_000_000),
+}

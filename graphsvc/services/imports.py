@@ -36,7 +36,7 @@ from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
 from graphsvc.services import streaming
-from graphsvc.storage.base import Store
+from graphsvc.storage.base import ImportSummary, Store
 
 #: What ``import`` reads, by file extension; anything else is read as a spreadsheet (by content).
 DOCUMENT_EXTENSIONS = (".json", ".graphml", ".gexf")
@@ -310,6 +310,20 @@ def _import_streamed(store: Store, report: ImportReport, name: str, source: Sour
             return report
     report.applied = True
     return report
+
+
+def import_json_file(store: Store, name: str, path: Path, *, by: str | None = None,
+                     today: date | None = None) -> ImportSummary:
+    """A graphsvc/1 document received as a request body (kept in a private file): streamed as
+    ``graphsvc import`` streams it, within the upload limits; problems name ``name``, not the path."""
+    surrogate = unpaired_surrogate_at(path)
+    if surrogate is not None:
+        raise Invalid([Problem("", f"{name} contains an unpaired surrogate escape (\\ud800-\\udfff) at byte "
+                                   f"{surrogate:,}: not valid Unicode text")])
+    try:
+        return streaming.import_file(store, path, today=today, by=by, max_items=MAX_DOCUMENT_OBJECTS)
+    except Invalid as exc:
+        raise Invalid([Problem(p.path, p.message.replace(str(path), name)) for p in exc.problems]) from None
 
 
 def import_files(store: Store, files: Sequence[tuple[str, Source]], *, kinds: Sequence[str | None] | None = None,

@@ -12,7 +12,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from graphsvc.web.context import current_cache, current_store
 from graphsvc.services import graph as svc
-from graphsvc.model.errors import Invalid, Problem
+from graphsvc.services.imports import IN_MEMORY_DOCUMENT_BYTES
+from graphsvc.model.errors import GraphsvcError, Invalid, Problem
 from graphsvc.model.entities import KINDS, Page
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
@@ -22,6 +23,15 @@ from graphsvc.web.auth import acting_name
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_LIMIT = 1000
+#: Largest JSON body for one actor or initiative. A document sent to /api/v1/import may be as
+#: large as the upload limit: beyond IN_MEMORY_DOCUMENT_BYTES it is streamed, never decoded whole.
+MAX_OBJECT_BODY = 1024 * 1024
+
+
+class BodyTooLarge(GraphsvcError):
+    """413 for a JSON body over the limit of its endpoint (the whole-request limit is werkzeug's)."""
+
+    status = 413
 
 
 def _int_param(name: str, default: int, low: int, high: int) -> int:
@@ -53,14 +63,18 @@ def _choice_param(name: str, legal: tuple[str, ...], default: str | None = None)
     return raw
 
 
-def _json_body():
-    """The request's JSON body; every way it can be unreadable is a 422 that says which."""
+def _json_body(max_bytes: int = MAX_OBJECT_BODY):
+    """The request's JSON body; every way it can be unreadable is a 422 that says which, and a
+    body over ``max_bytes`` is a 413 before it is read (decoded JSON takes ~5× its size)."""
     def invalid(message: str) -> Invalid:
         return Invalid([Problem("", message)])
 
     if not request.is_json:
         raise invalid("the request body must be a JSON object (Content-Type: application/json; "
                       f"got {request.mimetype or 'no Content-Type'})")
+    if (request.content_length or 0) > max_bytes:
+        raise BodyTooLarge(f"the request body is {request.content_length:,} bytes; this endpoint accepts at most "
+                           f"{max_bytes:,} (one actor or initiative; send large documents to /api/v1/import)")
     try:
         data = json.loads(request.get_data())
     except UnicodeDecodeError as exc:
@@ -182,7 +196,11 @@ def import_document():
         from graphsvc.web.transfer import import_upload_response
 
         return import_upload_response()
-    summary = svc.import_document(current_store(), _json_body(), by=acting_name())
+    if (request.content_length or 0) > IN_MEMORY_DOCUMENT_BYTES and request.is_json:
+        from graphsvc.web.transfer import import_json_body_response
+
+        return import_json_body_response()  # streamed from a private file, never decoded whole
+    summary = svc.import_document(current_store(), _json_body(IN_MEMORY_DOCUMENT_BYTES), by=acting_name())
     return jsonify({"imported": summary.to_dict()})
 
 

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from graphsvc.web.context import current_store
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.services.imports import ImportReport, import_files
+from graphsvc.services.imports import ImportReport, import_files, import_json_file
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_date_param
 from graphsvc.interchange import FORMATS, filter_network
@@ -174,6 +174,20 @@ def import_upload_response():
         response.status_code = 422
         return response
     return jsonify({"report": report.to_dict()})
+
+
+def import_json_body_response():
+    """``POST /api/v1/import`` with a large graphsvc/1 JSON body: copied in chunks to a private
+    file (the upload limit applies while copying), then imported as a stream."""
+    folder = _new_upload_folder()
+    try:
+        path = folder / "body.json"
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+            shutil.copyfileobj(request.stream, out, 1024 * 1024)
+        summary = import_json_file(current_store(), "the request body", path, by=_acting_name())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return jsonify({"imported": summary.to_dict()})
 
 
 class UploadFolderNotPrivate(RuntimeError):
