@@ -55,6 +55,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest spreadsheet (CSV, zip, xlsx) `graphsvc import` and the upload page accept, in MiB.", int),
     Setting("GRAPHSVC_WORKERS", 2, "Server worker processes for `graphsvc serve`.", int),
     Setting("GRAPHSVC_THREADS", 4, "Threads per worker process for `graphsvc serve`.", int),
+    Setting("GRAPHSVC_WORKER_MEMORY_MB", 2048,
+            "Address-space ceiling of each `graphsvc serve` worker, in MiB (RLIMIT_AS): past it a request "
+            "fails with 500 instead of the host running out of memory. 0: no ceiling.", int),
+    Setting("GRAPHSVC_WORKER_MAX_REQUESTS", 1000,
+            "A `graphsvc serve` worker is replaced after this many requests (± 10 %), giving back memory. "
+            "0: never.", int),
+    Setting("GRAPHSVC_REQUEST_TIMEOUT", 300,
+            "Seconds one request may run before its worker is ended and replaced (the largest accepted "
+            "upload takes well under a minute). 0: no limit.", float),
     Setting("GRAPHSVC_PUBLIC_READ", False, "1 opens maps, metrics and the read API to everyone.", _bool),
     Setting("GRAPHSVC_SECURE_COOKIES", True,
             "Send the session cookie over HTTPS only (browsers also accept it on http://localhost and "

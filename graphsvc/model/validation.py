@@ -9,6 +9,7 @@ Messages are English sentences; ``code`` values on problems stay stable for tran
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -24,6 +25,9 @@ MAX_TAGS = 50
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: Direction overrides and isolates: invisible, they make a name display as something else ("Trojan Source").
 _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Zero-width (non-)joiners shape emoji sequences and some scripts; other format characters (Unicode
+#: category Cf: U+200B, U+2060, U+FEFF, tags U+E0020…) are invisible and only hide what a name is.
+_JOINERS = "\u200c\u200d"
 #: Half of a UTF-16 pair ("\\ud800" in JSON) is not a character: no store can encode it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -41,6 +45,10 @@ def _bad_characters(value: str) -> str | None:
         return "contains an unpaired surrogate (\\ud800-\\udfff): not valid Unicode text"
     if _BIDI_CONTROL.search(value):
         return "contains invisible text-direction characters (U+202A-U+202E, U+2066-U+2069)"
+    if not value.isprintable():
+        hidden = next((ch for ch in value if unicodedata.category(ch) == "Cf" and ch not in _JOINERS), None)
+        if hidden is not None:
+            return f"contains an invisible formatting character (U+{ord(hidden):04X}); remove it"
     return None
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MUNICIPALITY_NUMBER = re.compile(r"^\d{4}$")

@@ -16,7 +16,7 @@ from graphsvc.model.errors import Conflict, Invalid, Problem
 from graphsvc.model.entities import Actor, Initiative, Page
 from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.accounts import PROPOSAL_KINDS, Proposal, new_id, now
-from graphsvc.model.validation import parse_actor, parse_date_param, parse_initiative
+from graphsvc.model.validation import MAX_TEXT, parse_actor, parse_date_param, parse_initiative
 from graphsvc.storage.base import ActorFilter, InitiativeFilter, Store
 
 #: Suggestions below this score are not shown; at or above LIKELY, saving asks for confirmation.
@@ -57,8 +57,12 @@ def similar_actors(store: Store, name: str, *, municipality: str | None = None, 
     """Stored actors whose names look like ``name``, best first, each with its score.
 
     Candidates are the actors sharing a word of three letters or more with the name (the store's
-    name filter), so this stays fast on large networks; the same municipality breaks ties.
+    name filter), so this stays fast on large networks; the same municipality breaks ties. A name
+    longer than a name may be (``MAX_TEXT``) is no one's: nothing is compared (``SequenceMatcher``
+    is quadratic, and a form is posted before it is validated).
     """
+    if len(name) > MAX_TEXT and len(" ".join(name.split())) > MAX_TEXT:  # as validation counts it
+        return []
     words = sorted({w for w in name_tokens(name) if len(w) >= 3}, key=len, reverse=True)[:4]
     candidates: dict[str, Actor] = {}
     for word in words:

@@ -354,7 +354,7 @@ def initiative_new():
     store = current_store()
     user = current_user()
     proposing = not user.can("editor")
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD (Flask answers HEAD with the GET view) only read
         values = dict(session.get("initiative_draft") or {}) if request.args.get("draft") else {}
         if not request.args.get("draft"):
             session.pop("initiative_draft", None)
@@ -436,7 +436,7 @@ def initiative_page(initiative_id: str):
 def initiative_edit(initiative_id: str):
     store = current_store()
     initiative = store.get_initiative(initiative_id)
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD (Flask answers HEAD with the GET view) only read
         return _render_initiative(_values_from_initiative(initiative), {}, mode="edit", initiative=initiative)
     values = dict(request.form)
     if request.form.get("action") == "add_row":

@@ -1,15 +1,19 @@
 """Silo metrics on the web: the ``/metrics`` page and its JSON and CSV twins under /api/v1.
 
 API: ``GET /api/v1/metrics/silo`` (the report as JSON) and ``GET /api/v1/metrics/silo.csv?table=``
-(one table as CSV). Page: ``/metrics`` (form, mixing-matrix heat map, E-I per group, bridges,
+(one table as CSV, made safe to open in a spreadsheet: text that would start a formula gets a
+leading apostrophe; ``verbatim=1`` gives the text exactly as stored, for R and pandas). Page: ``/metrics`` (form, mixing-matrix heat map, E-I per group, bridges,
 co-creation shares). All three call :func:`graphsvc.services.metrics.silo_metrics` with the same
 parameters; the serialised JSON and CSV are cached next to the report.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
+import re
 
 from flask import Blueprint, Response, render_template, request
 
@@ -80,13 +84,40 @@ def api_silo():
     return Response(body, mimetype="application/json")
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise_formulas(data: bytes) -> bytes:
+    r"""The CSV (UTF-8 with BOM, RFC 4180) with every text cell that a spreadsheet would run as a
+    formula prefixed by an apostrophe (``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``), as OWASP's CSV
+    injection guidance advises; numbers such as ``-0.25`` stay numbers, every other cell is unchanged.
+
+    >>> neutralise_formulas("\ufeffname,ei\r\n=1+1,-0.5\r\n".encode()).decode("utf-8-sig")
+    "name,ei\r\n'=1+1,-0.5\r\n"
+    """
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["'" + cell if cell.startswith(FORMULA_START) and not _NUMBER.match(cell) else cell
+                         for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 @api_bp.get("/metrics/silo.csv")
 def api_silo_csv():
     table = request.args.get("table") or "actors"
     if table not in m.CSV_TABLES:
         raise Invalid([Problem("table", f"must be one of: {', '.join(m.CSV_TABLES)} (got {table!r})")])
+    verbatim = _flag("verbatim")
     params = metric_params()
-    body = _cached_bytes(f"silo-csv-{table}", params, lambda r: m.silo_csv(r, table))
+    if verbatim:
+        body = _cached_bytes(f"silo-csv-{table}", params, lambda r: m.silo_csv(r, table))
+    else:
+        body = _cached_bytes(f"silo-csv-{table}-spreadsheet", params,
+                             lambda r: neutralise_formulas(m.silo_csv(r, table)))
     suffix = f"-{params['at'].isoformat()}" if params["at"] else ""
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
