@@ -74,8 +74,8 @@ def open_zip(source: Source, name: str, limits: ReadLimits, what: str = "zip") -
     if entries is not None and (entries == 0xFFFF or entries > limits.zip_members):
         raise fail(name, f"the {what} holds more than {limits.zip_members:,} files; the largest accepted holds "
                          f"{limits.zip_members:,}")
-    try:
-        archive = zipfile.ZipFile(open_source(source))
+    try:  # given a path, ZipFile opens (and closes) the file itself
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else Path(source))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise fail(name, f"not a readable zip file: {exc}") from None

@@ -18,6 +18,7 @@ import uuid
 
 from flask import Flask, abort, g, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.wsgi import ClosingIterator
 
 log = logging.getLogger("graphsvc.requests")
 
@@ -61,13 +62,14 @@ class ChunkedBodyLimit:
     def __call__(self, environ, start_response):
         # A request without Content-Length and not chunked has no body (RFC 9112 6.3); a chunked one's
         # Content-Length, if any, means nothing.
-        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            self._spool(environ)
-        return self.wsgi_app(environ, start_response)
+        if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return self.wsgi_app(environ, start_response)
+        spool = self._spool(environ)
+        return ClosingIterator(self.wsgi_app(environ, start_response), [spool.close])
 
-    def _spool(self, environ) -> None:
+    def _spool(self, environ):
         stream = environ["wsgi.input"]
-        spool = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_IN_MEMORY)  # noqa: SIM115 - the WSGI server closes wsgi.input
+        spool: io.BytesIO | tempfile.SpooledTemporaryFile = io.BytesIO()
         total = 0
         while True:
             chunk = stream.read(min(64 * 1024, self.max_bytes + 1 - total))
@@ -79,12 +81,17 @@ class ChunkedBodyLimit:
                 environ["graphsvc.body_too_large"] = True
                 spool, total = io.BytesIO(), 0
                 break
+            if total > self.SPOOL_IN_MEMORY and isinstance(spool, io.BytesIO):  # larger bodies wait on disk
+                on_disk = tempfile.SpooledTemporaryFile(max_size=0)  # noqa: SIM115 - closed with the response
+                on_disk.write(spool.getvalue())
+                spool = on_disk
             spool.write(chunk)
         spool.seek(0)
         environ["wsgi.input"] = spool
         environ["CONTENT_LENGTH"] = str(total)
         environ.pop("wsgi.input_terminated", None)
         environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return spool
 
 
 def register(app: Flask) -> None:
