@@ -14,16 +14,18 @@ COPY web ./web
 COPY seed ./seed
 COPY translations ./translations
 COPY babel.cfg ./
-# Editable install: the package finds web/, seed/ and translations/ beside it in /app.
+# Editable install: the package finds web/, seed/ and translations/ beside it in /app. The message
+# catalogues are compiled here, at build time (as `make translations` does); the app only reads them.
 RUN pip install -e . \
- && python -c "from graphsvc.web.i18n import compile_catalogues; compile_catalogues(force=True)" \
+ && pybabel compile --statistics -d translations \
  && useradd --system --uid 10001 --home-dir /data --create-home graphsvc
 
 # Without GRAPHSVC_STORE_URL (compose sets Neo4j) the graph is a SQLite file on the /data volume.
 ENV GRAPHSVC_STORE_URL=sqlite:////data/graphsvc.db \
     GRAPHSVC_INSTANCE_DIR=/data/instance
 VOLUME ["/data"]
-USER graphsvc
+# Numeric, so the runtime need not resolve the name (hadolint DL3066); 10001 is the graphsvc user above.
+USER 10001
 EXPOSE 5000
 
 # `graphsvc serve` runs gunicorn (GRAPHSVC_WORKERS × GRAPHSVC_THREADS).

@@ -28,8 +28,15 @@ from pathlib import Path
 from bench.synthetic import generate, to_graphsvc_json
 from graphsvc.services import graph as services
 from graphsvc.storage import open_store
-from graphsvc.storage.sqlite import INSERT_PARTNER, MIGRATIONS, UPSERT_ACTOR, UPSERT_INITIATIVE, _actor_row, \
-    _initiative_row, _partner_rows
+from graphsvc.storage.sqlite import (
+    INSERT_PARTNER,
+    MIGRATIONS,
+    UPSERT_ACTOR,
+    UPSERT_INITIATIVE,
+    _actor_row,
+    _initiative_row,
+    _partner_rows,
+)
 
 
 def peak_rss_mb() -> float:

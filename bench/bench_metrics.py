@@ -27,13 +27,13 @@ from datetime import date
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import networkx as nx  # noqa: E402
+import networkx as nx
 
-from bench.synthetic import SIZES, generate  # noqa: E402
-from graphsvc.analytics.cocreation import cocreation  # noqa: E402
-from graphsvc.analytics.growth import growth_series  # noqa: E402
-from graphsvc.analytics.network import co_creation_graph, invitation_graph  # noqa: E402
-from graphsvc.analytics.report import silo_report  # noqa: E402
+from bench.synthetic import SIZES, generate
+from graphsvc.analytics.cocreation import cocreation
+from graphsvc.analytics.growth import growth_series
+from graphsvc.analytics.network import co_creation_graph, invitation_graph
+from graphsvc.analytics.report import silo_report
 
 
 class Timer:
@@ -54,7 +54,7 @@ def baseline(actors, initiatives, *, permutations: int, k: int, seed: int = 0) -
     G = co_creation_graph(actors, initiatives)
     D = invitation_graph(actors, initiatives)
     for H in (G, D):
-        for n, data in H.nodes(data=True):
+        for _, data in H.nodes(data=True):
             data["group"] = data["sector"] or f"({data['kind']})"
     group = nx.get_node_attributes(G, "group")
     nx.attribute_mixing_matrix(G, "group")

@@ -69,8 +69,9 @@ def _table_rows(rows: int) -> tuple[list[list[str]], list[list[str]]]:
                        a.get("municipality_number") or "", a.get("registered") or "", ";".join(a.get("tags", []))])
     initiatives = [["id", "tittel", "kategori", "startet", "avsluttet", "initiativtaker", "sted", "partnere"]]
     for i in doc["initiatives"]:
+        partners = ";".join(f"{p['actor']}:{p['role']}" for p in i["partners"])
         initiatives.append([i["id"], i["title"], i.get("category") or "", i["started"], i.get("ended") or "",
-                            i["initiator"], i["location"], ";".join(f"{p['actor']}:{p['role']}" for p in i["partners"])])
+                            i["initiator"], i["location"], partners])
     return actors[: rows + 1], initiatives[: rows + 1]
 
 
@@ -115,7 +116,8 @@ class Server:
 
     def __init__(self, tree: Path, env: dict, store_url: str, cap_bytes: int):
         self.port = _free_port()
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="bench-serve-", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by stop()
+            "w+", prefix="bench-serve-", suffix=".log", delete=False)
 
         def limit() -> None:
             resource.setrlimit(resource.RLIMIT_AS, (cap_bytes, cap_bytes))

@@ -20,7 +20,8 @@ import random
 import sys
 from datetime import date, timedelta
 
-from graphsvc.model.entities import CATEGORIES, DEFAULT_SECTORS, LOCATIONS, Actor, Initiative, Partner
+from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.model.vocab import CATEGORIES, DEFAULT_SECTORS, LOCATIONS
 
 #: name: (actors, initiatives, municipalities, inward) — ``inward`` tuned to 20–35 % cross-group ties
 SIZES = {"S": (300, 1_000, 6, 0.97), "M": (5_000, 20_000, 80, 0.96), "L": (50_000, 300_000, 356, 0.93)}

@@ -18,9 +18,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
-from graphsvc.services.cache import ResultCache
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import ConfigError, StoreUnavailable
+from graphsvc.services.cache import ResultCache
 from graphsvc.settings import defaults, from_environ
 from graphsvc.storage import Store, open_store
 
@@ -81,7 +83,7 @@ def _tighten(path: Path) -> None:
     """Remove group and other access from a file of ours (a database made before the umask)."""
     try:
         info = path.stat()
-    except FileNotFoundError:
+    except OSError:  # missing, or a path the store itself will report on
         return
     if info.st_uid == os.getuid() and info.st_mode & 0o077:
         path.chmod(stat.S_IMODE(info.st_mode) & 0o700)
@@ -104,7 +106,7 @@ def _secret_key(app: Flask) -> str:
             if key:
                 return key
             time.sleep(0.02)
-        raise ConfigError(f"{path} is empty: delete it and start again") from None
+        raise ConfigError(msg.SECRET_KEY_FILE_EMPTY(path=str(path))) from None
     key = secrets.token_hex(32)
     with os.fdopen(handle, "w") as out:
         out.write(key)
@@ -117,8 +119,7 @@ PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "dev", "development"}
 def _refuse_placeholder_secret(value: str | None) -> None:
     """A production secret from the environment must not be the example's placeholder or short."""
     if value is not None and (value.strip().lower() in PLACEHOLDER_SECRETS or len(value.strip()) < 16):
-        raise ConfigError("GRAPHSVC_SECRET_KEY is a placeholder or shorter than 16 characters; make one with: "
-                          "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+        raise ConfigError(msg.SECRET_KEY_PLACEHOLDER())
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -133,7 +134,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     try:
         app.config.update(from_environ())
     except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(msg.SETTING_INVALID(reason=str(exc))) from None
     if config:
         app.config.update(config)
     if not app.config["GRAPHSVC_STORE_URL"]:
@@ -148,8 +149,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["GRAPHSVC_MAX_UPLOAD_MB"]) * 1024 * 1024
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       JSON_SORT_KEYS=False)
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):  # Flask's own; web.middleware wraps it keeping both
+        app.json.sort_keys = False
+        app.json.ensure_ascii = False
 
     store = open_store(app.config["GRAPHSVC_STORE_URL"], neo4j_user=app.config["NEO4J_USER"],
                        neo4j_password=app.config["NEO4J_PASSWORD"], neo4j_database=app.config["NEO4J_DATABASE"],
@@ -164,6 +166,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     if proxies > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 

@@ -11,12 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graphsvc.model.vocab import parse_yes_no
+
 
 def _bool(value: str) -> bool:
-    if value.strip().lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.strip().lower() in ("0", "false", "no", "off", ""):
-        return False
+    parsed = parse_yes_no(value)
+    if parsed is not None:
+        return parsed
     raise ValueError(f"expected 1/0, true/false, yes/no or on/off, got {value!r}")
 
 

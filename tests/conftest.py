@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 import os
-import shutil
-from datetime import date
 
 import pytest
 from click.testing import CliRunner
 
 from graphsvc import create_app
-from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.services import accounts
 from graphsvc.storage import open_store
+from helpers import PASSWORD, client_for, example_document
 
 STORE_KINDS = ["sqlite", "neo4j"]
 
 
-def require_tool(name: str, why: str) -> str:
-    """Path of a command the test needs: skip on a user's machine without it, fail in CI (``CI`` set)."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed: {why}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI must run this test; .ci/run installs it)")
-        pytest.skip(message)
-    return path
+def pytest_sessionstart(session):
+    """Compile the message catalogues that are missing or older than their ``.po``, as ``make translations``
+    does (``make test`` runs it first), so ``python -m pytest`` alone works too. The app never compiles them."""
+    from babel.messages.frontend import CommandLineInterface
 
+    from graphsvc.web.i18n import catalogue_state
 
+    missing, stale = catalogue_state()
+    for po in [*missing, *stale]:
+        argv = ["pybabel", "-q", "compile", "-l", po.parts[-3], "-i", str(po), "-o", str(po.with_suffix(".mo"))]
+        if CommandLineInterface().run(argv):
+            pytest.exit(f"{po} does not compile (see above): fix the catalogue", returncode=1)
 @pytest.fixture(params=STORE_KINDS)
 def store(request, tmp_path):
     """An empty store of each kind; the Neo4j leg runs only where NEO4J_URI is set."""
@@ -53,46 +53,31 @@ def app(tmp_path):
     app.extensions["graphsvc"].store.close()
 
 
-def _client_for(app, role: str | None):
-    """A test client that sends an API token of a fresh user with ``role`` (None: anonymous)."""
-    test_client = app.test_client()
-    if role is not None:
-        from graphsvc.services import accounts
-        from graphsvc.model.accounts import User
-
-        store = app.extensions["graphsvc"].store
-        store.create_user(User(f"test-{role}", role))  # no password: this user only has a token
-        token = accounts.create_token(store, f"test-{role}", "tests")
-        test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        test_client.user_name = f"test-{role}"
-    return test_client
-
-
 @pytest.fixture
 def client(app):
     """An authenticated editor (Authorization: Bearer …): may read and write the graph."""
-    return _client_for(app, "editor")
+    return client_for(app, "editor")
 
 
 @pytest.fixture
 def anonymous_client(app):
-    return _client_for(app, None)
+    return client_for(app, None)
 
 
 @pytest.fixture
 def viewer_client(app):
-    return _client_for(app, "viewer")
+    return client_for(app, "viewer")
 
 
 @pytest.fixture
 def admin_client(app):
-    return _client_for(app, "admin")
+    return client_for(app, "admin")
 
 
 @pytest.fixture
 def client_as(app):
     """A factory: ``client_as("viewer")`` → a client with a token of a new user of that role."""
-    return lambda role: _client_for(app, role)
+    return lambda role: client_for(app, role)
 
 
 @pytest.fixture
@@ -113,41 +98,11 @@ def cli(store_url):
     return invoke
 
 
-# -- small graphs, built like a librarian would describe them -------------------------------
-def library(actor_id="drammen-bibliotek", name="Drammen bibliotek", municipality="Drammen", **kw) -> Actor:
-    return Actor(actor_id, name, "library", municipality, sector="bibliotek", registered=date(2020, 1, 1), **kw)
-
-
-def association(actor_id="rode-kors-drammen", name="Røde Kors Drammen", municipality="Drammen", **kw) -> Actor:
-    return Actor(actor_id, name, "association", municipality, registered=date(2020, 1, 1), **kw)
-
-
-def school(actor_id="fjell-skole", name="Fjell skole", municipality="Drammen", **kw) -> Actor:
-    return Actor(actor_id, name, "municipal_unit", municipality, sector="skole", registered=date(2020, 1, 1), **kw)
-
-
-def initiative(initiative_id="sprakkafe-2021", partners=("drammen-bibliotek", "rode-kors-drammen"),
-               started=date(2021, 2, 1), ended=None, title="Språkkafé", category="språkkafé", location="library"):
-    roles = ["lead"] + ["co_creator"] * (len(partners) - 1)
-    return Initiative(initiative_id, title, started, partners[0], location,
-                      tuple(Partner(a, r) for a, r in zip(partners, roles)), category=category, ended=ended)
-
-
-def example_document() -> dict:
-    """The example of ../shared/domain.md, verbatim."""
-    return {
-        "format": "graphsvc/1",
-        "actors": [
-            {"id": "drammen-bibliotek", "name": "Drammen bibliotek", "kind": "library",
-             "sector": "bibliotek", "municipality": "Drammen", "service_model": "hybrid"},
-            {"id": "rode-kors-drammen", "name": "Røde Kors Drammen", "kind": "association",
-             "municipality": "Drammen"},
-        ],
-        "initiatives": [
-            {"id": "sprakkafe-2021", "title": "Språkkafé", "category": "språkkafé",
-             "started": "2021-02-01", "ended": None, "initiator": "drammen-bibliotek",
-             "location": "library",
-             "partners": [{"actor": "drammen-bibliotek", "role": "lead"},
-                          {"actor": "rode-kors-drammen", "role": "co_creator"}]},
-        ],
-    }
+@pytest.fixture
+def librarian_store(app, client):
+    """The example graph of domain.md and three users with a password: vera (viewer), eva (editor), ada (admin)."""
+    assert client.post("/api/v1/import", json=example_document()).status_code == 200
+    store = app.extensions["graphsvc"].store
+    for name, role in (("vera", "viewer"), ("eva", "editor"), ("ada", "admin")):
+        accounts.add_user(store, name, role, PASSWORD)
+    return store

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _client_for, example_document
 from graphsvc import create_app
-from graphsvc.services import accounts
-from graphsvc.services import graph as services
+from graphsvc.services import accounts, graph as services
+from helpers import client_for, example_document
 
 PASSWORD = "correct horse battery"
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,21 +265,33 @@ def test_an_existing_database_open_to_others_is_made_private_at_start(tmp_path):
 
 # -- one slow rendering at a time -------------------------------------------------------------------------------
 def test_an_animation_is_refused_at_once_while_another_is_being_made(app, people, monkeypatch):
-    from graphsvc.web import render_media, render_slots
+    import threading
+
+    from graphsvc.web import render_media
 
     services.import_document(people, example_document())
-    viewer = _client_for(app, "viewer")
-    rendered = []
-    monkeypatch.setattr(render_media, "growth_frames", lambda *a, **k: rendered.append(1) or [])
-    monkeypatch.setattr(render_media, "gif", lambda frames: b"GIF89a")
-    with app.test_request_context("/growth/animation.gif"):
-        from flask import g
+    started, release, calls = threading.Event(), threading.Event(), []
 
-        g.user = None
-        with render_slots.render_slot("growth-animation"):  # someone else's rendering is running
-            busy = viewer.get("/growth/animation.gif?freq=month")
-    assert busy.status_code == 503 and busy.headers["Retry-After"] and rendered == []
-    assert viewer.get("/growth/animation.gif?freq=month").status_code == 200 and rendered == [1]
+    def slow_frames(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # the first rendering takes its time (16 s for freq=month on the demo)
+            started.set()
+            release.wait(20)
+        return []
+
+    monkeypatch.setattr(render_media, "growth_frames", slow_frames)
+    monkeypatch.setattr(render_media, "gif", lambda frames: b"GIF89a")
+    first, second = client_for(app, "viewer"), client_for(app, "editor")
+    answers = {}
+    worker = threading.Thread(target=lambda: answers.setdefault("first", first.get("/growth/animation.gif?freq=month")))
+    worker.start()
+    assert started.wait(20)
+    busy = second.get("/growth/animation.gif?freq=quarter")  # another user, another animation, meanwhile
+    release.set()
+    worker.join(30)
+    assert busy.status_code == 503 and busy.headers["Retry-After"] and len(calls) == 1
+    assert answers["first"].status_code == 200
+    assert second.get("/growth/animation.gif?freq=quarter").status_code == 200 and len(calls) == 2
 
 
 def test_the_same_user_cannot_run_two_renderings_at_once(app, people):
@@ -291,10 +302,9 @@ def test_the_same_user_cannot_run_two_renderings_at_once(app, people):
 
     with app.test_request_context("/growth/animation.gif"):
         g.user = User("vera", "viewer")
-        with render_slot("growth-animation"):
-            with pytest.raises(RenderBusy, match="already making"):
-                with render_slot("growth-animation"):
-                    pass
+        with render_slot("growth-animation"), pytest.raises(RenderBusy, match="already making"), \
+                render_slot("growth-animation"):
+            pass
 
 
 # -- the workers guard themselves --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import example_document
+from helpers import example_document
 
 
 def post(client, url, body):

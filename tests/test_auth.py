@@ -8,10 +8,7 @@ import pytest
 
 from graphsvc.services import accounts
 from graphsvc.web.auth import required_level
-
-from conftest import example_document
-
-PASSWORD = "correct horse battery"
+from helpers import PASSWORD, example_document, login
 
 #: The level each route needs, when it is not the default (GET: "read", other methods: "editor").
 #: A new route that should differ from the default must be added here — the test then checks it.
@@ -25,15 +22,6 @@ EXPECTED = {
     "forms.initiative_list": "viewer", "forms.partner_edit": "editor",
     "forms.merge": "admin", "admin.users": "admin",
 }
-
-
-def login(app, name, password=PASSWORD):
-    client = app.test_client()
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post("/login", data={"name": name, "password": password, "csrf_token": token})
-    client.last_login = response
-    return client
 
 
 def csrf_of(client, url="/partners/new"):

@@ -15,15 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from graphsvc.cli import main
-from graphsvc.services import accounts
-from graphsvc.services import backup
-from graphsvc.model.errors import Invalid
 from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.model.errors import Invalid
+from graphsvc.services import accounts, backup
 from graphsvc.storage import open_store
 from graphsvc.storage.base import StoreDump
 from graphsvc.storage.neo4j import Neo4jStore
-
-from conftest import example_document
+from helpers import example_document
 from test_neo4j_store_offline import FakeDatabase, FakeDriver
 
 PASSWORD = "et langt passord"

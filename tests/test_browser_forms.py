@@ -16,7 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
+
+from helpers import require_tool
 from servers import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +62,10 @@ def server(tmp_path_factory):
     """``graphsvc serve`` (the production server) on a fresh store with the demo data and two users."""
     work = tmp_path_factory.mktemp("browser")
     store = f"sqlite:///{work / 'browser.db'}"
-    run = lambda *args, **kw: subprocess.run([GRAPHSVC, "--store", store, *args], check=True, capture_output=True,
-                                             text=True, **kw)
+
+    def run(*args, **kw):
+        return subprocess.run([GRAPHSVC, "--store", store, *args], check=True, capture_output=True, text=True, **kw)
+
     run("seed")
     run("users", "add", "eva", "--role", "editor", input=PASSWORD + "\n")
     run("users", "add", "vera", "--role", "viewer", input=PASSWORD + "\n")
@@ -89,8 +92,10 @@ def server(tmp_path_factory):
 def check_axe(page, axe_source: str) -> None:
     page.add_script_tag(content=axe_source)
     result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        const r = await axe.run(document,
+                                {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+                                       nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
     }""")
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe on {page.url}:\n{json.dumps(serious, indent=1)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import example_document
+from helpers import example_document
 
 
 def write(path, doc):

@@ -22,9 +22,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from servers import free_port, stop_process_group
 
 from graphsvc.storage import open_store
+from servers import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20  # seconds, for every request
@@ -136,7 +136,8 @@ def server(request, tmp_path):
     store.ensure_schema()
     store.clear()
     store.close()
-    env = {**os.environ, "GRAPHSVC_INSTANCE_DIR": str(tmp_path / "instance"), "GRAPHSVC_SECRET_KEY": "concurrency-test-secret-key-0123",
+    env = {**os.environ, "GRAPHSVC_INSTANCE_DIR": str(tmp_path / "instance"),
+           "GRAPHSVC_SECRET_KEY": "concurrency-test-secret-key-0123",
            "GRAPHSVC_THREADS": "4", "GRAPHSVC_PUBLIC_READ": "0"}
     editor = f"redaktor-{uuid.uuid4().hex[:6]}"
     _graphsvc(store_url, env, "users", "add", editor, "--role", "editor", input=PASSWORD + "\n")
@@ -177,11 +178,11 @@ def test_concurrent_api_writes_and_form_posts_lose_nothing_and_duplicate_nothing
 
     same = {"name": f"Lesesirkelen {run}", "kind": "association", "municipality": "Lier"}
     jobs = []  # (what, name, call)
-    for n in range(API_ACTORS):
+    for _ in range(API_ACTORS):
         name = f"{uuid.uuid4().hex[:12]} forening"
         jobs.append(("api-actor", name, lambda name=name: api.send(
             "POST", "/api/v1/actors", json_body={"name": name, "kind": "association", "municipality": "Drammen"})))
-    for n in range(API_INITIATIVES):
+    for _ in range(API_INITIATIVES):
         title = f"Samarbeid {uuid.uuid4().hex[:12]}"
         jobs.append(("api-initiative", title, lambda title=title: api.send("POST", "/api/v1/initiatives", json_body={
             "title": title, "category": "språkkafé", "started": "2024-03-01", "initiator": f"base-lib-{run}",
@@ -193,7 +194,7 @@ def test_concurrent_api_writes_and_form_posts_lose_nothing_and_duplicate_nothing
         jobs.append(("form-partner", name, lambda name=name, browser=browser, csrf=csrf: browser.send(
             "POST", "/partners/new", form={"csrf_token": csrf, "name": name, "kind": "citizen_group",
                                            "municipality": "Drammen"})))
-    for n in range(SAME_VIA_API):
+    for _ in range(SAME_VIA_API):
         jobs.append(("same-api", same["name"], lambda: api.send("POST", "/api/v1/actors", json_body=same)))
     for n in range(SAME_VIA_FORM):
         browser, csrf = browsers[n % FORM_SESSIONS], form_tokens[n % FORM_SESSIONS]

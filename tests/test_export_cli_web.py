@@ -131,7 +131,10 @@ def test_upload_through_the_api_dry_run_refusal_and_valid_only(loaded):
     assert report["dry_run"] and not report["applied"] and report["actors"]["added"] == ["ny-forening"]
     assert report["rejected"] == [{"table": "a.csv", "row": 3, "column": "type",
                                    "message": "must be one of: library, municipal_unit, association, citizen_group, "
-                                              "business, other_public (got 'wizard')"}]
+                                              "business, other_public (got 'wizard')",
+                                   "code": "choice.invalid",
+                                   "params": {"legal": ["library", "municipal_unit", "association", "citizen_group",
+                                                        "business", "other_public"], "value": "wizard"}}]
     refused = upload(loaded, "/api/v1/import", {"file": ("a.csv", BAD_ACTORS)})
     assert refused.status_code == 422
     assert refused.json["problems"][0]["field"] == "a.csv row 3, column type"
@@ -143,8 +146,9 @@ def test_upload_through_the_api_dry_run_refusal_and_valid_only(loaded):
 
 def test_unusable_uploads_are_refused_with_the_field(loaded):
     empty = upload(loaded, "/api/v1/import", {"file": ("a.csv", b"")})
-    assert empty.status_code == 422 and empty.json["problems"][0] == {"field": "file",
-                                                                      "message": "a.csv: the file is empty"}
+    assert empty.status_code == 422 and empty.json["problems"][0] == {
+        "field": "file", "message": "a.csv: the file is empty",
+        "code": "problem.at_field", "params": {"field": "a.csv", "problem": {"code": "file.empty", "params": {}}}}
     assert upload(loaded, "/api/v1/import", {}).json["problems"][0]["field"] == "file"
 
 
@@ -180,7 +184,8 @@ def test_import_page_previews_then_imports_on_confirmation(loaded):
     preview = upload(loaded, "/import", {"file": ("a.csv", BAD_ACTORS)})
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and 'role="status"' in html and "ingenting er lagret ennå" in html
-    assert "<td>a.csv</td><td>3</td><td>type</td>" in html and "(got &#39;wizard&#39;)" in html
+    assert "<td>a.csv</td><td>3</td><td>type</td>" in html and "(ikke &#39;wizard&#39;)" in html
+    assert "must be one of" not in html  # the rejected row in the page's language, not the API's English
     assert loaded.get("/api/v1/export").json == before
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     assert "Importer bare de gyldige radene" in html
@@ -197,7 +202,8 @@ def test_import_page_ties_a_file_error_to_the_field(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'aria-invalid="true"' in html and 'aria-describedby="file-help file-error"' in html
-    assert 'id="file-error"' in html and "names neither actors" in html and 'role="alert"' in html
+    assert 'id="file-error"' in html and "navngir verken aktører" in html and 'role="alert"' in html
+    assert html.count("navngir verken aktører") == 1  # once, next to the field
 
 
 def test_export_page_offers_every_format_with_filters(loaded):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from graphsvc.interchange import filter_network, to_csv_zip, to_xlsx
 from graphsvc.model.entities import Actor, Initiative, Partner
 from graphsvc.model.validation import parse_document
-from graphsvc.interchange import filter_network, to_csv_zip, to_xlsx
 
 SEED = Path(__file__).resolve().parents[1] / "seed" / "demo.json"
 AWKWARD = '<img src=x onerror=alert(1)> & "quotes", semi;colon æøå'

@@ -24,10 +24,10 @@ import pytest
 
 from graphsvc import create_app
 from graphsvc.app import AppState
-from graphsvc.services import accounts
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import StoreUnavailable
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import User
+from graphsvc.model.errors import StoreUnavailable
+from graphsvc.services import accounts, graph as svc
 from graphsvc.storage import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +133,7 @@ def test_neo4j_down_is_a_503_with_a_clear_message_within_seconds(tmp_path):
     for thread in threads:
         thread.join(timeout=30)
     assert time.monotonic() - started < 6, took
-    for path, response in responses.items():
+    for response in responses.values():
         _assert_clear_503(response, "Neo4j", f"127.0.0.1:{port}", "unavailable")
     assert len(responses) == 3
     app.extensions["graphsvc"]._store.close()
@@ -161,7 +161,7 @@ def test_a_write_that_waits_too_long_for_the_lock_is_a_503_that_does_not_say_loc
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process's long write (a big import) holds the lock
     try:
-        from conftest import library
+        from helpers import library
 
         with pytest.raises(StoreUnavailable) as caught:
             impatient.create_actor(library())
@@ -194,7 +194,7 @@ class FlakyStore:
 
     def _guard(self) -> None:
         if self.down:
-            raise StoreUnavailable("the database at test://flaky is unavailable: connection refused")
+            raise StoreUnavailable(msg.NEO4J_UNAVAILABLE(uri="test://flaky", reason="connection refused"))
 
     def __getattr__(self, name):
         attribute = getattr(self._store, name)
@@ -261,7 +261,7 @@ def test_requests_queued_behind_a_failing_attempt_do_not_each_wait_it_out(tmp_pa
 
     def use() -> None:
         try:
-            services.store
+            _ = services.store  # opening the store is the point
         except StoreUnavailable as exc:
             errors.append(exc)
 

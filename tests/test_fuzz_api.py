@@ -35,9 +35,8 @@ def _fuzzed_app():
 
     Built when the module is collected: schemathesis needs the schema to make the test cases.
     """
-    from graphsvc.services import accounts
-    from graphsvc.services import graph as svc
     from graphsvc.model.accounts import User
+    from graphsvc.services import accounts, graph as svc
 
     folder = tempfile.mkdtemp(prefix="graphsvc-fuzz-")
     app = create_app({"GRAPHSVC_STORE_URL": f"sqlite:///{folder}/app.db", "SECRET_KEY": "test",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from test_map import evil_document, load
-
 from graphsvc.analytics.network import co_creation_graph
 from graphsvc.model.validation import parse_document
+from helpers import evil_document, load
 
 
 def test_the_growth_series_matches_the_network_at_each_period_end(app, client):

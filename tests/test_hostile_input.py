@@ -21,11 +21,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import require_tool
 
 from graphsvc import create_app
 from graphsvc.model.entities import Actor, Initiative, Partner, normalise_key
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
+from helpers import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -212,7 +212,7 @@ def test_cypher_and_sql_payloads_are_stored_as_text(store):
 
 
 def test_cypher_payloads_travel_through_the_api_as_text(client):
-    for number, payload in enumerate(CYPHER):
+    for payload in CYPHER:
         created = client.post("/api/v1/actors", json={"name": payload, "kind": "association",
                                                       "municipality": payload, "sector": payload,
                                                       "tags": [payload]})
@@ -249,11 +249,10 @@ def test_neo4j_stores_never_build_cypher_from_values():
                 typed = isinstance(statement, ast.Name) and statement.id in literal_params
                 assert from_cypher_py or typed, f"{module}:{node.lineno}: run() of {ast.unparse(statement)}"
             built = None
-            if isinstance(node, ast.JoinedStr):
-                built = node
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
-                built = node
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            if (isinstance(node, ast.JoinedStr)
+                    or isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add))
+                    or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "format"):
                 built = node
             if built is not None:
                 text = " ".join(c.value for c in ast.walk(built) if isinstance(c, ast.Constant)
@@ -289,9 +288,9 @@ def small_app(tmp_path):
 
 
 def test_oversized_bodies_and_uploads_get_413(small_app):
-    from conftest import _client_for
+    from helpers import client_for
 
-    client = _client_for(small_app, "editor")
+    client = client_for(small_app, "editor")
     big = b"x" * (1024 * 1024 + 1)
     upload = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="aktorer.csv"\r\n\r\n' + big
               + b"\r\n--B--\r\n")  # built by hand: the test client would spool it to a temporary file
@@ -390,9 +389,8 @@ def test_reading_an_empty_network_never_fails(client):
 def hostile_server(tmp_path_factory):
     from werkzeug.serving import make_server
 
-    from graphsvc.services import accounts
-    from graphsvc.services import graph as svc
     from graphsvc.model.accounts import User
+    from graphsvc.services import accounts, graph as svc
 
     path = tmp_path_factory.mktemp("hostile") / "app.db"
     app = create_app({"GRAPHSVC_STORE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "GRAPHSVC_SECRET_KEY": "test",

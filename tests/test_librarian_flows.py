@@ -4,9 +4,7 @@ Norwegian dates in the forms, and a 409 that names the partner already registere
 from __future__ import annotations
 
 from graphsvc.storage.base import InitiativeFilter
-
-from test_auth import login
-from test_forms import post_form, store  # noqa: F401  (the fixture: example graph and three users)
+from helpers import login, post_form
 
 SPRAKKAFE = {"title": "  språkkafé ", "category": "språkkafé", "started": "01.02.2021", "location": "library",
              "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)",
@@ -14,7 +12,7 @@ SPRAKKAFE = {"title": "  språkkafé ", "category": "språkkafé", "started": "0
              "initiator": "0"}
 
 
-def test_an_initiative_is_found_in_the_list_and_opened(app, store):
+def test_an_initiative_is_found_in_the_list_and_opened(app, librarian_store):
     vera = login(app, "vera")
     assert 'href="/initiatives"' in vera.get("/").text
     found = vera.get("/initiatives?q=SPRÅK&partner=Røde+Kors+Drammen&category=språkkafé&active=ongoing")
@@ -30,7 +28,7 @@ def test_an_initiative_is_found_in_the_list_and_opened(app, store):
     assert login(app, "eva").get("/initiatives/sprakkafe-2021").text.count("/initiatives/sprakkafe-2021/edit") == 1
 
 
-def test_the_initiative_list_is_paged(app, store, client):
+def test_the_initiative_list_is_paged(app, librarian_store, client):
     for n in range(55):
         assert client.post("/api/v1/initiatives", json={
             "title": f"Lesestund {n}", "started": "2022-01-01", "location": "library", "initiator": "drammen-bibliotek",
@@ -43,7 +41,7 @@ def test_the_initiative_list_is_paged(app, store, client):
     assert second.text.count("<tr><th scope=\"row\">") == 5 and 'rel="prev"' in second.text
 
 
-def test_a_partner_is_edited_with_the_change_and_an_audit_entry(app, store):
+def test_a_partner_is_edited_with_the_change_and_an_audit_entry(app, librarian_store):
     eva = login(app, "eva")
     assert login(app, "vera").get("/partners/rode-kors-drammen/edit").status_code == 403
     form = eva.get("/partners/rode-kors-drammen/edit")
@@ -55,14 +53,14 @@ def test_a_partner_is_edited_with_the_change_and_an_audit_entry(app, store):
     assert bad.status_code == 422 and 'id="f-org_number-error"' in bad.text and 'value="974760674"' in bad.text
     done = post_form(eva, "/partners/rode-kors-drammen/edit", data)
     assert done.status_code == 302
-    actor = store.get_actor("rode-kors-drammen")
+    actor = librarian_store.get_actor("rode-kors-drammen")
     assert (actor.org_number, actor.tags) == ("974760673", ("frivillig",))
-    history = store.list_audit(object_kind="actor", object_id="rode-kors-drammen").items
+    history = librarian_store.list_audit(object_kind="actor", object_id="rode-kors-drammen").items
     assert (history[0].user, history[0].action) == ("eva", "update")
     assert history[0].after["org_number"] == "974760673"
 
 
-def test_editing_a_partner_into_a_name_clash_is_a_409_next_to_the_name(app, store):
+def test_editing_a_partner_into_a_name_clash_is_a_409_next_to_the_name(app, librarian_store):
     eva = login(app, "eva")
     assert post_form(eva, "/partners/new", {"name": "Drammen frivilligsentral", "kind": "association",
                                             "municipality": "Drammen"}).status_code == 302
@@ -70,42 +68,42 @@ def test_editing_a_partner_into_a_name_clash_is_a_409_next_to_the_name(app, stor
                       {"name": "røde kors  DRAMMEN", "kind": "association", "municipality": "Drammen",
                        "confirm_duplicate": "1"})
     assert clash.status_code == 409 and 'id="f-name-error"' in clash.text and "allerede registrert" in clash.text
-    assert store.get_actor("drammen-frivilligsentral").name == "Drammen frivilligsentral"
+    assert librarian_store.get_actor("drammen-frivilligsentral").name == "Drammen frivilligsentral"
 
 
-def test_the_actor_page_links_editors_to_the_edit_form(app, store):
+def test_the_actor_page_links_editors_to_the_edit_form(app, librarian_store):
     link = "/partners/rode-kors-drammen/edit"
     assert link in login(app, "eva").get("/actors/rode-kors-drammen").text
     assert link not in login(app, "vera").get("/actors/rode-kors-drammen").text
 
 
-def test_a_duplicate_initiative_asks_for_confirmation_and_is_saved_only_then(app, store):
+def test_a_duplicate_initiative_asks_for_confirmation_and_is_saved_only_then(app, librarian_store):
     eva = login(app, "eva")
     asked = post_form(eva, "/initiatives/new", SPRAKKAFE)
     assert asked.status_code == 422 and "Finnes dette initiativet allerede?" in asked.text
     assert 'href="/initiatives/sprakkafe-2021"' in asked.text and 'name="confirm_duplicate"' in asked.text
-    assert store.list_initiatives().total == 1
+    assert librarian_store.list_initiatives().total == 1
     other_day = post_form(eva, "/initiatives/new", {**SPRAKKAFE, "started": "02.02.2021"})
     assert other_day.status_code == 302
     saved = post_form(eva, "/initiatives/new", {**SPRAKKAFE, "confirm_duplicate": "1"})
     assert saved.status_code == 302
-    assert store.list_initiatives().total == 3
+    assert librarian_store.list_initiatives().total == 3
 
 
-def test_a_proposed_duplicate_initiative_asks_too(app, store):
+def test_a_proposed_duplicate_initiative_asks_too(app, librarian_store):
     vera, eva = login(app, "vera"), login(app, "eva")
     asked = post_form(vera, "/initiatives/new", SPRAKKAFE)
     assert asked.status_code == 422 and "Finnes dette initiativet allerede?" in asked.text
     assert post_form(vera, "/initiatives/new", {**SPRAKKAFE, "confirm_duplicate": "1"}).status_code == 302
-    proposal = store.list_proposals(status="pending")[0]
+    proposal = librarian_store.list_proposals(status="pending")[0]
     accept = {**SPRAKKAFE, "decision": "accept"}
     again = post_form(eva, f"/proposals/{proposal.id}", accept)
     assert again.status_code == 422 and "Finnes dette initiativet allerede?" in again.text
     assert post_form(eva, f"/proposals/{proposal.id}", {**accept, "confirm_duplicate": "1"}).status_code == 302
-    assert store.list_initiatives().total == 2
+    assert librarian_store.list_initiatives().total == 2
 
 
-def test_the_api_refuses_a_duplicate_initiative_unless_allowed(client, store):
+def test_the_api_refuses_a_duplicate_initiative_unless_allowed(client, librarian_store):
     body = {"title": "SPRÅKKAFÉ", "started": "2021-02-01", "location": "library", "initiator": "rode-kors-drammen",
             "partners": [{"actor": "rode-kors-drammen", "role": "lead"},
                          {"actor": "drammen-bibliotek", "role": "participant"}]}
@@ -117,28 +115,28 @@ def test_the_api_refuses_a_duplicate_initiative_unless_allowed(client, store):
     assert [p["name"] for p in params] == ["allow_duplicate"]
 
 
-def test_norwegian_dates_are_accepted_in_the_form(app, store):
+def test_norwegian_dates_are_accepted_in_the_form(app, librarian_store):
     eva = login(app, "eva")
     form = eva.get("/initiatives/new")
     assert "01.03.2024" in form.text  # the hint says so
     data = {**SPRAKKAFE, "title": "Lesesirkel", "started": "01.03.2024", "ended": "1.4.2024"}
     assert post_form(eva, "/initiatives/new", data).status_code == 302
-    [initiative] = store.list_initiatives(InitiativeFilter(category="språkkafé", started_from=None)).items[1:]
+    [initiative] = librarian_store.list_initiatives(InitiativeFilter(category="språkkafé", started_from=None)).items[1:]
     assert (initiative.started.isoformat(), initiative.ended.isoformat()) == ("2024-03-01", "2024-04-01")
     wrong = post_form(eva, "/initiatives/new", {**data, "title": "Annet", "started": "31.02.2024"})
     assert wrong.status_code == 422 and 'id="f-started-error"' in wrong.text
     ended = post_form(eva, f"/initiatives/{initiative.id}/end", {"ended": "30.04.2024"})
-    assert ended.status_code == 302 and store.get_initiative(initiative.id).ended.isoformat() == "2024-04-30"
+    assert ended.status_code == 302 and librarian_store.get_initiative(initiative.id).ended.isoformat() == "2024-04-30"
 
 
-def test_the_api_still_takes_only_iso_dates(client, store):
+def test_the_api_still_takes_only_iso_dates(client, librarian_store):
     body = {"title": "Lesesirkel", "started": "01.03.2024", "location": "library", "initiator": "drammen-bibliotek",
             "partners": [{"actor": "drammen-bibliotek", "role": "lead"},
                          {"actor": "rode-kors-drammen", "role": "participant"}]}
     assert client.post("/api/v1/initiatives", json=body).status_code == 422
 
 
-def test_a_409_for_a_duplicate_actor_names_the_stored_one(client, store):
+def test_a_409_for_a_duplicate_actor_names_the_stored_one(client, librarian_store):
     refused = client.post("/api/v1/actors", json={"name": "røde kors  DRAMMEN", "kind": "association",
                                                   "municipality": "Drammen"})
     assert refused.status_code == 409

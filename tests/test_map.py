@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from graphsvc.analytics.mapview import MapFilter, map_base, map_view, visible_at
 from graphsvc.analytics.network import co_creation_graph
 from graphsvc.model.validation import parse_document
-
-DEMO = Path(__file__).resolve().parent.parent / "seed" / "demo.json"
-EVIL = "<img src=x onerror=alert(1)>"
-
-
-def demo_document() -> dict:
-    return json.loads(DEMO.read_text(encoding="utf-8"))
-
-
-def evil_document() -> dict:
-    """A partner whose name is an HTML payload, tied to a library of the demo."""
-    doc = demo_document()
-    doc["actors"].append({"id": "evil", "name": EVIL, "kind": "association", "municipality": "Alta",
-                          "registered": "2016-01-01"})
-    doc["initiatives"].append({"id": "evil-kafe", "title": "<script>alert(2)</script>", "category": "språkkafé",
-                               "started": "2018-03-01", "ended": None, "initiator": "alta-bibliotek",
-                               "location": "library", "partners": [{"actor": "alta-bibliotek", "role": "lead"},
-                                                                   {"actor": "evil", "role": "co_creator"}]})
-    return doc
-
-
-def load(app, doc) -> None:
-    """Store a document through the services (no HTTP: the test is about reading maps)."""
-    from graphsvc.services import graph as svc
-
-    svc.import_document(app.extensions["graphsvc"].store, doc)
-    # Reads pass whatever the client's login; the auth suite tests the gate itself.
-    app.config["GRAPHSVC_PUBLIC_READ"] = True
+from helpers import EVIL, evil_document, load
 
 
 @pytest.fixture
@@ -168,8 +139,9 @@ def test_the_map_saves_as_standalone_html_png_and_svg(demo):
 def test_the_growth_is_exported_as_gif_and_mp4(demo):
     gif = demo.get("/growth/animation.gif?municipality=Alta&freq=year")
     assert gif.status_code == 200 and gif.data[:6] == b"GIF89a"
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     frames = Image.open(io.BytesIO(gif.data)).n_frames
     assert frames == len(demo.get("/api/v1/map?municipality=Alta&freq=year").json["periods"])

@@ -7,12 +7,11 @@ import threading
 from datetime import date
 
 import pytest
-from conftest import require_tool
-from test_map import EVIL, evil_document, load
 
 from graphsvc import create_app
 from graphsvc.analytics.mapview import MapFilter, map_base, map_view, visible_at
 from graphsvc.model.validation import parse_document
+from helpers import EVIL, evil_document, load, require_tool
 
 pytestmark = pytest.mark.browser
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -115,7 +114,8 @@ def test_an_aggregated_map_drills_down(page, server):
 
 @pytest.mark.parametrize("url", ["/map/table?municipality=Alta", "/growth", "/map"])
 def test_axe_finds_no_violations(page, server, url):
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="pip install axe-playwright-python")
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
+                                     reason="pip install axe-playwright-python")
     page.goto(server + url)
     if url == "/map":
         page.wait_for_selector("#map-canvas[data-ready=true]", timeout=20_000)

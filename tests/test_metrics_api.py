@@ -110,7 +110,8 @@ def test_csv_tables(demo, cli, tmp_path):
 
     groups = read_csv(demo.get("/api/v1/metrics/silo.csv?table=groups").data)
     assert [g["group"] for g in groups] == r["mixing_matrix"]["groups"]
-    assert float(next(g for g in groups if g["group"] == "skole")["ei_index"]) == pytest.approx(r["ei_index"]["groups"]["skole"], abs=1e-9)
+    assert (float(next(g for g in groups if g["group"] == "skole")["ei_index"])
+            == pytest.approx(r["ei_index"]["groups"]["skole"], abs=1e-9))
     mixing = list(csv.reader(io.StringIO(demo.get("/api/v1/metrics/silo.csv?table=mixing").data.decode("utf-8-sig"))))
     assert mixing[0] == ["group", *r["mixing_matrix"]["groups"]]
     assert [[float(x) for x in row[1:]] for row in mixing[1:]] == r["mixing_matrix"]["matrix"]

@@ -19,10 +19,10 @@ import pytest
 from bench.synthetic import generate
 from graphsvc.analytics.compact import from_domain, from_rows
 from graphsvc.analytics.report import silo_report, silo_report_from_rows
-from graphsvc.services.cache import ResultCache
-from graphsvc.services.metrics import silo_metrics
 from graphsvc.model.entities import Actor, Initiative, Partner
+from graphsvc.services.cache import ResultCache
 from graphsvc.services.graph import import_document
+from graphsvc.services.metrics import silo_metrics
 from graphsvc.storage import open_store
 from graphsvc.storage.base import NetworkRows, Store
 
@@ -110,7 +110,9 @@ def test_sqlite_rows_equal_the_default_from_snapshot(request, which):
     store = request.getfixturevalue(which)
     fast, default = store.network_rows(), Store.network_rows(store)
     # Partner rows come in no particular order: compare them as sorted pairs.
-    pairs = (lambda r: sorted(zip(r.partner_initiative, r.partner_actor)))
+    def pairs(r):
+        return sorted(zip(r.partner_initiative, r.partner_actor))
+
     assert pairs(fast) == pairs(default)
     skip = ("partner_initiative", "partner_actor")
     assert ({k: v for k, v in _columns(fast).items() if k not in skip}

@@ -9,9 +9,7 @@ from collections import Counter
 import networkx as nx
 import pytest
 
-from graphsvc.analytics import brokerage as brokerage_module
-from graphsvc.analytics import cocreation as cocreation_module
-from graphsvc.analytics import growth, silo, structural
+from graphsvc.analytics import brokerage as brokerage_module, cocreation as cocreation_module, growth, silo, structural
 from graphsvc.analytics.silo import actor_ei_index, attribute_assortativity, blau_index, ei_index, mixing_matrix
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from bench.synthetic import generate
 from graphsvc.analytics import structural
-from graphsvc.analytics.compact import from_domain, from_graph
 from graphsvc.analytics.cocreation import cocreation
+from graphsvc.analytics.compact import from_domain, from_graph
 from graphsvc.analytics.growth import growth_series
 from graphsvc.analytics.network import co_creation_graph, invitation_graph
 from graphsvc.analytics.report import silo_report

@@ -17,10 +17,9 @@ import pytest
 from neo4j import exceptions as neo4j_errors
 from neo4j.time import Date as Neo4jDate
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, StoreUnavailable
 from graphsvc.model.entities import Actor, Initiative, Partner
-from graphsvc.storage import cypher, open_store
-from graphsvc.storage import neo4j as neo4j_store
+from graphsvc.model.errors import Conflict, Invalid, NotFound, StoreUnavailable
+from graphsvc.storage import cypher, neo4j as neo4j_store, open_store
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.storage.neo4j import Neo4jStore
 

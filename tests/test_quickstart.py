@@ -10,7 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
+
+from helpers import require_tool
 from servers import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent

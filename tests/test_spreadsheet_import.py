@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import example_document
-from graphsvc.services import graph as services
-from graphsvc.model.errors import Invalid
-from graphsvc.services.imports import import_files
-from graphsvc.model.serialize import to_document
 from graphsvc.interchange.plan import PROGRESS_FROM_ROWS, parse_day
 from graphsvc.interchange.readers import read_tables
 from graphsvc.interchange.templates import template_csv_zip, template_xlsx
+from graphsvc.model.errors import Invalid
+from graphsvc.model.serialize import to_document
+from graphsvc.services import graph as services
+from graphsvc.services.imports import import_files
 from graphsvc.storage import open_store
+from helpers import example_document
 
 TODAY = date(2024, 6, 1)
 
@@ -112,7 +112,8 @@ def test_windows_1252_semicolons_and_norwegian_dates_from_excel(db):
     assert (school.kind, school.sector, school.registered) == ("municipal_unit", "skole", date(2019, 8, 15))
     bonfire = db.get_initiative("boker-rundt-balet-2022")
     assert (bonfire.started, bonfire.ended, bonfire.location) == (date(2022, 9, 1), date(2022, 9, 30), "outside")
-    assert [(p.actor, p.role) for p in bonfire.partners] == [("asgard-skole", "lead"), ("gjovik-bibliotek", "facilitator")]
+    assert [(p.actor, p.role) for p in bonfire.partners] == [("asgard-skole", "lead"),
+                                                             ("gjovik-bibliotek", "facilitator")]
     assert bonfire.initiator == "asgard-skole"
 
 

@@ -7,11 +7,10 @@ from datetime import date
 
 import pytest
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound
 from graphsvc.model.entities import Partner
+from graphsvc.model.errors import Conflict, Invalid, NotFound
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
-
-from conftest import association, initiative, library, school
+from helpers import association, initiative, library, school
 
 
 def test_an_actor_is_stored_and_read_back_exactly(store):
@@ -254,8 +253,8 @@ def test_proposals_are_decided_once(store):
 
 def _everything(store):
     """A store with a bit of everything a backup must keep: graph, users, credentials, proposals, audit."""
-    from graphsvc.services import accounts
     from graphsvc.model.accounts import Proposal, now
+    from graphsvc.services import accounts
 
     for actor in (replace(library(), tags=("språk", "inkludering"), service_model="hybrid"), association(),
                   school(), association("rk2", "Røde Kors i Drammen")):
@@ -279,8 +278,7 @@ def _everything(store):
 def test_backup_restore_into_an_emptied_store_and_backup_again_is_identical(store):
     import json
 
-    from graphsvc.services import accounts
-    from graphsvc.services import backup
+    from graphsvc.services import accounts, backup
     from graphsvc.storage.base import StoreDump
 
     name, token, pending = _everything(store)
@@ -316,8 +314,8 @@ def test_backup_restore_into_an_emptied_store_and_backup_again_is_identical(stor
 
 
 def test_a_restore_that_fails_changes_nothing(store):
-    from graphsvc.services import backup
     from graphsvc.model.errors import GraphsvcError
+    from graphsvc.services import backup
 
     _everything(store)
     before = backup.backup_document(store)

@@ -10,12 +10,11 @@ from datetime import date
 import pytest
 
 from bench.synthetic import generate, to_graphsvc_json
-from conftest import example_document
-from graphsvc.services import graph as svc
-from graphsvc.services import streaming
 from graphsvc.model.errors import Invalid
+from graphsvc.services import graph as svc, streaming
 from graphsvc.storage import open_store
 from graphsvc.storage.base import Store
+from helpers import example_document
 
 DAY = date(2024, 5, 1)
 

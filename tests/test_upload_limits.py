@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from bench import hostile_uploads
-from conftest import example_document
 from graphsvc.services import graph as services
+from helpers import example_document
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The child's address-space cap: Python with graphsvc imported needs ~0.5 GB of it.
@@ -90,20 +90,20 @@ def test_a_zip_that_unpacks_to_100_mib_is_refused_naming_the_limit(hostile_resul
 def test_a_csv_of_millions_of_rows_stops_at_the_row_limit(hostile_results):
     result = hostile_results["csv-20MiB"]
     assert result["outcome"] == "refused", result
-    assert "more than 50,000 rows; the largest table accepted has 50,000 data rows" in result["message"]
+    assert "more than 50000 rows; the largest table accepted has 50000 data rows" in result["message"]
 
 
 def test_a_json_of_millions_of_actors_stops_at_the_item_limit(hostile_results):
     result = hostile_results["json-2.5M-actors"]
     assert result["outcome"] == "report", result
-    assert result["rejected"] == ["actors.json, column actors: more than 10,000 actors; the largest document "
-                                  "accepted here has 10,000 (import larger files with `graphsvc import`)"]
+    assert result["rejected"] == ["actors.json, column actors: more than 10000 actors; the largest document "
+                                  "accepted here has 10000 (import larger files with `graphsvc import`)"]
 
 
 def test_a_workbook_with_too_many_shared_strings_is_refused_naming_the_limit(hostile_results):
     result = hostile_results["xlsx-600k-strings"]
     assert result["outcome"] == "refused", result
-    assert "more than 500,000 shared strings; the largest accepted has 500,000" in result["message"]
+    assert "more than 500000 shared strings; the largest accepted has 500000" in result["message"]
 
 
 # -- the same limits through the API, on small files -----------------------------------------------------
@@ -142,7 +142,7 @@ def test_a_zip_member_that_fails_its_crc_gets_422_not_500(client):
 def test_a_csv_whose_first_line_is_one_huge_cell_gets_422_not_500(client):
     response = _upload(client, "a.csv", b"navn;type;kommune" + b"x" * 200_000 + b"\n")
     assert response.status_code == 422
-    assert "longer than 131,072 characters" in response.json["message"]
+    assert "longer than 131072 characters" in response.json["message"]
 
 
 def test_rejected_rows_are_listed_up_to_a_limit_and_counted_beyond_it(client):
@@ -178,12 +178,12 @@ def test_a_streamed_document_with_an_unpaired_surrogate_is_refused_not_altered(c
 
 
 def test_a_chunked_body_over_the_upload_limit_gets_413(tmp_path):
-    from conftest import _client_for
     from graphsvc import create_app
+    from helpers import client_for
 
     app = create_app({"GRAPHSVC_STORE_URL": f"sqlite:///{tmp_path / 'small.db'}", "SECRET_KEY": "test",
                       "GRAPHSVC_SECRET_KEY": "test", "TESTING": True, "GRAPHSVC_MAX_UPLOAD_MB": 1})
-    client = _client_for(app, "editor")
+    client = client_for(app, "editor")
     big = json.dumps({"name": "x" * (1024 * 1024), "kind": "association", "municipality": "Alta"}).encode()
     small = json.dumps({"name": "Lag", "kind": "association", "municipality": "Alta"}).encode()
     chunked = {"headers": {"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
@@ -197,7 +197,7 @@ def test_a_chunked_body_over_the_upload_limit_gets_413(tmp_path):
 def test_one_actor_or_initiative_is_at_most_a_mebibyte_of_json(client):
     body = json.dumps({"name": "Lag", "kind": "association", "municipality": "Alta", "x": "y" * (1024 * 1024)})
     response = client.post("/api/v1/actors", data=body, content_type="application/json")
-    assert response.status_code == 413 and "accepts at most 1,048,576" in response.json["message"]
+    assert response.status_code == 413 and "accepts at most 1048576" in response.json["message"]
 
 
 # -- previews are kept in a private folder of the service ---------------------------------------------------
@@ -213,8 +213,8 @@ def _preview(app, tmp_path):
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     browser.post("/login", data={"name": "eva", "password": "correct horse battery", "csrf_token": csrf})
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/import").text).group(1)
-    response = browser.post("/import", data={"csrf_token": csrf, "file": (io.BytesIO(b"navn;type;kommune\nLag;lag;Alta\n"),
-                                                                          "a.csv")})
+    upload = (io.BytesIO(b"navn;type;kommune\nLag;lag;Alta\n"), "a.csv")
+    response = browser.post("/import", data={"csrf_token": csrf, "file": upload})
     token = re.search(r'name="token" value="([^"]+)"', response.text)
     return browser, response, token.group(1) if token else None
 

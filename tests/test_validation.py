@@ -6,11 +6,10 @@ from datetime import date
 
 import pytest
 
-from graphsvc.model.errors import Invalid
 from graphsvc.model.entities import slugify
+from graphsvc.model.errors import Invalid
 from graphsvc.model.validation import org_number_is_valid, parse_actor, parse_document, parse_initiative
-
-from conftest import example_document
+from helpers import example_document
 
 
 def problems(call, *args, **kwargs) -> dict[str, str]:

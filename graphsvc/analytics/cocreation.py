@@ -11,9 +11,10 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.model.entities import PUBLIC_KINDS, Actor, Initiative
 from graphsvc.analytics.compact import actor_lookup
 from graphsvc.analytics.network import select_initiatives
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.vocab import PUBLIC_KINDS
 
 REASON_NO_INITIATIVES = "no initiatives at this date: the share is 0/0"
 REASON_NO_LIBRARIES = "no libraries at this date: the share is 0/0"

@@ -17,11 +17,9 @@ from datetime import date
 import networkx as nx
 import numpy as np
 
-from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics.network import check_view, select_initiatives
+from graphsvc.model.entities import Actor, Initiative, normalise_key
 
-#: Group attributes the report accepts.
-GROUP_BY = ("sector", "kind", "municipality")
 #: What to do with an actor that lacks the group attribute (external actors have no sector).
 MISSING = ("kind", "single")
 
@@ -76,7 +74,8 @@ def group_codes(values: list, kinds: list, missing: str = "kind") -> tuple[np.nd
     order. Labels are sorted: real groups alphabetically, then the parenthesised ones.
     """
     check_choice("missing", missing, MISSING)
-    keys, label_of = [], {}
+    keys: list[str] = []
+    label_of: dict[str, str] = {}
     for value, kind in zip(values, kinds):
         if value is None or (isinstance(value, str) and not value.strip()):
             key = f"({kind or 'none'})" if missing == "kind" else "(none)"
@@ -102,7 +101,8 @@ def from_graph(graph: nx.Graph, *, weight: str | None = "weight") -> Compact:
     names = set(_NODE_ATTRS).union(*(data.keys() for _, data in graph.nodes(data=True)))
     attrs = {a: [graph.nodes[node].get(a) for node in ids] for a in names}
     us, vs, ws = [], [], []
-    for a, b, w in graph.edges(data=weight, default=1):
+    # weight=None: no attribute is named None, so every tie gets the default, 1 (the stubs only allow a name).
+    for a, b, w in graph.edges(data=weight, default=1):  # type: ignore[arg-type]
         i, j = index[a], index[b]
         if i == j:
             continue
@@ -134,7 +134,7 @@ def _merge(u, v, w, n, first=None):
     key = key[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     uk = key[starts]
-    out = (uk // n, uk % n, np.add.reduceat(w[order], starts))
+    out: tuple[np.ndarray, ...] = (uk // n, uk % n, np.add.reduceat(w[order], starts))
     if first is not None:
         out = out + (np.minimum.reduceat(first[order], starts),)
     return out
@@ -236,7 +236,10 @@ def from_rows(rows, *, at: date | None = None, view: str = "cumulative") -> Proj
     position = np.full(n_init, -1, dtype=np.int64)
     position[selected] = np.arange(count, dtype=np.int64)
     columns = {"kind": rows.actor_kinds, "sector": rows.actor_sectors, "municipality": rows.actor_municipalities}
-    pick = (lambda column: [column[i] for i in kept])
+
+    def pick(column):
+        return [column[i] for i in kept]
+
     attrs = {a: pick(columns[a]) for a in _NODE_ATTRS}
     ids = pick(rows.actor_ids)
     # Partner rows in any order: _assemble sorts them by (initiative, member).
@@ -277,7 +280,9 @@ def _assemble(ids, attrs, member, owner, src_all, day_all, *, initiatives, actor
         arcs_f.append(np.broadcast_to(day[:, None], block.shape)[keep_arc])
 
     def compact(a, b, f, directed):
-        cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+        def cat(parts):
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
         a, b, f = cat(a), cat(b), cat(f)
         a, b, w, first = _merge(a, b, np.ones(len(a), dtype=np.float64), n, f)
         return Compact(ids, attrs, a, b, w, directed=directed, first=first)

@@ -13,11 +13,10 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.model.entities import Actor, Initiative
 from graphsvc.analytics.compact import actor_lookup, check_choice, group_codes
 from graphsvc.analytics.network import check_view
-
-FREQUENCIES = ("year", "quarter", "month")
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.vocab import FREQUENCIES
 
 
 def period_ends(first: date, last: date, freq: str = "year") -> list[date]:
@@ -100,18 +99,18 @@ def growth_series(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: It
 
     starts = np.array([i.started.toordinal() for i in initiatives], dtype=np.int64)
     ends = np.array([i.ended.toordinal() if i.ended else never for i in initiatives], dtype=np.int64)
-    member_ini, member_actor, pair_ini, pair_u, pair_v = [], [], [], [], []
+    ini_of_member, actor_of_member, ini_of_pair, pair_u, pair_v = [], [], [], [], []
     for j, initiative in enumerate(initiatives):
         members = sorted({index[p.actor] for p in initiative.partners})
-        member_actor.extend(members)
-        member_ini.extend([j] * len(members))
+        actor_of_member.extend(members)
+        ini_of_member.extend([j] * len(members))
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 pair_u.append(members[x])
                 pair_v.append(members[y])
-                pair_ini.append(j)
-    member_ini, member_actor = np.array(member_ini, dtype=np.int64), np.array(member_actor, dtype=np.int64)
-    pair_ini = np.array(pair_ini, dtype=np.int64)
+                ini_of_pair.append(j)
+    member_ini, member_actor = np.array(ini_of_member, dtype=np.int64), np.array(actor_of_member, dtype=np.int64)
+    pair_ini = np.array(ini_of_pair, dtype=np.int64)
     keys, pair_of = np.unique(np.array(pair_u, dtype=np.int64) * n + np.array(pair_v, dtype=np.int64),
                               return_inverse=True)
     u, v = keys // n, keys % n

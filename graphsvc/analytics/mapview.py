@@ -21,8 +21,9 @@ import numpy as np
 
 from graphsvc.analytics.compact import actor_lookup, check_choice, group_codes
 from graphsvc.analytics.layout import centroids, fruchterman_reingold
-from graphsvc.model.errors import NotFound
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, normalise_key
+from graphsvc.model.errors import NotFound
 
 #: Above this many actors a map starts aggregated (``group="auto"``).
 AGGREGATE_ABOVE = 2000
@@ -192,7 +193,7 @@ class MapView:
 
 
 def _bfs(n, u, v, start, depth):
-    adjacency = [[] for _ in range(n)]
+    adjacency: list[list[int]] = [[] for _ in range(n)]
     for a, b in zip(u.tolist(), v.tolist()):
         adjacency[a].append(b)
         adjacency[b].append(a)
@@ -270,7 +271,7 @@ def map_view(base: MapBase, flt: MapFilter = MapFilter(), *, threshold: int = AG
         node_ok &= touched
     if flt.focus:
         if flt.focus not in base.index:
-            raise NotFound(f"no actor with id {flt.focus!r}", field="focus")
+            raise NotFound(msg.NO_ACTOR(id=flt.focus), field="focus")
         centre = base.index[flt.focus]
         node_ok[centre] = True
         rec_ok = rec_ok | False
@@ -385,7 +386,8 @@ def _summary(base, visible, tu, tv, initiatives) -> dict:
     sectors.sort(key=lambda s: (s["ei_index"], -s["ties"]))
     between = base.metrics["betweenness"][visible]
     top = visible[np.argsort(-between, kind="stable")[:3]] if len(visible) else []
-    bridges = [{"id": base.ids[i], "name": base.names[i], "betweenness": round(float(base.metrics["betweenness"][i]), 4)}
+    bridges = [{"id": base.ids[i], "name": base.names[i],
+                "betweenness": round(float(base.metrics["betweenness"][i]), 4)}
                for i in top if base.metrics["betweenness"][i] > 0]
     total = len(tu)
     return {"actors": int(len(visible)), "ties": int(total), "initiatives": int(initiatives),

@@ -27,8 +27,7 @@ from itertools import combinations
 import networkx as nx
 
 from graphsvc.model.entities import Actor, Initiative
-
-VIEWS = ("cumulative", "active")
+from graphsvc.model.vocab import VIEWS
 
 
 def check_view(view: str) -> str:
@@ -98,7 +97,7 @@ def co_creation_graph(actors: Iterable[Actor], initiatives: Iterable[Initiative]
     (1, 2)
     """
     selected = select_initiatives(initiatives, at=at, view=view)
-    graph = nx.Graph(at=at, view=view, initiatives=len(selected))
+    graph: nx.Graph[str] = nx.Graph(at=at, view=view, initiatives=len(selected))
     _add_nodes(graph, actors, selected, at)
     for initiative in selected:
         for u, v in combinations(sorted(set(initiative.actor_ids)), 2):
@@ -112,7 +111,7 @@ def invitation_graph(actors: Iterable[Actor], initiatives: Iterable[Initiative],
                      at: date | None = None, view: str = "cumulative") -> nx.DiGraph:
     """The directed network initiator → partner ("who invited whom"), weighted by initiatives."""
     selected = select_initiatives(initiatives, at=at, view=view)
-    graph = nx.DiGraph(at=at, view=view, initiatives=len(selected))
+    graph: nx.DiGraph[str] = nx.DiGraph(at=at, view=view, initiatives=len(selected))
     _add_nodes(graph, actors, selected, at)
     for initiative in selected:
         for partner in sorted(set(initiative.actor_ids) - {initiative.initiator}):

@@ -13,12 +13,12 @@ from datetime import date
 
 import numpy as np
 
-from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.analytics import silo, structural
-from graphsvc.analytics.compact import GROUP_BY, MISSING, check_choice, from_domain, from_rows
 from graphsvc.analytics.brokerage import ROLES, brokerage_counts
 from graphsvc.analytics.cocreation import cocreation_from_projection
-from graphsvc.analytics.network import VIEWS
+from graphsvc.analytics.compact import MISSING, check_choice, from_domain, from_rows
+from graphsvc.model.entities import Actor, Initiative, normalise_key
+from graphsvc.model.vocab import GROUP_BY, VIEWS
 
 DEFAULT_PERMUTATIONS = 1000
 DEFAULT_BETWEENNESS_K = 256
@@ -180,7 +180,7 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
             "undefined": undefined,
         }
 
-    composition = {}
+    composition: dict[int, dict[str, int]] = {}
     for community, group in zip(membership, codes):
         composition.setdefault(community, {}).setdefault(labels[group], 0)
         composition[community][labels[group]] += 1

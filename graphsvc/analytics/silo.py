@@ -138,7 +138,7 @@ def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed):
     values = np.empty(permutations)
     # Narrow index and label types: the two gathers per permutation move 4-8× fewer bytes
     # (same values, same draws: the shuffle is of ``small``; only the copy is narrowed).
-    index_type = np.int32 if c.n < 2**31 else np.int64
+    index_type: type[np.signedinteger] = np.int32 if c.n < 2**31 else np.int64
     u, v = c.u.astype(index_type), c.v.astype(index_type)
     label_type = np.min_scalar_type(max(int(small.max(initial=0)), 0))
     for i in range(permutations):

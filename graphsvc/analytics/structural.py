@@ -67,7 +67,7 @@ def betweenness(G, *, k: int | None = None, seed: int | None = 0, normalized: bo
 
 def _betweenness(c: Compact, *, k=None, seed=0, normalized=True, graph=None) -> list[float]:
     n = c.n
-    if k is not None and not (isinstance(k, int) and 1 <= k):
+    if k is not None and not (isinstance(k, int) and k >= 1):
         raise ValueError(f"k must be a positive integer or None, not {k!r}")
     if k is not None and k >= n:
         k = None
@@ -77,7 +77,7 @@ def _betweenness(c: Compact, *, k=None, seed=0, normalized=True, graph=None) -> 
         raw = np.asarray(g.betweenness(directed=c.directed), dtype=np.float64) * factor
         if n <= 2:
             return [0.0] * n
-        scale = 1 / ((n - 1) * (n - 2)) if normalized else 1 / factor
+        scale: float | np.ndarray = 1 / ((n - 1) * (n - 2)) if normalized else 1 / factor
         return (raw * scale).tolist()
     sources = sample_sources(n, k, seed)
     raw = np.asarray(g.betweenness(directed=c.directed, sources=sources), dtype=np.float64) * factor
@@ -275,7 +275,7 @@ def modularity(G, communities, *, weighted: bool = False, resolution: float = 1.
         label_of = communities
     else:
         label_of = {node: i for i, block in enumerate(communities) for node in block}
-    labels = {}
+    labels: dict[object, int] = {}
     membership = np.array([labels.setdefault(label_of[node], len(labels)) for node in c.ids], dtype=np.int64)
     return _modularity(c, membership, weighted=weighted, resolution=resolution)
 

@@ -1,7 +1,8 @@
 """The ``graphsvc`` command: serve, seed, import, export — on the store the settings name.
 
-User errors end as one clear line (``ClickException``); validation problems are listed one per
-line with their path, and the command exits non-zero.
+User errors end as one clear line: every ``GraphsvcError`` a command raises reaches one handler
+(:class:`GraphsvcGroup`), which names the option a problem is about (``--at: …``) or lists
+validation problems one per line with their path, and exits non-zero.
 """
 
 from __future__ import annotations
@@ -9,13 +10,17 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
+from flask import Flask
 
 from graphsvc.app import PROJECT_ROOT, create_app
+from graphsvc.model.errors import GraphsvcError, Invalid
+from graphsvc.model.vocab import FREQUENCIES, VIEWS
 from graphsvc.services import graph as svc
-from graphsvc.model.errors import ConfigError, GraphsvcError, Invalid, StoreUnavailable
 
 
 class Context:
@@ -23,16 +28,13 @@ class Context:
 
     def __init__(self, store_url: str | None):
         self.store_url = store_url
-        self._app = None
+        self._app: Flask | None = None
 
     @property
     def app(self):
         if self._app is None:
             config = {"GRAPHSVC_STORE_URL": self.store_url} if self.store_url else None
-            try:
-                self._app = create_app(config)
-            except ConfigError as exc:
-                raise click.ClickException(exc.message) from None
+            self._app = create_app(config)
         return self._app
 
     def close(self) -> None:
@@ -41,23 +43,53 @@ class Context:
 
     @property
     def store(self):
+        return self.app.extensions["graphsvc"].store
+
+
+def _option_names(command: click.Command) -> set[str]:
+    """Every option name in the command tree, as parameters spell them (``at``, ``betweenness_k``)."""
+    names = {p.name for p in command.params if isinstance(p, click.Option) and p.name}
+    for sub in getattr(command, "commands", {}).values():
+        names |= _option_names(sub)
+    return names
+
+
+def error_text(exc: GraphsvcError, options: Collection[str] = ()) -> str:
+    """One line for an error; a problem about an option is named as the option (``--at: …``)."""
+    if not isinstance(exc, Invalid):
+        return exc.message
+
+    def line(problem) -> str:
+        if problem.path in options:
+            return f"--{problem.path.replace('_', '-')}: {problem.message}"
+        return str(problem)
+
+    if len(exc.problems) == 1:
+        return line(exc.problems[0])
+    return "\n".join([f"{len(exc.problems)} problems; nothing was changed:"] + [f"  {line(p)}" for p in exc.problems])
+
+
+class GraphsvcGroup(click.Group):
+    """The one error handler: a ``GraphsvcError`` from any command ends as a ``ClickException``."""
+
+    def invoke(self, ctx: click.Context):
         try:
-            return self.app.extensions["graphsvc"].store
+            return super().invoke(ctx)
         except GraphsvcError as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(error_text(exc, _option_names(self))) from None
 
 
 pass_context = click.make_pass_decorator(Context)
 
 
-def report_invalid(exc: Invalid, what: str) -> None:
+def report_invalid(exc: Invalid, what: str) -> NoReturn:
     click.echo(f"{what}: {len(exc.problems)} problem(s); nothing was changed.", err=True)
     for problem in exc.problems:
         click.echo(f"  {problem}", err=True)
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GraphsvcGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_url", metavar="URL", default=None,
               help="Store URL (default: the GRAPHSVC_STORE_URL setting, else SQLite in instance/).")
 @click.version_option(package_name="graphsvc")
@@ -69,10 +101,7 @@ def main(ctx: click.Context, store_url: str | None) -> None:
 
 
 def _check_store(obj: Context) -> dict:
-    try:
-        return obj.store.check()
-    except StoreUnavailable as exc:
-        raise click.ClickException(exc.message) from None
+    return obj.store.check()
 
 
 @main.command()
@@ -123,8 +152,6 @@ def _import_file(obj: Context, path: Path, what: str) -> None:
         summary = svc.import_document_file(obj.store, path, by=cli_user(), progress=_ProgressBars() if large else None)
     except Invalid as exc:
         report_invalid(exc, f"{what} {path}")
-    except GraphsvcError as exc:
-        raise click.ClickException(exc.message) from None
     s = summary
     click.echo(f"{what} {path}: actors {s.actors_created} new, {s.actors_updated} updated, "
                f"{s.actors_unchanged} unchanged; initiatives {s.initiatives_created} new, "
@@ -158,14 +185,18 @@ class _ProgressBars:
             bar.__exit__(None, None, None)
 
 
-def _read_input(path: Path, max_bytes: int) -> tuple[str, bytes]:
-    from graphsvc.services.imports import is_document
+def _read_input(path: Path, max_bytes: int) -> tuple[str, Path]:
+    """The file to import, checked before it is read (the import reads it as a stream)."""
     from graphsvc.interchange.limits import check_size
+    from graphsvc.services.imports import is_document
 
     try:
+        size = path.stat().st_size
         if not is_document(path.name):
-            check_size(str(path), path.stat().st_size, max_bytes)  # before reading: a huge file is refused cheaply
-        return path.name, path.read_bytes()
+            check_size(str(path), size, max_bytes)  # before reading: a huge file is refused cheaply
+        with path.open("rb"):  # readable (a directory or a forbidden file fails here, as before)
+            pass
+        return path.name, path
     except Invalid as exc:
         report_invalid(exc, f"import {path}")
     except FileNotFoundError:
@@ -197,7 +228,7 @@ def import_(obj: Context, file: Path, initiatives_file: Path | None, dry_run: bo
         raise click.ClickException("--initiatives goes with an actors CSV file, not with a JSON/GraphML/GEXF file")
     max_bytes = int(obj.app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
     files = [_read_input(file, max_bytes)]
-    kinds = [None]
+    kinds: list[str | None] = [None]
     if initiatives_file:
         files.append(_read_input(initiatives_file, max_bytes))
         kinds = ["actors", "initiatives"]
@@ -206,8 +237,6 @@ def import_(obj: Context, file: Path, initiatives_file: Path | None, dry_run: bo
                               progress=_ProgressBars(), max_bytes=max_bytes)
     except Invalid as exc:
         report_invalid(exc, f"import {file}")
-    except GraphsvcError as exc:
-        raise click.ClickException(exc.message) from None
     click.echo("\n".join(report_lines(report)))
     if report.rejected and not report.valid_only:
         sys.exit(1)
@@ -242,7 +271,7 @@ def template(fmt: str, output: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 @click.option("--at", "at", metavar="YYYY-MM-DD", default=None, help="The network at this date.")
-@click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+@click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
               help="With --at: what had started by then, or what was running then.")
 @click.option("--municipality", default=None, help="Only actors of this municipality and their partners.")
 @click.option("--sector", default=None, help="Only actors of this sector and their partners.")
@@ -250,23 +279,18 @@ def template(fmt: str, output: Path) -> None:
 def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: str, municipality: str | None,
            sector: str | None) -> None:
     """Export the graph, whole or filtered, as JSON, GraphML, GEXF, CSV (zip) or xlsx."""
-    from graphsvc.model.validation import parse_date_param
     from graphsvc.interchange import FORMATS
+    from graphsvc.model.validation import parse_date_param
 
-    try:
-        day = parse_date_param(at, "at")
-    except Invalid as exc:
-        raise click.ClickException(str(exc.problems[0]).replace("at:", "--at", 1)) from None
+    day = parse_date_param(at, "at")
     filtered = day is not None or municipality or sector
     if fmt != "json" or filtered:
-        from graphsvc.model.serialize import to_document
         from graphsvc.interchange import filter_network
+        from graphsvc.model.serialize import to_document
 
-        try:
-            actors, initiatives = obj.store.snapshot()
-        except GraphsvcError as exc:
-            raise click.ClickException(exc.message) from None
-        options = {"at": day, "view": view, "municipality": municipality or None, "sector": sector or None}
+        actors, initiatives = obj.store.snapshot()
+        options: dict[str, Any] = {"at": day, "view": view, "municipality": municipality or None,
+                                   "sector": sector or None}
         if fmt == "json":
             data = (json.dumps(to_document(*filter_network(actors, initiatives, **options)), ensure_ascii=False,
                                indent=2) + "\n").encode("utf-8")
@@ -280,10 +304,7 @@ def export(obj: Context, fmt: str, output: Path | None, at: str | None, view: st
             output.write_bytes(data)
             click.echo(f"export: {fmt} written to {output} ({len(data)} bytes)", err=True)
         return
-    try:
-        doc = svc.export_document(obj.store)
-    except GraphsvcError as exc:
-        raise click.ClickException(exc.message) from None
+    doc = svc.export_document(obj.store)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
@@ -302,8 +323,8 @@ def check(obj: Context) -> None:
 
 
 @main.command()
-@click.option("--freq", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True)
-@click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+@click.option("--freq", type=click.Choice(FREQUENCIES), default="year", show_default=True)
+@click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
               help="cumulative: everything started by each period's end; active: what was running then.")
 @click.option("--json", "as_json", is_flag=True, help="The same JSON as GET /api/v1/growth.")
 @pass_context
@@ -311,10 +332,7 @@ def growth(obj: Context, freq: str, view: str, as_json: bool) -> None:
     """The growth series: actors, ties, initiatives and E-I at the end of every period."""
     from graphsvc.services.maps import growth as growth_data
 
-    try:
-        data = growth_data(obj.store, obj.app.extensions["graphsvc"].cache, freq, view)
-    except GraphsvcError as exc:
-        raise click.ClickException(exc.message) from None
+    data = growth_data(obj.store, obj.app.extensions["graphsvc"].cache, freq, view)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -337,6 +355,3 @@ _register_metrics(main, pass_context)  # graphsvc metrics
 from graphsvc.cli.backup import register as _register_backup  # noqa: E402
 
 _register_backup(main, pass_context)  # graphsvc backup, graphsvc restore
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

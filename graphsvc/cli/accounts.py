@@ -12,9 +12,8 @@ import sys
 
 import click
 
-from graphsvc.services import accounts
-from graphsvc.model.errors import GraphsvcError, Invalid
 from graphsvc.model.accounts import ROLES
+from graphsvc.services import accounts
 
 
 def cli_user() -> str:
@@ -32,12 +31,6 @@ def _read_password(confirm: bool = True) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
 
 
-def _fail(exc: GraphsvcError):
-    if isinstance(exc, Invalid):
-        raise click.ClickException("; ".join(str(p) for p in exc.problems)) from None
-    raise click.ClickException(exc.message) from None
-
-
 def register(main: click.Group, pass_context) -> None:
     @main.group()
     def users() -> None:
@@ -49,10 +42,7 @@ def register(main: click.Group, pass_context) -> None:
     @pass_context
     def users_add(obj, name: str, role: str) -> None:
         """Add user NAME; the password is read from standard input or prompted."""
-        try:
-            accounts.add_user(obj.store, name, role, _read_password(), by=cli_user())
-        except GraphsvcError as exc:
-            _fail(exc)
+        accounts.add_user(obj.store, name, role, _read_password(), by=cli_user())
         click.echo(f"user {name} added as {role}")
 
     @users.command("list")
@@ -68,10 +58,7 @@ def register(main: click.Group, pass_context) -> None:
     @pass_context
     def users_set_role(obj, name: str, role: str) -> None:
         """Give user NAME another role."""
-        try:
-            accounts.set_role(obj.store, name, role, by=cli_user())
-        except GraphsvcError as exc:
-            _fail(exc)
+        accounts.set_role(obj.store, name, role, by=cli_user())
         click.echo(f"user {name} is now {role}")
 
     @users.command("disable")
@@ -80,10 +67,7 @@ def register(main: click.Group, pass_context) -> None:
     @pass_context
     def users_disable(obj, name: str, enable: bool) -> None:
         """Disable user NAME: their sessions and tokens stop working at once."""
-        try:
-            accounts.set_disabled(obj.store, name, not enable, by=cli_user())
-        except GraphsvcError as exc:
-            _fail(exc)
+        accounts.set_disabled(obj.store, name, not enable, by=cli_user())
         click.echo(f"user {name} {'enabled' if enable else 'disabled'}")
 
     @users.command("password")
@@ -91,10 +75,7 @@ def register(main: click.Group, pass_context) -> None:
     @pass_context
     def users_password(obj, name: str) -> None:
         """Set a new password for NAME (from standard input or prompted); logs them out everywhere."""
-        try:
-            accounts.set_password(obj.store, name, _read_password(), by=cli_user())
-        except GraphsvcError as exc:
-            _fail(exc)
+        accounts.set_password(obj.store, name, _read_password(), by=cli_user())
         click.echo(f"password of {name} changed")
 
     @users.command("remove")
@@ -102,20 +83,14 @@ def register(main: click.Group, pass_context) -> None:
     @pass_context
     def users_remove(obj, name: str) -> None:
         """Remove user NAME and their tokens (the audit trail keeps their name)."""
-        try:
-            accounts.remove_user(obj.store, name, by=cli_user())
-        except GraphsvcError as exc:
-            _fail(exc)
+        accounts.remove_user(obj.store, name, by=cli_user())
         click.echo(f"user {name} removed")
 
     @users.command("ensure-admin")
     @pass_context
     def users_ensure_admin(obj) -> None:
         """Create the user `admin` with a one-time random password if there is no active admin."""
-        try:
-            made = accounts.ensure_admin(obj.store)
-        except GraphsvcError as exc:
-            _fail(exc)
+        made = accounts.ensure_admin(obj.store)
         if made is None:
             click.echo("an admin exists; nothing to do", err=True)
             return
@@ -137,10 +112,7 @@ def register(main: click.Group, pass_context) -> None:
     @pass_context
     def tokens_create(obj, name: str, label: str) -> None:
         """Make an API token for user NAME; the token is printed alone on the last line."""
-        try:
-            secret = accounts.create_token(obj.store, name, label)
-        except GraphsvcError as exc:
-            _fail(exc)
+        secret = accounts.create_token(obj.store, name, label)
         click.echo(f"token {label!r} for {name} (shown once; keep it secret):", err=True)
         click.echo(secret)
 
@@ -150,10 +122,7 @@ def register(main: click.Group, pass_context) -> None:
     @pass_context
     def tokens_revoke(obj, name: str, label: str | None) -> None:
         """Revoke user NAME's API tokens."""
-        try:
-            count = accounts.revoke_tokens(obj.store, name, label)
-        except GraphsvcError as exc:
-            _fail(exc)
+        count = accounts.revoke_tokens(obj.store, name, label)
         click.echo(f"{count} token(s) of {name} revoked")
 
     @tokens.command("list")

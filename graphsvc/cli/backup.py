@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
+from graphsvc.model.errors import Invalid
 from graphsvc.services import backup
-from graphsvc.model.errors import GraphsvcError, Invalid
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -36,10 +36,7 @@ def _write_private(path: Path, text: str) -> None:
 
 def _read_backup(file: str) -> dict:
     try:
-        if file == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(file).read_text(encoding="utf-8")
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise click.ClickException(f"{file}: no such file") from None
     except UnicodeDecodeError:
@@ -65,10 +62,7 @@ def register(main: click.Group, pass_context) -> None:
         The file (graphsvc-backup/1 JSON) restores into either store with `graphsvc restore`.
         Keep it as safe as the database: it names every user and holds the audit trail.
         """
-        try:
-            dump = obj.store.dump_all()
-        except GraphsvcError as exc:
-            raise click.ClickException(exc.message) from None
+        dump = obj.store.dump_all()
         text = json.dumps(backup.to_backup(dump), ensure_ascii=False, indent=1) + "\n"
         if output == "-":
             click.echo(text, nl=False)
@@ -118,8 +112,6 @@ def register(main: click.Group, pass_context) -> None:
             version = obj.store.graph_version()
         except Invalid as exc:
             raise click.ClickException(f"{file}: {exc.message}") from None
-        except GraphsvcError as exc:
-            raise click.ClickException(exc.message) from None
         click.echo(f"restore {file}: {backup.contents_of(dump)} restored; graph version {version}.")
         click.echo("Running servers pick the restored data up at once (their caches follow the graph version).",
                    err=True)

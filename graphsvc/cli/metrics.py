@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from graphsvc.analytics.brokerage import ROLES
-from graphsvc.model.errors import GraphsvcError, Invalid
+from graphsvc.model.vocab import VIEWS
 
 
 def _num(value, fmt: str = "+.3f") -> str:
@@ -41,7 +41,8 @@ def report_lines(r: dict, *, bridges: int = 10) -> list[str]:
            f"invitations {c['invitations']}, isolates {c['isolates']}, groups {c['groups']}", ""]
     groups = r["mixing_matrix"]["groups"]
     out.append("Mixing matrix (ties between the groups of their two ends; diagonal: inside a group)")
-    out += _table(["", *groups], [[g, *(f"{v:g}" for v in row)] for g, row in zip(groups, r["mixing_matrix"]["matrix"])])
+    out += _table(["", *groups],
+                  [[g, *(f"{v:g}" for v in row)] for g, row in zip(groups, r["mixing_matrix"]["matrix"])])
     out.append("")
     s = r["sample"]
     p = ei["p_value"]
@@ -66,7 +67,8 @@ def report_lines(r: dict, *, bridges: int = 10) -> list[str]:
                f"modularity of the partition by {r['group_by']}: {_num(q['group_modularity'], '.3f')}")
     b = r["betweenness"]
     out += ["", f"Bridges (change agents): brokerage across groups, then betweenness "
-                f"({b['method']}{', k = ' + str(b['k']) + ', seed ' + str(b['seed']) if b['method'] == 'sampled' else ''})"]
+                f"({b['method']}"
+                f"{', k = ' + str(b['k']) + ', seed ' + str(b['seed']) if b['method'] == 'sampled' else ''})"]
     short = {"coordinator": "coord", "itinerant": "itin", "gatekeeper": "gate", "representative": "repr",
              "liaison": "liais"}
     out += _table(["actor", "group", *(short[x] for x in ROLES), "total", "betweenness", "E-I"],
@@ -89,18 +91,21 @@ def report_lines(r: dict, *, bridges: int = 10) -> list[str]:
 
 def register(main: click.Group, pass_context) -> None:
     @main.command()
-    @click.option("--at", "at", metavar="YYYY-MM-DD", default=None, help="The network at this date (default: everything).")
+    @click.option("--at", "at", metavar="YYYY-MM-DD", default=None,
+                  help="The network at this date (default: everything).")
     @click.option("--group-by", "group_by", type=click.Choice(["sector", "kind", "municipality"]), default="sector",
                   show_default=True, help="The groups whose silos are measured.")
     @click.option("--weighted", is_flag=True, help="Weight ties by the number of shared initiatives.")
-    @click.option("--view", type=click.Choice(["cumulative", "active"]), default="cumulative", show_default=True,
+    @click.option("--view", type=click.Choice(VIEWS), default="cumulative", show_default=True,
                   help="cumulative: everything started by --at; active: what was running then.")
     @click.option("--permutations", type=int, default=None,
                   help="Permutations of the E-I test (default 500; the p-value moves in steps of 1/N; 0 skips it).")
-    @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the permutations, sampling and Louvain.")
+    @click.option("--seed", type=int, default=0, show_default=True,
+                  help="Seed of the permutations, sampling and Louvain.")
     @click.option("--betweenness-k", "betweenness_k", type=int, default=256, show_default=True,
                   help="Sampled sources for betweenness above 1,000 actors.")
-    @click.option("--exact-betweenness", is_flag=True, help="Exact betweenness whatever the size (slow on large networks).")
+    @click.option("--exact-betweenness", is_flag=True,
+                  help="Exact betweenness whatever the size (slow on large networks).")
     @click.option("--library-tag", default=None, help="Count co-creation only for libraries with this tag.")
     @click.option("--json", "as_json", is_flag=True, help="The same JSON as GET /api/v1/metrics/silo.")
     @click.option("--csv", "csv_table", type=click.Choice(["actors", "groups", "mixing", "libraries"]), default=None,
@@ -112,30 +117,21 @@ def register(main: click.Group, pass_context) -> None:
                 seed: int, betweenness_k: int, exact_betweenness: bool, library_tag: str | None, as_json: bool,
                 csv_table: str | None, output: Path | None) -> None:
         """Silo metrics: mixing matrix, E-I per group, assortativity, bridges, co-creation shares."""
-        from graphsvc.services import metrics as m
         from graphsvc.model.validation import parse_date_param
+        from graphsvc.services import metrics as m
 
         if as_json and csv_table:
             raise click.ClickException("choose --json or --csv, not both")
-        try:
-            day = parse_date_param(at, "at")
-            report = m.silo_metrics(obj.store, at=day, view=view, group_by=group_by, weighted=weighted,
-                                    permutations=m.DEFAULT_PERMUTATIONS if permutations is None else permutations,
-                                    seed=seed, betweenness_k=betweenness_k, exact_betweenness=exact_betweenness,
-                                    library_tag=library_tag, cache=obj.app.extensions["graphsvc"].cache,
-                                    exact_limit=None)
-        except Invalid as exc:
-            problem = exc.problems[0]
-            raise click.ClickException(f"--{problem.path.replace('_', '-')}: {problem.message}" if problem.path
-                                       else problem.message) from None
-        except GraphsvcError as exc:
-            raise click.ClickException(exc.message) from None
+        day = parse_date_param(at, "at")
+        report = m.silo_metrics(obj.store, at=day, view=view, group_by=group_by, weighted=weighted,
+                                permutations=m.DEFAULT_PERMUTATIONS if permutations is None else permutations,
+                                seed=seed, betweenness_k=betweenness_k, exact_betweenness=exact_betweenness,
+                                library_tag=library_tag, cache=obj.app.extensions["graphsvc"].cache,
+                                exact_limit=None)
         if csv_table:
             data = m.silo_csv(report, csv_table)
             if output is None:
-                stream = click.get_binary_stream("stdout")
-                stream.write(data)
-                stream.flush()
+                click.echo(data, nl=False)  # bytes go to the binary stream as they are
             else:
                 output.write_bytes(data)
                 click.echo(f"metrics: {csv_table} table written to {output} ({len(data)} bytes)", err=True)

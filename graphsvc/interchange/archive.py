@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from graphsvc.interchange.limits import ReadLimits, fail, mb
+from graphsvc.model import messages as msg
 
 #: An upload as the readers take it: its bytes, or the path of a file holding them.
 Source = bytes | Path
@@ -29,7 +30,7 @@ _MAX_COMMENT = 0xFFFF
 
 def open_source(source: Source) -> BinaryIO:
     """A fresh binary stream over the upload (no copy of the bytes)."""
-    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115 - caller closes
+    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
 
 
 def source_size(source: Source) -> int:
@@ -50,8 +51,8 @@ class Budget:
     def take(self, count: int) -> None:
         self.used += count
         if self.used > self.limit:
-            raise fail(self.name, f"the {self.what} unpacks to more than {mb(self.limit)}; the largest accepted is "
-                                  f"{mb(self.limit)}")
+            unpacks_more = msg.WORKBOOK_UNPACKS_MORE if self.what == "workbook" else msg.ZIP_UNPACKS_MORE
+            raise fail(self.name, unpacks_more(limit=mb(self.limit)))
 
 
 def _entry_count(source: Source) -> int | None:
@@ -70,23 +71,23 @@ def _entry_count(source: Source) -> int | None:
 def open_zip(source: Source, name: str, limits: ReadLimits, what: str = "zip") -> zipfile.ZipFile:
     """The archive, refused before it is unpacked when it lists too many members or declares too
     many bytes (declared sizes are checked again while reading: they may lie)."""
+    too_many = msg.WORKBOOK_TOO_MANY_FILES if what == "workbook" else msg.ZIP_TOO_MANY_FILES
     entries = _entry_count(source)
     if entries is not None and (entries == 0xFFFF or entries > limits.zip_members):
-        raise fail(name, f"the {what} holds more than {limits.zip_members:,} files; the largest accepted holds "
-                         f"{limits.zip_members:,}")
+        raise fail(name, too_many(limit=limits.zip_members))
     try:  # given a path, ZipFile opens (and closes) the file itself
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else Path(source))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise fail(name, f"not a readable zip file: {exc}") from None
+        raise fail(name, msg.ZIP_UNREADABLE(reason=str(exc))) from None
     if len(infos) > limits.zip_members:
         archive.close()
-        raise fail(name, f"the {what} holds more than {limits.zip_members:,} files; the largest accepted holds "
-                         f"{limits.zip_members:,}")
+        raise fail(name, too_many(limit=limits.zip_members))
     declared = sum(i.file_size for i in infos)
     if declared > limits.unpacked_bytes:
         archive.close()
-        raise fail(name, f"the {what} unpacks to {mb(declared)}; the largest accepted is {mb(limits.unpacked_bytes)}")
+        too_large = msg.WORKBOOK_TOO_LARGE if what == "workbook" else msg.ZIP_TOO_LARGE
+        raise fail(name, too_large(size=mb(declared), limit=mb(limits.unpacked_bytes)))
     return archive
 
 
@@ -99,7 +100,7 @@ class Member(io.RawIOBase):
         try:
             self._stream = archive.open(info)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, ValueError, EOFError) as exc:
-            raise fail(name, f"not a readable zip file: {info.filename}: {exc}") from None
+            raise fail(name, msg.ZIP_UNREADABLE(reason=f"{info.filename}: {exc}")) from None
         self._budget = budget
         self._name = name
 
@@ -110,7 +111,7 @@ class Member(io.RawIOBase):
         try:
             data = self._stream.read(len(buffer))
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-            raise fail(self._name, f"not a readable zip file: {exc}") from None
+            raise fail(self._name, msg.ZIP_UNREADABLE(reason=str(exc))) from None
         if self._budget is not None:
             self._budget.take(len(data))
         buffer[:len(data)] = data
@@ -143,7 +144,7 @@ def read_small(archive: zipfile.ZipFile, path: str, budget: Budget, name: str, l
     with io.BufferedReader(Member(archive, info, budget, name)) as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise fail(name, f"not a readable .xlsx workbook: {path} is larger than {mb(limit)}")
+        raise fail(name, msg.XLSX_UNREADABLE(reason=f"{path} is larger than {mb(limit)}"))
     return data
 
 

@@ -78,7 +78,8 @@ INITIATIVE_COLUMNS: tuple[Column, ...] = (
            ("library",), ("lokasjon",)),
     Column("partners", "partnere", "partners", True, "Minst to, som aktør:rolle skilt med semikolon. Aktør: id "
            "eller navn. Rolle: lead (leder), co_creator (medskaper), facilitator (tilrettelegger), participant "
-           "(deltaker).", ("eksempel-bibliotek:lead;Eksempelby frivilligsentral:co_creator",), ("partner", "deltakere")),
+           "(deltaker).", ("eksempel-bibliotek:lead;Eksempelby frivilligsentral:co_creator",),
+           ("partner", "deltakere")),
 )
 
 #: Columns other formats write that carry nothing to import (the export's derived ``public`` flag).

@@ -38,9 +38,7 @@ def filter_network(actors: Iterable[Actor], initiatives: Iterable[Initiative], *
     def in_focus(actor: Actor) -> bool:
         if wanted_municipality is not None and normalise_key(actor.municipality) != wanted_municipality:
             return False
-        if wanted_sector is not None and (actor.sector is None or normalise_key(actor.sector) != wanted_sector):
-            return False
-        return True
+        return wanted_sector is None or (actor.sector is not None and normalise_key(actor.sector) == wanted_sector)
 
     focus = {a.id for a in actors if in_focus(a)}
     kept = [i for i in selected if focus.intersection(i.actor_ids)]

@@ -21,13 +21,17 @@ from datetime import date
 
 import networkx as nx
 
-from graphsvc.model.entities import Actor, Initiative
-from graphsvc.model.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import (
+    actor_node_attributes,
+    first_activity,
+    initiated_by,
+    merged_spells,
     read_graph_file,
-    actor_node_attributes, first_activity, initiated_by, merged_spells, tie_rows,
+    tie_rows,
 )
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT
 
 GEXF_VERSION = "1.2draft"
 
@@ -40,7 +44,7 @@ def to_gexf(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
     by_id = {i.id: i for i in initiatives}
     first = first_activity(initiatives)
     by_initiator = initiated_by(initiatives)
-    graph = nx.Graph(mode="dynamic", name=FORMAT)
+    graph: nx.Graph[str] = nx.Graph(mode="dynamic", name=FORMAT)
     for actor in sorted(actors, key=lambda a: a.id):
         starts = [d for d in (actor.registered, first.get(actor.id)) if d is not None]
         node = {"label": actor.name, **actor_node_attributes(actor, by_initiator.get(actor.id, []))}

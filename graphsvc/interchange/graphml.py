@@ -15,10 +15,10 @@ from datetime import date
 
 import networkx as nx
 
-from graphsvc.model.entities import Actor, Initiative
-from graphsvc.model.validation import FORMAT
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import actor_node_attributes, initiated_by, read_graph_file, tie_rows
+from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.validation import FORMAT
 
 
 def to_graphml(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: date | None = None,
@@ -26,7 +26,7 @@ def to_graphml(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at
     """The network as a GraphML document (UTF-8 bytes); filters as in :func:`filter_network`."""
     actors, initiatives = filter_network(actors, initiatives, at=at, view=view, municipality=municipality,
                                          sector=sector)
-    graph = nx.Graph(format=FORMAT)
+    graph: nx.Graph[str] = nx.Graph(format=FORMAT)
     by_initiator = initiated_by(initiatives)
     for actor in sorted(actors, key=lambda a: a.id):
         graph.add_node(actor.id, label=actor.name, **actor_node_attributes(actor, by_initiator.get(actor.id, [])))
@@ -43,4 +43,5 @@ def from_graphml(data: bytes | str) -> tuple[list[Actor], list[Initiative]]:
     Raises :class:`~graphsvc.model.errors.Invalid` when the file is not GraphML or its content
     breaks the data model (same checks and messages as the JSON import).
     """
-    return read_graph_file(data, lambda stream: nx.read_graphml(stream, node_type=str, force_multigraph=False), "GraphML")
+    return read_graph_file(data, lambda stream: nx.read_graphml(stream, node_type=str, force_multigraph=False),
+                           "GraphML")

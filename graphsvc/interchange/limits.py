@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 
 #: Largest spreadsheet accepted by default (bytes of the file as uploaded); see GRAPHSVC_MAX_IMPORT_MB.
@@ -54,7 +55,7 @@ class ReadLimits:
         return self.rows * self.columns
 
 
-def fail(name: str, message: str) -> Invalid:
+def fail(name: str, message: msg.Message) -> Invalid:
     """A file-level problem: the import cannot use the file at all."""
     return Invalid([Problem(name, message)])
 
@@ -63,15 +64,14 @@ def mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def check_size(name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES, *, what: str = "spreadsheet") -> None:
+def check_size(name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES, *, graph_file: bool = False) -> None:
     """Refuse a file before reading it: empty, or larger than ``max_bytes``."""
     if size == 0:
-        raise fail(name, "the file is empty")
+        raise fail(name, msg.FILE_EMPTY())
     if size > max_bytes:
-        raise fail(name, f"the file is {mb(size)}; the largest {what} accepted is {mb(max_bytes)}. "
-                         "Split it into smaller files, or import it as graphsvc/1 JSON")
+        too_large = msg.GRAPH_FILE_TOO_LARGE if graph_file else msg.FILE_TOO_LARGE
+        raise fail(name, too_large(size=mb(size), limit=mb(max_bytes)))
 
 
 def too_many_rows(name: str, limit: int) -> Invalid:
-    return fail(name, f"more than {limit:,} rows; the largest table accepted has {limit:,} data rows. "
-                      "Split the file, or import it as graphsvc/1 JSON")
+    return fail(name, msg.TOO_MANY_ROWS(limit=limit))

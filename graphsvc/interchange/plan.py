@@ -26,16 +26,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from graphsvc.interchange.columns import (
-    COLUMNS, KIND_WORDS, LOCATION_WORDS, ROLE_WORDS, SERVICE_MODEL_WORDS,
-)
+from graphsvc.interchange.columns import COLUMNS, KIND_WORDS, LOCATION_WORDS, ROLE_WORDS, SERVICE_MODEL_WORDS
 from graphsvc.interchange.limits import MAX_PROBLEMS
 from graphsvc.interchange.readers import Table
-from graphsvc.model.entities import (
-    KINDS, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, normalise_key, slugify,
-)
+from graphsvc.model import messages as msg
+from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
 from graphsvc.model.errors import Invalid
 from graphsvc.model.validation import parse_actor, parse_initiative
+from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
 
 #: The CLI shows a progress bar from this many rows.
 PROGRESS_FROM_ROWS = 5000
@@ -50,7 +48,10 @@ class Rejection:
     table: str
     row: int | None
     column: str | None
-    message: str
+    message: msg.Message
+
+    def __post_init__(self):
+        msg.require_message(self.message, "Rejection.message")
 
     def __str__(self) -> str:
         where = self.table
@@ -61,7 +62,8 @@ class Rejection:
         return f"{where}: {self.message}" if where else self.message
 
     def to_dict(self) -> dict:
-        return {"table": self.table, "row": self.row, "column": self.column, "message": self.message}
+        return {"table": self.table, "row": self.row, "column": self.column, "message": str(self.message),
+                **self.message.to_dict()}
 
 
 @dataclass
@@ -71,9 +73,9 @@ class Plan:
     actors: list[Actor] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
-    details: list[str] = field(default_factory=list)
+    details: list[msg.Message] = field(default_factory=list)
     rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
     max_problems: int = MAX_PROBLEMS
     more_problems: int = 0  # problems found beyond ``max_problems``, counted but not kept
@@ -87,7 +89,7 @@ class Plan:
     def finish(self) -> None:
         """Say how many problems were not kept (as the last rejection)."""
         if self.more_problems:
-            self.rejected.append(Rejection("", None, None, f"… and {self.more_problems:,} more problem(s) not listed"))
+            self.rejected.append(Rejection("", None, None, msg.MORE_PROBLEMS(count=self.more_problems)))
 
 
 def _text(value) -> str | None:
@@ -112,7 +114,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 def parse_day(value) -> date:
     """A date cell: an Excel date, ``dd.mm.yyyy`` (also ``d.m.yyyy``, ``dd/mm/yyyy``) or ``yyyy-mm-dd``.
 
-    Raises ``ValueError`` with a message for the user.
+    Raises ``ValueError`` with a message for the user (a ``Message``, its only argument).
 
     >>> parse_day("17.05.2021"), parse_day("2021-5-17")
     (datetime.date(2021, 5, 17), datetime.date(2021, 5, 17))
@@ -126,7 +128,7 @@ def parse_day(value) -> date:
             from openpyxl.utils.datetime import from_excel
 
             return from_excel(value).date()
-        raise ValueError(f"is not a date (got {value!r}); write dd.mm.yyyy")
+        raise ValueError(msg.DATE_NOT_A_DATE(value=value))
     text = str(value).strip()
     match = _NORWEGIAN_DATE.match(text)
     if match:
@@ -134,12 +136,12 @@ def parse_day(value) -> date:
     else:
         match = _ISO.match(text)
         if not match:
-            raise ValueError(f"is not a date (got {text!r}); write dd.mm.yyyy or yyyy-mm-dd")
+            raise ValueError(msg.DATE_NOT_A_DATE_TEXT(value=text))
         y, m, d = (int(g) for g in match.groups())
     try:
         return date(y, m, d)
     except ValueError:
-        raise ValueError(f"is not a real date (got {text!r})") from None
+        raise ValueError(msg.DATE_NOT_REAL(value=text)) from None
 
 
 def _code(value: str | None, legal: tuple[str, ...], words: dict[str, str]) -> str | None:
@@ -177,7 +179,7 @@ class _Row:
             return self.written[name]
         return next((c.label if c.nb != c.en else c.nb for c in COLUMNS[self.table.kind] if c.field == name), name)
 
-    def fail(self, name: str | None, message: str) -> None:
+    def fail(self, name: str | None, message: msg.Message) -> None:
         self.problems.append(Rejection(self.table.name, self.number, self.column(name) if name else None, message))
 
     def day(self, name: str) -> date | None:
@@ -187,7 +189,7 @@ class _Row:
         try:
             return parse_day(value)
         except ValueError as exc:
-            self.fail(name, str(exc))
+            self.fail(name, exc.args[0])
             return None
 
     def add_invalid(self, exc: Invalid) -> None:
@@ -198,7 +200,8 @@ class _Row:
             name = "partners" if match else (problem.path.split(".")[0].split("[")[0] or None)
             if name and self.column(name) in failed:
                 continue
-            self.fail(name, f"partner {int(match.group(1)) + 1}: {problem.message}" if match else problem.message)
+            self.fail(name, msg.PARTNER_NUMBER(number=int(match.group(1)) + 1, problem=problem.message) if match
+                      else problem.message)
 
 
 def _rows(table: Table, columns: dict[str, int], written: dict[str, str]) -> Iterator[_Row]:
@@ -208,8 +211,7 @@ def _rows(table: Table, columns: dict[str, int], written: dict[str, str]) -> Ite
         row = _Row(table, number, cells, columns, written)
         extra = table.overflow.get(number)
         if extra:
-            row.fail(None, f"the row has {width + extra} or more cells but the header has {width}: is there a "
-                           "separator inside a cell without quotes around it?")
+            row.fail(None, msg.ROW_TOO_WIDE(cells=width + extra, width=width))
         yield row
 
 
@@ -277,14 +279,17 @@ def plan(tables: list[Table], stored_actors: list[Actor], stored_initiatives: li
     by_kind = {t.kind: t for t in tables}
     for table in tables:
         _, _, ignored = table.columns()
-        count = f"{len(table.rows)} row" + ("" if len(table.rows) == 1 else "s")
-        result.details.append(f"{table.name}: {count} ({table.details})" if table.details else f"{table.name}: {count}")
+        one = len(table.rows) == 1
+        if table.details:
+            result.details.append((msg.ROWS_ONE_READ_AS if one else msg.ROWS_MANY_READ_AS)(
+                table=table.name, count=len(table.rows), how=table.details))
+        else:
+            result.details.append((msg.ROWS_ONE if one else msg.ROWS_MANY)(table=table.name, count=len(table.rows)))
         if ignored:
-            result.warnings.append(f"{table.name}: ignored unknown column(s): {', '.join(ignored)}")
+            result.warnings.append(msg.IGNORED_COLUMNS(table=table.name, columns=ignored))
         text = " ".join(str(c) for _, r in table.rows[:200] for c in r if isinstance(c, str))
         if re.search("Ã[¦¸¥†˜…]", text):
-            result.warnings.append(f"{table.name}: the text contains 'Ã¸'/'Ã¦'/'Ã¥': it looks like UTF-8 that was "
-                                   "read as Windows-1252 and saved again; check the names")
+            result.warnings.append(msg.MOJIBAKE(table=table.name))
     stored_by_id = {a.id: a for a in stored_actors}
     actor_ids = _plan_actors(by_kind.get("actors"), stored_by_id, result, today, progress)
     if "initiatives" in by_kind:
@@ -330,10 +335,9 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
             place = (normalise_key(actor.name), normalise_key(actor.municipality))
             if actor.id:
                 if actor.id in seen_ids:
-                    row.fail("id", f"duplicate id {actor.id!r} (also row {seen_ids[actor.id]})")
+                    row.fail("id", msg.DUPLICATE_ID_ROW(id=actor.id, row=seen_ids[actor.id]))
             elif place in seen_places:
-                row.fail("name", f"the same actor as row {seen_places[place]} (same name and municipality, "
-                                 "no id)")
+                row.fail("name", msg.SAME_ACTOR_AS_ROW(row=seen_places[place]))
             else:
                 candidates = stored_by_place.get(place, [])
                 same_kind = [a for a in candidates if a.kind == actor.kind]
@@ -345,10 +349,10 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
                 identity = _identity(actor)
                 other = stored_identity.get(identity)
                 if other is not None and other != actor.id and other not in explicit:
-                    row.fail("name", f"an actor named {actor.name!r} ({actor.kind}, {actor.municipality}) is "
-                                     f"already stored with id {other!r}; use that id or leave the id empty")
+                    row.fail("name", msg.ACTOR_STORED_AS(name=actor.name, kind=actor.kind,
+                                                         municipality=actor.municipality, id=other))
                 elif identity in seen_identity:
-                    row.fail("name", f"the same name, kind and municipality as row {seen_identity[identity][1]}")
+                    row.fail("name", msg.SAME_IDENTITY_AS_ROW(row=seen_identity[identity][1]))
         if row.problems or actor is None:
             result.reject(row.problems)
             result.rejected_rows["actors"] += 1
@@ -381,21 +385,21 @@ def _actor_of_row(row: _Row) -> Actor | None:
     return None if row.problems else actor
 
 
-def _resolve(ref: str, stored: dict[str, Actor], actors: _ActorIndex) -> tuple[str | None, str | None]:
+def _resolve(ref: str, stored: dict[str, Actor], actors: _ActorIndex) -> tuple[str | None, msg.Message | None]:
     """(actor id, None) or (None, why not) for a partner or initiator written as an id or a name."""
     if ref in actors.valid or ref in stored:
         return ref, None
     if ref in actors.rejected:
-        return None, f"actor {ref!r} is on a rejected row ({actors.table} row {actors.rejected[ref]})"
+        return None, msg.ACTOR_ON_REJECTED_ROW(actor=ref, table=actors.table, row=actors.rejected[ref])
     key = normalise_key(ref)
     ids = actors.by_name.get(key, set())
     if len(ids) == 1:
         return next(iter(ids)), None
     if len(ids) > 1:
-        return None, f"several actors are named {ref!r} ({', '.join(sorted(ids))}); write the id instead"
+        return None, msg.ACTOR_NAME_AMBIGUOUS(actor=ref, ids=sorted(ids))
     if "name:" + key in actors.rejected:
-        return None, f"actor {ref!r} is on a rejected row ({actors.table} row {actors.rejected['name:' + key]})"
-    return None, f"unknown actor {ref!r}: neither an id nor a name in {actors.table} or already stored"
+        return None, msg.ACTOR_ON_REJECTED_ROW(actor=ref, table=actors.table, row=actors.rejected["name:" + key])
+    return None, msg.ACTOR_NOT_FOUND_IN_FILE(actor=ref, table=actors.table)
 
 
 def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: list[Initiative], actors: _ActorIndex,
@@ -417,9 +421,9 @@ def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: lis
             if value is not None:
                 data[name] = value
         for name in ("started", "ended"):
-            value = row.day(name)
-            if value is not None:
-                data[name] = value
+            day = row.day(name)
+            if day is not None:
+                data[name] = day
         location = _code(row.text("location"), LOCATIONS, LOCATION_WORDS)
         if location is not None:
             data["location"] = location
@@ -437,12 +441,11 @@ def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: lis
                     continue
                 ref, sep, role = item.rpartition(":")
                 if not sep or not ref.strip():
-                    row.fail("partners", f"partner {number} ({item!r}) must be written actor:role, e.g. "
-                                         "drammen-bibliotek:lead")
+                    row.fail("partners", msg.PARTNER_NOT_ACTOR_ROLE(number=number, item=item))
                     continue
                 resolved, why = _resolve(ref.strip(), stored_actors, actors)
                 if why:
-                    row.fail("partners", f"partner {number}: {why}")
+                    row.fail("partners", msg.PARTNER_NUMBER(number=number, problem=why))
                     continue
                 partners.append({"actor": resolved, "role": _code(role.strip(), ROLES, ROLE_WORDS) or ""})
             data["partners"] = partners
@@ -456,12 +459,11 @@ def _plan_initiatives(table: Table, stored_actors: dict[str, Actor], stored: lis
         if initiative is not None:
             if initiative.id:
                 if initiative.id in seen_ids:
-                    row.fail("id", f"duplicate id {initiative.id!r} (also row {seen_ids[initiative.id]})")
+                    row.fail("id", msg.DUPLICATE_ID_ROW(id=initiative.id, row=seen_ids[initiative.id]))
             else:
                 key = (normalise_key(initiative.title), initiative.started)
                 if key in seen_titles:
-                    row.fail("title", f"the same initiative as row {seen_titles[key]} (same title and start "
-                                      "date, no id)")
+                    row.fail("title", msg.SAME_INITIATIVE_AS_ROW(row=seen_titles[key]))
                 else:
                     initiative_id = stored_by_title.get(key) or _unique(
                         slugify(f"{initiative.title} {initiative.started.year}"), taken)

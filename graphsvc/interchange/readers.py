@@ -26,20 +26,24 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
-from graphsvc.interchange.archive import (
-    Budget, Source, member_opener, open_source, open_zip, source_head, source_size,
-)
+from graphsvc.interchange.archive import Budget, Source, member_opener, open_source, open_zip, source_head, source_size
 from graphsvc.interchange.columns import (
-    accepted_names, header_columns, header_key, HEADERS, missing_columns, table_kind_from_header,
+    HEADERS,
+    accepted_names,
+    header_columns,
+    header_key,
+    missing_columns,
+    table_kind_from_header,
     table_kind_from_name,
 )
 from graphsvc.interchange.limits import ReadLimits, check_size, fail, too_many_rows
 from graphsvc.interchange.xlsx import Workbook
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid
 
 #: ``open(counted)`` → a fresh binary stream over one file (see :func:`.archive.member_opener`).
@@ -55,14 +59,14 @@ class Table:
     right of the header that hold something (a separator inside an unquoted cell, in CSV).
     """
 
-    name: str  # "aktorer.csv", "sheet 'aktører'" — used in every message about it
+    name: str  # "aktorer.csv", or a message: "sheet 'aktører'" — used in every message about it
     kind: str  # "actors" | "initiatives"
     header: list[str]
     fields: tuple[str, ...]
     written: dict[str, str]  # field → its header as the file writes it
     ignored: list[str]  # unknown headers
     rows: list[tuple[int, tuple]] = field(default_factory=list)
-    details: str = ""  # how it was read: encoding, separator
+    details: msg.Message | None = None  # how it was read: encoding, separator
     width: int = 0  # cells in the header row as read
     overflow: dict[int, int] = field(default_factory=dict)
 
@@ -81,35 +85,33 @@ def _start_table(name: str, kind: str | None, header: list[str], limits: ReadLim
     while header and header[-1] == "":
         header.pop()
     if len(header) > limits.columns:
-        raise fail(name, f"the header row has {len(header):,} columns; the largest accepted has {limits.columns}")
+        raise fail(name, msg.HEADER_TOO_WIDE(columns=len(header), limit=limits.columns))
     kind = kind or table_kind_from_name(name) or table_kind_from_header(header)
     if kind is None:
-        raise fail(name, "the header row names neither actors (navn/name, type/kind, …) nor initiatives "
-                         "(tittel/title, partnere/partners, …)")
+        raise fail(name, msg.HEADER_UNKNOWN())
     index, written, ignored = header_columns(kind, header)
     missing = missing_columns(kind, index)
     if missing:
-        raise fail(name, "missing required column(s): " + ", ".join(c.label for c in missing)
-                   + f". Accepted columns: {accepted_names(kind)}")
+        raise fail(name, msg.MISSING_COLUMNS(missing=[c.label for c in missing], accepted=accepted_names(kind)))
     return kind, index, written, ignored
 
 
 # -- CSV ----------------------------------------------------------------------------------------------
-def _encoding(open_stream: Opener, name: str) -> tuple[str, str]:
+def _encoding(open_stream: Opener, name: str) -> tuple[str, str | msg.Message]:
     """The file's encoding (and how to describe it), checked over the whole file in chunks.
 
     This first pass is also the one that counts the bytes a zip member unpacks to.
     """
     with open_stream(True) as stream:
         head = stream.read(4096)
+        candidates: list[tuple[str, str | msg.Message]]
         if head.startswith(b"\xef\xbb\xbf"):
-            candidates = [("utf-8-sig", "UTF-8 with BOM")]
+            candidates = [("utf-8-sig", msg.UTF8_WITH_BOM())]
         elif head[:2] in (b"\xff\xfe", b"\xfe\xff"):
             candidates = [("utf-16", "UTF-16")]
         else:
             if b"\x00" in head:
-                raise fail(name, "this is not a text file (it contains NUL bytes); save it from Excel as "
-                                 "CSV UTF-8, or upload the .xlsx file itself")
+                raise fail(name, msg.NOT_TEXT())
             candidates = [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
         decoders = [codecs.getincrementaldecoder(encoding)() for encoding, _ in candidates]
         failed: list[tuple[int, int] | None] = [None] * len(candidates)
@@ -131,9 +133,9 @@ def _encoding(open_stream: Opener, name: str) -> tuple[str, str]:
         if problem is None:
             return encoding, label
     position, byte = failed[-1]  # type: ignore[misc]
-    tried = "UTF-8 nor Windows-1252" if len(candidates) == 2 else candidates[0][1]
-    raise fail(name, f"the text cannot be read: it is neither {tried} (byte 0x{byte:02x} at position {position}). "
-                     "Save it from Excel as \"CSV UTF-8\"")
+    where = {"byte": f"0x{byte:02x}", "position": position}
+    raise fail(name, msg.UNDECODABLE(**where) if len(candidates) == 2
+               else msg.UNDECODABLE_AS(encoding=candidates[0][1], **where))
 
 
 def _lines(text: io.TextIOBase, name: str, limit: int) -> Iterator[str]:
@@ -145,7 +147,7 @@ def _lines(text: io.TextIOBase, name: str, limit: int) -> Iterator[str]:
             return
         number += 1
         if len(line) > limit:
-            raise fail(name, f"line {number:,} is longer than {limit:,} characters: not a spreadsheet's CSV file")
+            raise fail(name, msg.LINE_TOO_LONG(line=number, limit=limit))
         yield line
 
 
@@ -163,9 +165,10 @@ def _detect_delimiter(first_line: str) -> str:
     return best
 
 
-def read_csv(source: Source | Opener, name: str, kind: str | None = None, limits: ReadLimits = ReadLimits()
+def read_csv(source: Source | Opener, name: str, kind: str | None = None, limits: ReadLimits | None = None
              ) -> Table | None:
     """One CSV file as a :class:`Table` (encoding and separator detected); None when it holds only blanks."""
+    limits = limits or ReadLimits()
     open_stream: Opener = source if callable(source) else (lambda counted: open_source(source))
     encoding, label = _encoding(open_stream, name)
     with open_stream(False) as raw:
@@ -182,16 +185,15 @@ def read_csv(source: Source | Opener, name: str, kind: str | None = None, limits
             lines = itertools.chain([first], lines)
         reader = csv.reader(lines, delimiter=delimiter)
         try:
-            return _csv_table(reader, name, kind, limits, f"{label}, separator "
-                              + {"\t": "tab", ";": "';'", ",": "','"}.get(delimiter, repr(delimiter)))
+            separator = msg.TAB() if delimiter == "\t" else repr(delimiter)
+            return _csv_table(reader, name, kind, limits, msg.READ_AS(encoding=label, separator=separator))
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise fail(name, f"a cell on line {reader.line_num:,} is longer than {csv.field_size_limit():,} "
-                                 "characters: not a spreadsheet's CSV file") from None
-            raise fail(name, f"not a readable CSV file: {exc} (line {reader.line_num})") from None
+                raise fail(name, msg.CELL_TOO_LONG_CSV(line=reader.line_num, limit=csv.field_size_limit())) from None
+            raise fail(name, msg.CSV_UNREADABLE(reason=str(exc), line=reader.line_num)) from None
 
 
-def _csv_table(reader, name: str, kind: str | None, limits: ReadLimits, details: str) -> Table | None:
+def _csv_table(reader, name: str, kind: str | None, limits: ReadLimits, details: msg.Message) -> Table | None:
     record = next(reader, None)
     while record is not None and not any(c.strip() for c in record):  # leading blank lines
         record = next(reader, None)
@@ -223,12 +225,11 @@ def read_zip(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> list[Ta
     members = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith((".csv", ".txt"))
                and not PurePosixPath(i.filename).name.startswith((".", "_")) and "__MACOSX" not in i.filename]
     chosen = [(i, table_kind_from_name(i.filename)) for i in members]
-    named = [(i, k) for i, k in chosen if k]
+    named: Sequence[tuple[zipfile.ZipInfo, str | None]] = [(i, k) for i, k in chosen if k]
     if not named:
         named = [(i, None) for i, _ in chosen if i.filename.lower().endswith(".csv")][:2]
     if not named:
-        raise fail(name, "the zip holds no CSV file; expected aktorer.csv/actors.csv and "
-                         "initiativ.csv/initiatives.csv")
+        raise fail(name, msg.ZIP_NO_CSV())
     tables = []
     for info, kind in named:
         table = read_csv(member_opener(archive, info, budget, name), PurePosixPath(info.filename).name, kind, limits)
@@ -239,7 +240,7 @@ def read_zip(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> list[Ta
 
 # -- Excel ---------------------------------------------------------------------------------------------
 def _sheet_table(book: Workbook, title: str, path: str, kind: str, limits: ReadLimits) -> Table | None:
-    label = f"sheet {title!r}"
+    label = msg.SHEET(title=title)
     rows = book.rows(path, limits.columns + 1)
     first = next(rows, None)
     while first is not None and all(_blank(v) for v in first[1].values()):
@@ -248,13 +249,12 @@ def _sheet_table(book: Workbook, title: str, path: str, kind: str, limits: ReadL
         return None
     cells = first[1]
     if first[2] or any(column > limits.columns and not _blank(v) for column, v in cells.items()):
-        raise fail(label, f"the header row has more than {limits.columns} columns; the largest accepted has "
-                          f"{limits.columns}")
+        raise fail(label, msg.HEADER_WIDER_THAN(limit=limits.columns))
     width = max(cells, default=0)
     header = ["" if cells.get(c) is None else str(cells[c]).strip() for c in range(1, width + 1)]
     kind, index, written, ignored = _start_table(label, kind, header, limits)
     rows.close()
-    table = Table(label, kind, header, tuple(index), written, ignored, details="Excel workbook", width=width)
+    table = Table(label, kind, header, tuple(index), written, ignored, details=msg.EXCEL_WORKBOOK(), width=width)
     columns = tuple(position + 1 for position in index.values())
     body = book.rows(path, width)
     next(body, None)  # the header row again
@@ -283,8 +283,7 @@ def read_xlsx(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> list[T
                 by_kind[kind] = (title, path)
     tables = [t for kind, (title, path) in by_kind.items() if (t := _sheet_table(book, title, path, kind, limits))]
     if not tables:
-        raise fail(name, "the workbook has no sheet of actors (aktører/actors) or initiatives "
-                         "(initiativ/initiatives) with a header row")
+        raise fail(name, msg.XLSX_NO_SHEET())
     return tables
 
 
@@ -315,21 +314,22 @@ def read_tables(files: Iterable[tuple[str, Source]], *, limits: ReadLimits | Non
                 else:
                     tables += read_zip(archive, name, limits)
         elif head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise fail(name, "this is an old Excel file (.xls); save it as an Excel workbook (.xlsx) or as CSV")
+            raise fail(name, msg.XLS_OLD())
         else:
             table = read_csv(source, name, kind, limits)
             if table is None:
-                raise fail(name, "the file is empty")
+                raise fail(name, msg.FILE_EMPTY())
             tables.append(table)
     seen: dict[str, str] = {}
     for table in tables:
         if table.kind in seen:
-            raise fail(table.name, f"two tables of {table.kind}: {seen[table.kind]} and {table.name}; give one of each")
+            two = msg.TWO_ACTOR_TABLES if table.kind == "actors" else msg.TWO_INITIATIVE_TABLES
+            raise fail(table.name, two(first=seen[table.kind], second=table.name))
         seen[table.kind] = table.name
     if not tables:
-        raise fail(files[0][0] if files else "file", "the file holds no rows")
+        raise fail(files[0][0] if files else "file", msg.NO_ROWS())
     if not any(t.rows for t in tables):
-        raise fail(tables[0].name, "the file has a header row but no data rows")
+        raise fail(tables[0].name, msg.NO_DATA_ROWS())
     return tables
 
 

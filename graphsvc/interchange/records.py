@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from graphsvc.analytics.network import co_creation_graph
-from graphsvc.model.errors import Invalid
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
+from graphsvc.model.errors import Invalid
 from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.validation import FORMAT, parse_document
 
@@ -62,21 +63,19 @@ def document_from_nodes(nodes: Iterable[tuple[str, Mapping]], *, name_key: str =
                 actor[name] = str(data[name])
         tags = data.get("tags")
         if tags not in (None, ""):
-            actor["tags"] = _loads(tags, f"tags of node {node_id!r}")
+            actor["tags"] = _loads(tags, msg.NODE_TAGS_NOT_JSON, node_id)
         actors.append(actor)
         initiated = data.get("initiated")
         if initiated not in (None, ""):
-            initiatives.extend(_loads(initiated, f"initiated of node {node_id!r}"))
+            initiatives.extend(_loads(initiated, msg.NODE_INITIATED_NOT_JSON, node_id))
     return {"format": FORMAT, "actors": actors, "initiatives": initiatives}
 
 
-def _loads(text, where: str):
-    from graphsvc.model.errors import Invalid
-
+def _loads(text, problem: msg.MessageCode, node_id):
     try:
         return json.loads(text)
     except (TypeError, ValueError) as exc:
-        raise Invalid(f"{where} is not valid JSON: {exc}") from exc
+        raise Invalid(problem(node=str(node_id), reason=str(exc))) from exc
 
 
 def parse_nodes(nodes: Iterable[tuple[str, Mapping]], *, name_key: str = "name"
@@ -145,5 +144,5 @@ def read_graph_file(data: bytes | str, reader, what: str, *, name_key: str = "na
     try:
         graph = reader(io.BytesIO(data))
     except Exception as exc:  # networkx raises several kinds (ParseError, NetworkXError, KeyError…)
-        raise Invalid(f"not a readable {what} file: {exc}") from exc
+        raise Invalid(msg.GRAPH_FILE_UNREADABLE(format=what, reason=str(exc))) from exc
     return parse_nodes(graph.nodes(data=True), name_key=name_key)

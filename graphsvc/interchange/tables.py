@@ -26,9 +26,9 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date
 
-from graphsvc.model.entities import Actor, Initiative
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import partners_cell, tie_rows
+from graphsvc.model.entities import Actor, Initiative
 
 NODE_COLUMNS = ("id", "label", "kind", "sector", "municipality", "municipality_number", "org_number",
                 "service_model", "registered", "tags", "public")
@@ -136,8 +136,8 @@ def to_xlsx(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
     spreadsheet import, so an exported workbook can be imported again.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     actors, initiatives = filter_network(actors, initiatives, at=at, view=view, municipality=municipality,
@@ -149,7 +149,7 @@ def to_xlsx(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
         ("ties", EDGE_COLUMNS, tie_rows(actors, initiatives)),
     )
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title)
         sheet.append(list(columns))

@@ -56,11 +56,11 @@ def template_csv_zip() -> bytes:
         csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(_template_rows(kind))
         files[name] = buffer.getvalue().encode("utf-8-sig")
     files["LESMEG.txt"] = _TEMPLATE_README.format(columns=_column_help()).encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), content)
-    return buffer.getvalue()
+    return zipped.getvalue()
 
 
 def template_xlsx() -> bytes:
@@ -70,7 +70,7 @@ def template_xlsx() -> bytes:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for kind, title in (("actors", "aktører"), ("initiatives", "initiativ")):
         sheet = workbook.create_sheet(title)
         for row in _template_rows(kind):

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import suppress
 from datetime import datetime
 from pathlib import PurePosixPath
 from xml.parsers import expat
@@ -28,6 +29,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 
 from graphsvc.interchange.archive import Budget, member_opener, read_small
 from graphsvc.interchange.limits import ReadLimits, fail
+from graphsvc.model import messages as msg
 
 _RELATIONSHIP_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -84,7 +86,7 @@ class Workbook:
         try:
             parser.Parse(data, True)
         except (expat.ExpatError, ValueError) as exc:
-            raise fail(self.name, f"not a readable .xlsx workbook: {path}: {exc}") from None
+            raise fail(self.name, msg.XLSX_UNREADABLE(reason=f"{path}: {exc}")) from None
         return True
 
     def _relationships(self, path: str, folder: str) -> dict[str, tuple[str, str]]:
@@ -111,7 +113,7 @@ class Workbook:
                 self.epoch = CALENDAR_MAC_1904
 
         if not self._parse_small(path, start):
-            raise fail(self.name, "not a readable .xlsx workbook: it has no workbook part")
+            raise fail(self.name, msg.XLSX_UNREADABLE(reason="it has no workbook part"))
 
     def _read_styles(self, path: str) -> frozenset[int]:
         """The cell styles (``s`` attribute) whose number format shows a date."""
@@ -121,10 +123,8 @@ class Workbook:
 
         def start(tag: str, attrs: dict) -> None:
             if tag == "numFmt" and len(custom) < 10_000:
-                try:
+                with suppress(ValueError):
                     custom[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "")
-                except ValueError:
-                    pass
             elif tag == "cellXfs":
                 depth["cellXfs"] = True
             elif tag == "cellStyleXfs":
@@ -151,6 +151,9 @@ class Workbook:
         return self._strings
 
     def _read_strings(self) -> list[str]:
+        if self._shared_path is None:
+            return []
+        shared_path: str = self._shared_path
         strings: list[str] = []
         parts: list[str] = []
         state = {"in_string": False, "text": False, "phonetic": False, "chars": 0}
@@ -175,31 +178,30 @@ class Workbook:
             elif tag == "si":
                 state["in_string"] = False
                 if len(strings) >= limit:
-                    raise _Refused(f"the workbook has more than {limit:,} shared strings; the largest accepted "
-                                   f"has {limit:,}")
+                    raise _Refused(msg.SHARED_STRINGS_TOO_MANY(limit=limit))
                 strings.append("".join(parts))
 
         def text(data: str) -> None:
             if state["text"]:
                 state["chars"] += len(data)
                 if state["chars"] > cell_chars:
-                    raise _Refused(f"a text in the workbook is longer than {cell_chars:,} characters")
+                    raise _Refused(msg.CELL_TOO_LONG(limit=cell_chars))
                 parts.append(data)
 
-        for _ in self._stream(self._shared_path, start, end, text, lambda: iter(())):
+        for _ in self._stream(shared_path, start, end, text, lambda: iter(())):
             pass
         return strings
 
     # -- sheets -------------------------------------------------------------------------------------
     def rows(self, path: str, max_column: int, *, header_only: bool = False
-             ) -> Iterator[tuple[int, dict[int, object], int]]:
+             ) -> Generator[tuple[int, dict[int, object], int], None, None]:
         """``(row number, {column: value}, cells right of max_column that hold something)`` for every
         row present in the sheet, in order; only columns ``1..max_column`` are kept."""
         strings = self.strings if self._shared_path else []
         dates, epoch = self._date_styles, self.epoch
         limits = self.limits
         ready: list[tuple[int, dict[int, object], int]] = []
-        row = {"number": 0, "cells": {}, "beyond": 0, "column": 0, "scanned": 0}
+        row = _RowState()
         cell: dict = {"type": None, "style": None, "column": 0, "in_value": False, "in_text": False,
                       "phonetic": False, "parts": [], "chars": 0, "in_data": False, "done": False}
 
@@ -211,16 +213,15 @@ class Workbook:
                 return
             elif tag == "row":
                 number = attrs.get("r")
-                row["number"] = int(number) if number and number.isdigit() else row["number"] + 1
-                row["cells"], row["beyond"], row["column"] = {}, 0, 0
+                row.number = int(number) if number and number.isdigit() else row.number + 1
+                row.cells, row.beyond, row.column = {}, 0, 0
             elif tag == "c":
-                row["scanned"] += 1
-                if row["scanned"] > limits.cells:
-                    raise _Refused(f"the sheet has more than {limits.cells:,} cells; the largest accepted has "
-                                   f"{limits.cells:,}")
+                row.scanned += 1
+                if row.scanned > limits.cells:
+                    raise _Refused(msg.SHEET_TOO_MANY_CELLS(limit=limits.cells))
                 match = _CELL_REFERENCE.match(attrs.get("r", ""))
-                column = column_index(match.group(1)) if match else row["column"] + 1
-                row["column"] = column
+                column = column_index(match.group(1)) if match else row.column + 1
+                row.column = column
                 style = attrs.get("s")
                 cell.update(type=attrs.get("t", "n"), style=int(style) if style and style.isdigit() else None,
                             column=column, chars=0)
@@ -246,11 +247,11 @@ class Workbook:
                 value = self._value(cell, strings, dates, epoch)
                 if value is not None and value != "":
                     if cell["column"] <= max_column:
-                        row["cells"][cell["column"]] = value
+                        row.cells[cell["column"]] = value
                     else:
-                        row["beyond"] += 1
+                        row.beyond += 1
             elif tag == "row":
-                ready.append((row["number"], row["cells"], row["beyond"]))
+                ready.append((row.number, row.cells, row.beyond))
                 if header_only:
                     cell["done"] = True
             elif tag == "sheetData":
@@ -260,7 +261,7 @@ class Workbook:
             if cell["in_value"] or cell["in_text"]:
                 cell["chars"] += len(data)
                 if cell["chars"] > limits.cell_chars:
-                    raise _Refused(f"a cell holds more than {limits.cell_chars:,} characters; Excel's own limit")
+                    raise _Refused(msg.CELL_TOO_LONG(limit=limits.cell_chars))
                 cell["parts"].append(data)
 
         def drain() -> Iterator[tuple[int, dict[int, object], int]]:
@@ -281,8 +282,7 @@ class Workbook:
             try:
                 return strings[int(text)]
             except (ValueError, IndexError):
-                raise _Refused(f"a cell refers to shared string {text[:20]!r}, which the workbook does not have") \
-                    from None
+                raise _Refused(msg.SHARED_STRING_MISSING(index=text[:20])) from None
         if kind == "b":
             return text.strip() in ("1", "true")
         if kind == "d":
@@ -311,19 +311,30 @@ class Workbook:
         try:
             info = self.archive.getinfo(path)
         except KeyError:
-            raise fail(self.name, f"not a readable .xlsx workbook: {path} is missing") from None
+            raise fail(self.name, msg.XLSX_UNREADABLE(reason=f"{path} is missing")) from None
         with member_opener(self.archive, info, self.budget, self.name)(True) as stream:
             while True:
                 chunk = stream.read(_CHUNK)
                 try:
                     parser.Parse(chunk, not chunk)
                 except _Refused as exc:
-                    raise fail(self.name, str(exc)) from None
+                    raise fail(self.name, exc.args[0]) from None
                 except (expat.ExpatError, ValueError) as exc:
-                    raise fail(self.name, f"not a readable .xlsx workbook: {path}: {exc}") from None
+                    raise fail(self.name, msg.XLSX_UNREADABLE(reason=f"{path}: {exc}")) from None
                 yield from drain()
                 if not chunk or done():
                     return
+
+
+class _RowState:
+    """The row being read: its number, the cells kept, what was right of them, cells scanned so far."""
+
+    def __init__(self):
+        self.number = 0
+        self.cells: dict[int, object] = {}
+        self.beyond = 0
+        self.column = 0
+        self.scanned = 0
 
 
 class _Refused(Exception):

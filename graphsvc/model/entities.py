@@ -11,17 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
-KINDS = ("library", "municipal_unit", "association", "citizen_group", "business", "other_public")
-#: Kinds inside the municipal organisation (or the public sector at large); the rest are external.
-PUBLIC_KINDS = frozenset({"library", "municipal_unit", "other_public"})
-KINDS_REQUIRING_SECTOR = frozenset({"library", "municipal_unit"})
-ROLES = ("lead", "co_creator", "facilitator", "participant")
-LOCATIONS = ("library", "outside", "digital")
-#: The four ways a library and an innbyggertorg can be organised (the article in shared/reference).
-SERVICE_MODELS = ("total", "hybrid", "en_dor_inn", "pacman")
-#: Offered by forms; the vocabulary is open (any non-empty name is accepted).
-DEFAULT_SECTORS = ("bibliotek", "kultur", "skole", "oppvekst", "helse", "omsorg", "innbyggertorg", "teknisk", "næring")
-CATEGORIES = ("språkkafé", "lesesirkel", "arrangement", "konsert", "verksted", "pop-up bibliotek", "møteplass")
+from graphsvc.model.vocab import PUBLIC_KINDS
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$")
 
@@ -111,8 +101,5 @@ def with_changes(obj, **changes):
     return replace(obj, **changes)
 
 
-__all__ = [
-    "Actor", "Partner", "Initiative", "Page", "KINDS", "PUBLIC_KINDS", "KINDS_REQUIRING_SECTOR", "ROLES",
-    "LOCATIONS", "SERVICE_MODELS", "DEFAULT_SECTORS", "CATEGORIES", "ID_PATTERN", "normalise_key", "slugify",
-    "with_changes", "field",
-]
+__all__ = ["Actor", "Partner", "Initiative", "Page", "ID_PATTERN", "normalise_key", "slugify", "with_changes",
+           "field"]

@@ -10,7 +10,7 @@ from graphsvc.model.validation import FORMAT
 
 def actor_to_dict(actor: Actor) -> dict:
     """Required fields always; optional ones only when set (so documents stay small and stable)."""
-    data = {"id": actor.id, "name": actor.name, "kind": actor.kind}
+    data: dict[str, object] = {"id": actor.id, "name": actor.name, "kind": actor.kind}
     if actor.sector is not None:
         data["sector"] = actor.sector
     data["municipality"] = actor.municipality

@@ -3,7 +3,7 @@
 Each ``parse_*`` function takes untrusted plain data (decoded JSON, form fields, spreadsheet
 rows), checks every field and returns a model object, or raises :class:`Invalid` carrying
 *every* problem found, each with the path of the offending field (``partners[1].actor``).
-Messages are English sentences; ``code`` values on problems stay stable for translation.
+Every message is a code with parameters from ``model.messages`` (English for the API, translated on pages).
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from graphsvc.model import messages as msg
+from graphsvc.model.entities import ID_PATTERN, Actor, Initiative, Partner, normalise_key
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.entities import (
-    ID_PATTERN, KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS, Actor, Initiative, Partner,
-    normalise_key,
-)
+from graphsvc.model.vocab import KINDS, KINDS_REQUIRING_SECTOR, LOCATIONS, ROLES, SERVICE_MODELS
 
 FORMAT = "graphsvc/1"
 MAX_TEXT = 300
@@ -37,18 +36,18 @@ def _shown(key) -> str:
     return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _bad_characters(value: str) -> str | None:
-    """Why ``value`` cannot be stored as text, or None. Emoji and every script are fine."""
+def _bad_characters(value: str, *, tag: bool = False) -> msg.Message | None:
+    """Why ``value`` (a text, or a tag) cannot be stored as text, or None. Emoji and every script are fine."""
     if _CONTROL.search(value):
-        return "contains control characters"
+        return (msg.TAG_CONTROL_CHARACTERS if tag else msg.TEXT_CONTROL_CHARACTERS)()
     if _SURROGATE.search(value):
-        return "contains an unpaired surrogate (\\ud800-\\udfff): not valid Unicode text"
+        return (msg.TAG_UNPAIRED_SURROGATE if tag else msg.TEXT_UNPAIRED_SURROGATE)()
     if _BIDI_CONTROL.search(value):
-        return "contains invisible text-direction characters (U+202A-U+202E, U+2066-U+2069)"
+        return (msg.TAG_DIRECTION_CHARACTERS if tag else msg.TEXT_DIRECTION_CHARACTERS)()
     if not value.isprintable():
         hidden = next((ch for ch in value if unicodedata.category(ch) == "Cf" and ch not in _JOINERS), None)
         if hidden is not None:
-            return f"contains an invisible formatting character (U+{ord(hidden):04X}); remove it"
+            return (msg.TAG_FORMAT_CHARACTER if tag else msg.TEXT_FORMAT_CHARACTER)(character=f"U+{ord(hidden):04X}")
     return None
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MUNICIPALITY_NUMBER = re.compile(r"^\d{4}$")
@@ -90,30 +89,30 @@ class _Checker:
         self.problems: list[Problem] = []
         self.path = path
         if not isinstance(data, Mapping):
-            self.problems.append(Problem(path, "must be an object"))
+            self.problems.append(Problem(path, msg.NOT_AN_OBJECT()))
             data = {}
         self.data = data
 
-    def fail(self, name: str, message: str) -> None:
+    def fail(self, name: str, message: msg.Message) -> None:
         self.problems.append(Problem(_join(self.path, name), message))
 
     def unknown_fields(self, allowed: Iterable[str]) -> None:
         for key in self.data:
             if key not in allowed:
-                self.fail(_shown(key), "is not a known field")
+                self.fail(_shown(key), msg.UNKNOWN_FIELD())
 
     def text(self, name: str, *, required: bool = True, max_len: int = MAX_TEXT) -> str | None:
         value = self.data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.fail(name, "is required")
+                self.fail(name, msg.REQUIRED())
             return None
         if not isinstance(value, str):
-            self.fail(name, "must be a string")
+            self.fail(name, msg.NOT_A_STRING())
             return None
         value = " ".join(value.split()) if "\n" not in value else value.strip()
         if len(value) > max_len:
-            self.fail(name, f"is longer than {max_len} characters")
+            self.fail(name, msg.TEXT_TOO_LONG(limit=max_len))
             return None
         bad = _bad_characters(value)
         if bad:
@@ -121,12 +120,12 @@ class _Checker:
             return None
         return value
 
-    def given(self, name: str, required: bool, missing: str = "is required"):
+    def given(self, name: str, required: bool, missing: msg.Message | None = None):
         """The field's value, or None (and a problem when required) when it is absent or empty."""
         value = self.data.get(name)
         if value is None or value == "":
             if required:
-                self.fail(name, missing)
+                self.fail(name, missing or msg.REQUIRED())
             return None
         return value
 
@@ -135,34 +134,33 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.fail(name, "must be a URL-safe id: letters a-z, A-Z, digits and . _ ~ -, "
-                            "starting with a letter or digit, at most 128 characters")
+            self.fail(name, msg.ID_INVALID())
             return None
         return value
 
     def choice(self, name: str, legal: Iterable[str], *, required: bool = True) -> str | None:
         legal = tuple(legal)
-        value = self.given(name, required, f"is required (one of: {', '.join(legal)})")
+        value = self.given(name, required, msg.CHOICE_REQUIRED(legal=legal))
         if value is None:
             return None
         if value not in legal:
-            self.fail(name, f"must be one of: {', '.join(legal)} (got {value!r})")
+            self.fail(name, msg.CHOICE_INVALID(legal=legal, value=value))
             return None
         return value
 
     def day(self, name: str, *, required: bool = True) -> date | None:
-        value = self.given(name, required, "is required (a date, YYYY-MM-DD)")
+        value = self.given(name, required, msg.DATE_REQUIRED())
         if value is None:
             return None
         if isinstance(value, date):
             return value
         if not isinstance(value, str) or not _ISO_DATE.match(value):
-            self.fail(name, f"must be a date as YYYY-MM-DD (got {value!r})")
+            self.fail(name, msg.DATE_FORMAT(value=value))
             return None
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.fail(name, f"is not a real date (got {value!r})")
+            self.fail(name, msg.DATE_NOT_REAL(value=value))
             return None
 
 
@@ -182,7 +180,7 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
     number = c.data.get("municipality_number")
     if number not in (None, ""):
         if not isinstance(number, str) or not _MUNICIPALITY_NUMBER.match(number):
-            c.fail("municipality_number", "must be a four-digit kommunenummer, e.g. \"3301\"")
+            c.fail("municipality_number", msg.MUNICIPALITY_NUMBER())
             number = None
     else:
         number = None
@@ -190,10 +188,10 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
     if org not in (None, ""):
         org = org.replace(" ", "") if isinstance(org, str) else org
         if not isinstance(org, str) or not _ORG_NUMBER.match(org):
-            c.fail("org_number", "must be a nine-digit organisation number")
+            c.fail("org_number", msg.ORG_NUMBER_FORMAT())
             org = None
         elif not org_number_is_valid(org):
-            c.fail("org_number", "fails the MOD11 check digit: not a valid organisation number")
+            c.fail("org_number", msg.ORG_NUMBER_CHECK_DIGIT())
             org = None
     else:
         org = None
@@ -203,23 +201,24 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
     tags_raw = [] if tags_raw is None else tags_raw  # not `or []`: {} or "" must be refused
     tags: list[str] = []
     if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
-        c.fail("tags", "must be a list of strings")
+        c.fail("tags", msg.TAGS_NOT_STRINGS())
     elif len(tags_raw) > MAX_TAGS:
-        c.fail("tags", f"has more than {MAX_TAGS} tags")
+        c.fail("tags", msg.TAGS_TOO_MANY(limit=MAX_TAGS))
     else:
         for tag in tags_raw:
             tag = " ".join(tag.split())
             if tag and tag not in tags:
                 if len(tag) > 80:
-                    c.fail("tags", "has a tag longer than 80 characters")
+                    c.fail("tags", msg.TAG_TOO_LONG(limit=80))
                     break
-                bad = _bad_characters(tag)
+                bad = _bad_characters(tag, tag=True)
                 if bad:
-                    c.fail("tags", f"has a tag that {bad}")
+                    c.fail("tags", bad)
                     break
                 tags.append(tag)
     if c.problems:
         raise Invalid(c.problems)
+    assert name is not None and kind is not None and municipality is not None  # required: else a problem above
     return Actor(id=actor_id, name=name, kind=kind, municipality=municipality,
                  sector=normalise_key(sector) if sector else None, municipality_number=number,
                  org_number=org, service_model=service_model, registered=registered, tags=tuple(tags))
@@ -241,7 +240,7 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     started = c.day("started")
     ended = c.day("ended", required=False)
     if started and ended and ended < started:
-        c.fail("ended", f"must not be before started ({started.isoformat()})")
+        c.fail("ended", msg.ENDED_BEFORE_STARTED(started=started.isoformat()))
     initiator = c.identifier("initiator")
     location = c.choice("location", LOCATIONS)
     known = known_actor_ids if known_actor_ids is None or isinstance(known_actor_ids, (set, frozenset)) \
@@ -249,10 +248,10 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     partners: list[Partner] = []
     raw = c.data.get("partners")
     if not isinstance(raw, list):
-        c.fail("partners", "is required: a list of at least two {actor, role}")
+        c.fail("partners", msg.PARTNERS_REQUIRED())
         raw = []
     elif len(raw) < 2:
-        c.fail("partners", "must list at least two partners")
+        c.fail("partners", msg.PARTNERS_TOO_FEW())
     seen: set[str] = set()
     for index, item in enumerate(raw):
         pc = _Checker(item, _join(path, f"partners[{index}]"))
@@ -261,17 +260,19 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
         role = pc.choice("role", ROLES)
         if actor:
             if actor in seen:
-                pc.fail("actor", f"actor {actor!r} is listed twice")
+                pc.fail("actor", msg.PARTNER_TWICE(actor=actor))
             elif known is not None and actor not in known:
-                pc.fail("actor", f"unknown actor {actor!r}")
+                pc.fail("actor", msg.UNKNOWN_ACTOR(actor=actor))
             seen.add(actor)
         c.problems.extend(pc.problems)
         if actor and role:
             partners.append(Partner(actor, role))
     if initiator and isinstance(raw, list) and raw and initiator not in seen:
-        c.fail("initiator", f"{initiator!r} must be one of the partners")
+        c.fail("initiator", msg.INITIATOR_NOT_PARTNER(actor=initiator))
     if c.problems:
         raise Invalid(c.problems)
+    # Required: else a problem above.
+    assert title is not None and started is not None and initiator is not None and location is not None
     return Initiative(id=initiative_id, title=title, category=category, started=started, ended=ended,
                       initiator=initiator, location=location, partners=tuple(partners))
 
@@ -284,19 +285,19 @@ def parse_document(doc, *, existing_actor_ids: Iterable[str] = (), today: date |
     """
     problems: list[Problem] = []
     if not isinstance(doc, Mapping):
-        raise Invalid([Problem("", "the document must be a JSON object")])
+        raise Invalid([Problem("", msg.DOCUMENT_NOT_OBJECT())])
     if doc.get("format") != FORMAT:
-        problems.append(Problem("format", f"must be {FORMAT!r} (got {doc.get('format')!r})"))
+        problems.append(Problem("format", msg.DOCUMENT_FORMAT(expected=FORMAT, found=doc.get("format"))))
     for key in doc:
         if key not in ("format", "description", "actors", "initiatives"):
-            problems.append(Problem(_shown(key), "is not a known field"))
+            problems.append(Problem(_shown(key), msg.UNKNOWN_FIELD()))
     if "description" in doc and not isinstance(doc["description"], str):
-        problems.append(Problem("description", "must be a string"))
+        problems.append(Problem("description", msg.NOT_A_STRING()))
     raw_actors = doc.get("actors", [])
     raw_initiatives = doc.get("initiatives", [])
     for name, value in (("actors", raw_actors), ("initiatives", raw_initiatives)):
         if not isinstance(value, list):
-            problems.append(Problem(name, "must be a list"))
+            problems.append(Problem(name, msg.NOT_A_LIST()))
     if not isinstance(raw_actors, list):
         raw_actors = []
     if not isinstance(raw_initiatives, list):
@@ -314,7 +315,7 @@ def parse_document(doc, *, existing_actor_ids: Iterable[str] = (), today: date |
                 seen.setdefault(item["id"], index)
             continue
         if actor.id in seen:
-            problems.append(Problem(f"{path}.id", f"duplicate id {actor.id!r} (also actors[{seen[actor.id]}])"))
+            problems.append(Problem(f"{path}.id", msg.DUPLICATE_ID(id=actor.id, other=f"actors[{seen[actor.id]}]")))
             continue
         seen[actor.id] = index
         actors.append(actor)
@@ -330,8 +331,8 @@ def parse_document(doc, *, existing_actor_ids: Iterable[str] = (), today: date |
             problems.extend(exc.problems)
             continue
         if initiative.id in seen_initiatives:
-            problems.append(Problem(f"{path}.id", f"duplicate id {initiative.id!r} "
-                                                  f"(also initiatives[{seen_initiatives[initiative.id]}])"))
+            problems.append(Problem(f"{path}.id", msg.DUPLICATE_ID(
+                id=initiative.id, other=f"initiatives[{seen_initiatives[initiative.id]}]")))
             continue
         seen_initiatives[initiative.id] = index
         initiatives.append(initiative)
@@ -349,3 +350,17 @@ def parse_date_param(value: str | None, name: str) -> date | None:
     if c.problems:
         raise Invalid(c.problems)
     return result
+
+
+def check_choice(name: str, value, legal) -> None:
+    """``Invalid`` naming the parameter and its legal values unless ``value`` is one of them."""
+    if value not in legal:
+        raise Invalid([Problem(name, msg.CHOICE_INVALID(legal=tuple(legal), value=value))])
+
+
+def check_whole(name: str, value, low: int, high: int) -> None:
+    """``Invalid`` unless ``value`` is a whole number (not a bool) from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid([Problem(name, msg.NOT_WHOLE_IN_RANGE(low=low, high=high, value=value))])
+    if not low <= value <= high:
+        raise Invalid([Problem(name, msg.OUT_OF_RANGE(low=low, high=high, value=value))])

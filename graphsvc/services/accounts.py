@@ -12,10 +12,20 @@ import secrets
 import string
 from datetime import timedelta
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import (
-    MIN_PASSWORD, ROLES, USER_NAME, Credential, User, digest, hash_password, new_secret, now, verify_password,
+    MIN_PASSWORD,
+    ROLES,
+    USER_NAME,
+    Credential,
+    User,
+    digest,
+    hash_password,
+    new_secret,
+    now,
+    verify_password,
 )
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.storage.base import Store
 
 #: A session ends this long after login, whatever the browser keeps.
@@ -24,19 +34,19 @@ SESSION_HOURS = 12
 
 def check_name(name: str) -> str:
     if not isinstance(name, str) or not USER_NAME.match(name):
-        raise Invalid([Problem("name", "must be 1–64 letters, digits or . _ @ -, starting with a letter or digit")])
+        raise Invalid([Problem("name", msg.USER_NAME_INVALID())])
     return name
 
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise Invalid([Problem("role", f"must be one of: {', '.join(ROLES)} (got {role!r})")])
+        raise Invalid([Problem("role", msg.CHOICE_INVALID(legal=ROLES, value=role))])
     return role
 
 
 def check_password(password: str) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise Invalid([Problem("password", f"must be at least {MIN_PASSWORD} characters")])
+        raise Invalid([Problem("password", msg.PASSWORD_TOO_SHORT(limit=MIN_PASSWORD))])
     return password
 
 
@@ -88,7 +98,7 @@ def remove_user(store: Store, name: str, *, by: str | None = None) -> None:
 def _keep_an_admin(store: Store, leaving: str) -> None:
     others = [u for u in store.list_users() if u.role == "admin" and not u.disabled and u.name != leaving]
     if not others:
-        raise Conflict("this is the last active admin; make another admin first", field="role")
+        raise Conflict(msg.LAST_ADMIN(), field="role")
 
 
 def ensure_admin(store: Store) -> tuple[str, str] | None:
@@ -153,6 +163,3 @@ def revoke_tokens(store: Store, user: str, label: str | None = None) -> int:
     store.get_user(user)
     return store.delete_credentials(user=user, kind="token", label=label)
 
-
-def revoke_token_secret(store: Store, secret: str) -> int:
-    return store.delete_credentials(digest=digest(secret), kind="token")

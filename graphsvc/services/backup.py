@@ -22,13 +22,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from graphsvc.model import messages as msg
+from graphsvc.model.accounts import (
+    CREDENTIAL_KINDS,
+    PROPOSAL_KINDS,
+    PROPOSAL_STATES,
+    ROLES,
+    AuditEntry,
+    Credential,
+    Proposal,
+    User,
+    now,
+)
+from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
-from graphsvc.model.accounts import CREDENTIAL_KINDS, PROPOSAL_KINDS, PROPOSAL_STATES, ROLES, AuditEntry, Credential, \
-    Proposal, User, now
-from graphsvc.model.validation import FORMAT as GRAPH_FORMAT
-from graphsvc.model.validation import parse_document
+from graphsvc.model.validation import FORMAT as GRAPH_FORMAT, parse_document
 from graphsvc.storage.base import Store, StoreDump
 
 FORMAT = "graphsvc-backup/1"
@@ -118,28 +129,28 @@ class _Reader:
     def items(self, doc: Mapping, name: str) -> list[tuple[str, Mapping]]:
         value = doc.get(name, [])
         if not isinstance(value, list):
-            self.problems.append(Problem(name, "must be a list"))
+            self.problems.append(Problem(name, msg.NOT_A_LIST()))
             return []
         out = []
         for index, item in enumerate(value):
             if isinstance(item, Mapping):
                 out.append((f"{name}[{index}]", item))
             else:
-                self.problems.append(Problem(f"{name}[{index}]", "must be an object"))
+                self.problems.append(Problem(f"{name}[{index}]", msg.NOT_AN_OBJECT()))
         return out
 
     def text(self, item: Mapping, path: str, key: str, *, required: bool = True, choices=None) -> str | None:
         value = item.get(key)
         if value is None:
             if required:
-                self.problems.append(Problem(f"{path}.{key}", "is required"))
+                self.problems.append(Problem(f"{path}.{key}", msg.REQUIRED()))
             return None
         if not isinstance(value, str) or (required and not value):
-            wanted = "a non-empty string" if required else "a string"
-            self.problems.append(Problem(f"{path}.{key}", f"must be {wanted}"))
+            wanted = msg.NOT_A_NON_EMPTY_STRING if required else msg.NOT_A_STRING
+            self.problems.append(Problem(f"{path}.{key}", wanted()))
             return None
         if choices is not None and value not in choices:
-            self.problems.append(Problem(f"{path}.{key}", f"must be one of: {', '.join(choices)} (got {value!r})"))
+            self.problems.append(Problem(f"{path}.{key}", msg.CHOICE_INVALID(legal=choices, value=value)))
             return None
         return value
 
@@ -150,20 +161,20 @@ class _Reader:
         try:
             return datetime.fromisoformat(value)
         except ValueError:
-            self.problems.append(Problem(f"{path}.{key}", f"must be an ISO 8601 date and time (got {value!r})"))
+            self.problems.append(Problem(f"{path}.{key}", msg.DATETIME_FORMAT(value=value)))
             return None
 
     def flag(self, item: Mapping, path: str, key: str) -> bool:
         value = item.get(key, False)
         if not isinstance(value, bool):
-            self.problems.append(Problem(f"{path}.{key}", "must be true or false"))
+            self.problems.append(Problem(f"{path}.{key}", msg.NOT_TRUE_OR_FALSE()))
             return False
         return value
 
     def whole(self, item: Mapping, path: str, key: str) -> int:
         value = item.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            self.problems.append(Problem(f"{path}.{key}", "must be a whole number, 0 or more"))
+            self.problems.append(Problem(f"{path}.{key}", msg.NOT_COUNT()))
             return 0
         return value
 
@@ -172,7 +183,8 @@ class _Reader:
         if value is None and not required:
             return None
         if not isinstance(value, Mapping):
-            self.problems.append(Problem(f"{path}.{key}", "must be an object" + ("" if required else " or null")))
+            wanted = msg.NOT_AN_OBJECT if required else msg.NOT_AN_OBJECT_OR_NULL
+            self.problems.append(Problem(f"{path}.{key}", wanted()))
             return None
         return dict(value)
 
@@ -180,13 +192,12 @@ class _Reader:
 def check_format(doc) -> None:
     """Raise :class:`NotABackup` (one problem, one line) unless ``doc`` says it is a graphsvc backup."""
     if not isinstance(doc, Mapping):
-        raise NotABackup([Problem("format", f"not a graphsvc backup: the file must be a JSON object with "
-                                            f"\"format\": {FORMAT!r}")])
+        raise NotABackup([Problem("format", msg.NOT_A_BACKUP(expected=FORMAT))])
     found = doc.get("format")
     if found == FORMAT:
         return
-    hint = " (a graphsvc/1 export: load it with `graphsvc import`)" if found == GRAPH_FORMAT else ""
-    raise NotABackup([Problem("format", f"not a graphsvc backup: format is {found!r}, expected {FORMAT!r}{hint}")])
+    hinted = msg.BACKUP_FORMAT_EXPORT if found == GRAPH_FORMAT else msg.BACKUP_FORMAT  # a graphsvc/1 export
+    raise NotABackup([Problem("format", hinted(found=found, expected=FORMAT))])
 
 
 def parse_backup(doc) -> StoreDump:
@@ -196,13 +207,14 @@ def parse_backup(doc) -> StoreDump:
     r = _Reader()
     for key in doc:
         if key not in FIELDS:
-            r.problems.append(Problem(str(key), "is not a known field"))
+            r.problems.append(Problem(str(key), msg.UNKNOWN_FIELD()))
     graph_version = doc.get("graph_version", 0)
     if not isinstance(graph_version, int) or isinstance(graph_version, bool) or graph_version < 0:
-        r.problems.append(Problem("graph_version", "must be a whole number, 0 or more"))
+        r.problems.append(Problem("graph_version", msg.NOT_COUNT()))
         graph_version = 0
 
-    actors, initiatives = [], []
+    actors: list[Actor] = []
+    initiatives: list[Initiative] = []
     try:
         actors, initiatives = parse_document(doc.get("graph"))
     except Invalid as exc:
@@ -217,7 +229,7 @@ def parse_backup(doc) -> StoreDump:
             users.append(User(name, role, password_hash, disabled, created))
     names = [u.name for u in users]
     for name in sorted({n for n in names if names.count(n) > 1}):
-        r.problems.append(Problem("users", f"user {name!r} appears more than once"))
+        r.problems.append(Problem("users", msg.BACKUP_USER_REPEATED(name=name)))
 
     credentials: list[Credential] = []
     known = set(names)
@@ -226,13 +238,14 @@ def parse_backup(doc) -> StoreDump:
         user, label = r.text(item, path, "user"), r.text(item, path, "label", required=False) or ""
         created, expires = r.moment(item, path, "created"), r.moment(item, path, "expires", required=False)
         if user and user not in known:
-            r.problems.append(Problem(f"{path}.user", f"unknown user {user!r}"))
+            r.problems.append(Problem(f"{path}.user", msg.BACKUP_UNKNOWN_USER(name=user)))
         elif digest and kind and user:
             credentials.append(Credential(digest, kind, user, label, created, expires))
 
     proposals: list[Proposal] = []
     for path, item in r.items(doc, "proposals"):
-        values = {"id": r.text(item, path, "id"), "kind": r.text(item, path, "kind", choices=PROPOSAL_KINDS),
+        values: dict[str, Any] = {
+                  "id": r.text(item, path, "id"), "kind": r.text(item, path, "kind", choices=PROPOSAL_KINDS),
                   "data": r.mapping(item, path, "data", required=True), "proposer": r.text(item, path, "proposer"),
                   "created": r.moment(item, path, "created"),
                   "status": r.text(item, path, "status", choices=PROPOSAL_STATES),
@@ -247,15 +260,16 @@ def parse_backup(doc) -> StoreDump:
     seen_seq: set[int] = set()
     for path, item in r.items(doc, "audit"):
         seq = r.whole(item, path, "seq")
-        entry = AuditEntry(at=r.moment(item, path, "at"), user=r.text(item, path, "user", required=False),
-                           action=r.text(item, path, "action"), object_kind=r.text(item, path, "object_kind"),
-                           object_id=r.text(item, path, "object_id", required=False),
-                           before=r.mapping(item, path, "before"), after=r.mapping(item, path, "after"), id=str(seq))
+        at, by = r.moment(item, path, "at"), r.text(item, path, "user", required=False)
+        action, object_kind = r.text(item, path, "action"), r.text(item, path, "object_kind")
+        object_id = r.text(item, path, "object_id", required=False)
+        before, after = r.mapping(item, path, "before"), r.mapping(item, path, "after")
         if seq in seen_seq:
-            r.problems.append(Problem(f"{path}.seq", f"sequence number {seq} appears more than once"))
+            r.problems.append(Problem(f"{path}.seq", msg.BACKUP_SEQ_REPEATED(seq=seq)))
         seen_seq.add(seq)
-        if entry.at and entry.action and entry.object_kind:
-            audit.append(entry)
+        if at and action and object_kind:
+            audit.append(AuditEntry(at=at, user=by, action=action, object_kind=object_kind, object_id=object_id,
+                                    before=before, after=after, id=str(seq)))
 
     if r.problems:
         raise Invalid(r.problems)

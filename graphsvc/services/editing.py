@@ -11,12 +11,13 @@ from dataclasses import replace
 from datetime import date
 from difflib import SequenceMatcher
 
-from graphsvc.services import graph as svc
-from graphsvc.model.errors import Conflict, Invalid, Problem
-from graphsvc.model.entities import Actor, Initiative, Page
-from graphsvc.model.serialize import initiative_to_dict
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import PROPOSAL_KINDS, Proposal, new_id, now
+from graphsvc.model.entities import Actor, Initiative, Page
+from graphsvc.model.errors import Conflict, Invalid, Problem
+from graphsvc.model.serialize import initiative_to_dict
 from graphsvc.model.validation import MAX_TEXT, parse_actor, parse_date_param, parse_initiative
+from graphsvc.services import graph as svc
 from graphsvc.storage.base import ActorFilter, InitiativeFilter, Store
 
 #: Suggestions below this score are not shown; at or above LIKELY, saving asks for confirmation.
@@ -74,8 +75,8 @@ def similar_actors(store: Store, name: str, *, municipality: str | None = None, 
             continue
         score = similarity(name, actor.name)
         if score >= SUGGEST_AT:
-            same_place = bool(municipality) and " ".join(municipality.casefold().split()) == " ".join(
-                actor.municipality.casefold().split())
+            same_place = bool(municipality and " ".join(municipality.casefold().split()) == " ".join(
+                actor.municipality.casefold().split()))
             scored.append((score, same_place, actor))
     scored.sort(key=lambda t: (-t[0], not t[1], t[2].name))
     return [(actor, score) for score, _, actor in scored[:limit]]
@@ -140,13 +141,12 @@ def merge_actors(store: Store, survivor_id: str, merged_id: str, *, by: str | No
     happens when the two actors are its only partners.
     """
     if survivor_id == merged_id:
-        raise Invalid([Problem("merged", "choose two different actors")])
+        raise Invalid([Problem("merged", msg.MERGE_CHOOSE_TWO())])
     survivor, merged = store.get_actor(survivor_id), store.get_actor(merged_id)
     shared = store.list_initiatives(InitiativeFilter(actor=merged_id), limit=10_000).items
     too_small = [i.id for i in shared if survivor_id in i.actor_ids and len(i.partners) <= 2]
     if too_small:
-        raise Conflict(f"the two actors are the only partners of {', '.join(too_small[:5])}; "
-                       "merging would leave an initiative with one partner", field="merged")
+        raise Conflict(msg.MERGE_ONLY_PARTNERS(initiatives=too_small[:5]), field="merged")
     new = combined(survivor, merged)
     moved = store.merge_actors(new, merged_id, by=by)
     return new, moved
@@ -156,7 +156,7 @@ def merge_actors(store: Store, survivor_id: str, merged_id: str, *, by: str | No
 def propose(store: Store, kind: str, data: dict, *, proposer: str, today: date | None = None) -> Proposal:
     """A viewer's new actor or initiative, checked by the same validation, stored for review."""
     if kind not in PROPOSAL_KINDS:
-        raise Invalid([Problem("kind", f"must be one of: {', '.join(PROPOSAL_KINDS)}")])
+        raise Invalid([Problem("kind", msg.CHOICE_INVALID_PLAIN(legal=PROPOSAL_KINDS))])
     if kind == "actor":
         parse_actor(data, today=today or date.today(), require_id=False)
     else:

@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from graphsvc.analytics.network import check_view, co_creation_graph, invitation_graph
-from graphsvc.services.cache import ResultCache
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.services.cache import ResultCache
 from graphsvc.storage.base import ImportSummary, InitiativeFilter, NetworkRows, Store
 
 _default_cache = ResultCache()
@@ -34,9 +35,9 @@ def _unique_id(taken, base: str) -> str:
 
 def _with_id(data, actor_id: str):
     if not isinstance(data, Mapping):
-        raise Invalid([Problem("", "the body must be a JSON object")])
+        raise Invalid([Problem("", msg.BODY_NOT_OBJECT())])
     if "id" in data and data["id"] != actor_id:
-        raise Invalid([Problem("id", f"does not match the id in the address ({actor_id!r}); ids cannot change")])
+        raise Invalid([Problem("id", msg.ID_MISMATCH(id=actor_id))])
     return {**data, "id": actor_id}
 
 
@@ -91,8 +92,7 @@ def create_initiative(store: Store, data, *, by: str | None = None, allow_duplic
     if not allow_duplicate:
         same = same_initiatives(store, initiative)
         if same:
-            raise Conflict(f"an initiative with this title, start date and partners already exists "
-                           f"(id {same[0].id!r}, {same[0].title!r})", field="title")
+            raise Conflict(msg.SAME_INITIATIVE_EXISTS(id=same[0].id, title=same[0].title), field="title")
     if not initiative.id:
         base = slugify(f"{initiative.title} {initiative.started.year}")
 
@@ -120,15 +120,18 @@ def read_document_file(path: str | Path) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise Invalid([Problem("file", f"{path}: no such file")]) from None
+        raise Invalid([Problem("file", msg.FILE_MISSING(path=str(path)))]) from None
     except UnicodeDecodeError as exc:
-        raise Invalid([Problem("file", f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        problem = Problem("file", msg.FILE_NOT_UTF8_AT(path=str(path), reason=exc.reason, position=exc.start))
+        raise Invalid([problem]) from None
     except OSError as exc:
-        raise Invalid([Problem("file", f"{path}: {exc.strerror}")]) from None
+        raise Invalid([Problem("file", msg.FILE_UNREADABLE(path=str(path), reason=exc.strerror))]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid([Problem("file", f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]) from None
+        problem = Problem("file", msg.FILE_NOT_JSON_AT(path=str(path), reason=exc.msg, line=exc.lineno,
+                                                       column=exc.colno))
+        raise Invalid([problem]) from None
 
 
 def import_document(store: Store, doc, *, today: date | None = None, by: str | None = None) -> ImportSummary:

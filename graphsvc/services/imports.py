@@ -32,6 +32,7 @@ from graphsvc.interchange.archive import Source, open_source, source_size
 from graphsvc.interchange.limits import DEFAULT_MAX_BYTES, ReadLimits, check_size, fail
 from graphsvc.interchange.plan import Plan, Progress, Rejection, plan
 from graphsvc.interchange.readers import read_tables
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
@@ -67,8 +68,8 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
     rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
-    warnings: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
+    details: list[msg.Message] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -101,14 +102,14 @@ class ImportReport:
                 "applied": self.applied, "outcome": self.outcome, "counts": self.counts(),
                 "rows": self.rows, "rejected_rows": self.rejected_rows,
                 "actors": self.actors, "initiatives": self.initiatives,
-                "rejected": [r.to_dict() for r in self.rejected], "warnings": self.warnings,
-                "details": self.details}
+                "rejected": [r.to_dict() for r in self.rejected], "warnings": [str(w) for w in self.warnings],
+                "details": [str(d) for d in self.details]}
 
     def to_invalid(self) -> Invalid:
         """The rejected rows as the one error model's ``Invalid`` (the API's 422 body)."""
         problems = [Problem(f"{r.table}" + (f" row {r.row}" if r.row is not None else "")
                             + (f", column {r.column}" if r.column else ""), r.message) for r in self.rejected]
-        return Invalid(problems or [Problem("", "nothing to import")])
+        return Invalid(problems or [Problem("", msg.NOTHING_TO_IMPORT())])
 
 
 def compare(stored: tuple[list[Actor], list[Initiative]], actors: Iterable[Actor],
@@ -137,14 +138,14 @@ def _document_plan(name: str, data: bytes, stored: tuple[list[Actor], list[Initi
             try:
                 doc = json.loads(data.decode("utf-8-sig"))
             except UnicodeDecodeError as exc:
-                raise Invalid([Problem("file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+                raise Invalid([Problem("file", msg.UPLOAD_NOT_UTF8(reason=exc.reason, position=exc.start))]) from None
             except json.JSONDecodeError as exc:
-                raise Invalid([Problem("file", f"not valid JSON: {exc.msg} at line {exc.lineno} column "
-                                               f"{exc.colno}")]) from None
+                raise Invalid([Problem("file", msg.UPLOAD_NOT_JSON(reason=exc.msg, line=exc.lineno,
+                                                                   column=exc.colno))]) from None
             except RecursionError:
-                raise Invalid([Problem("file", "not usable JSON: nested too deeply")]) from None
+                raise Invalid([Problem("file", msg.JSON_TOO_DEEP())]) from None
             except ValueError as exc:  # an integer of more than 4,300 digits
-                raise Invalid([Problem("file", f"not usable JSON: {exc}")]) from None
+                raise Invalid([Problem("file", msg.JSON_UNUSABLE(reason=str(exc)))]) from None
             actors, initiatives = parse_document(doc, existing_actor_ids={a.id for a in stored[0]})
         else:
             actors, initiatives = (from_graphml if suffix == ".graphml" else from_gexf)(data)
@@ -215,37 +216,41 @@ def unpaired_surrogate_at(source: Source) -> int | None:
             base, data = base + keep, data[keep:]
 
 
+class _Refused(Exception):
+    """A limit passed inside an expat callback (a message, turned into ``Invalid`` outside it)."""
+
+
 def _scan_graph_file(name: str, source: Source, limits: ReadLimits) -> None:
     """GraphML and GEXF are parsed whole by networkx: count their nodes first (expat, streaming)
     and refuse document type declarations, so a small file cannot make a huge graph."""
     parser = expat.ParserCreate()
     nodes = [0]
+    what = "GEXF" if name.lower().endswith(".gexf") else "GraphML"
 
     def start(tag: str, _attrs) -> None:
         if tag.rpartition(":")[2] == "node":
             nodes[0] += 1
             if nodes[0] > limits.rows:
-                raise ValueError(f"more than {limits.rows:,} nodes; the largest graph file accepted has "
-                                 f"{limits.rows:,}")
+                raise _Refused(msg.GRAPH_FILE_TOO_MANY_NODES(limit=limits.rows))
 
     def refuse_doctype(*_args) -> None:
-        raise ValueError("document type declarations are not accepted")
+        raise _Refused(msg.GRAPH_FILE_UNREADABLE(format=what, reason="document type declarations are not accepted"))
 
     parser.StartElementHandler = start
     parser.StartDoctypeDeclHandler = refuse_doctype
     with open_source(source) as stream:
         try:
             parser.ParseFile(stream)
-        except ValueError as exc:
-            raise fail(name, str(exc)) from None
+        except _Refused as exc:
+            raise fail(name, exc.args[0]) from None
         except expat.ExpatError as exc:
-            raise fail(name, f"not a readable graph file: {exc}") from None
+            raise fail(name, msg.GRAPH_FILE_UNREADABLE(format=what, reason=str(exc))) from None
 
 
 def _cap(rejected: list[Rejection], limit: int) -> list[Rejection]:
     if len(rejected) <= limit:
         return rejected
-    return rejected[:limit] + [Rejection("", None, None, f"… and {len(rejected) - limit:,} more problem(s) not listed")]
+    return rejected[:limit] + [Rejection("", None, None, msg.MORE_PROBLEMS(count=len(rejected) - limit))]
 
 
 def _streamed_items(path: Path, prefix: str) -> Iterator:
@@ -274,13 +279,16 @@ def _compare_streamed(path: Path, stored: tuple[list[Actor], list[Initiative]], 
     return actors, initiatives
 
 
+def _named(message: msg.Message, path: Path, name: str) -> msg.Message:
+    """A streaming message about ``path`` told with the upload's ``name`` (a temporary path means nothing)."""
+    if "path" in message.params and str(message.params["path"]) == str(path):
+        return msg.CATALOGUE[message.code](**{**message.params, "path": name})
+    return message
+
+
 def _file_problems(exc: Invalid, name: str, path: Path) -> list[Rejection]:
     """The streaming check's problems, told with the upload's name instead of a temporary path."""
-    rejected = []
-    for problem in exc.problems:
-        message = problem.message.replace(f"{path}: ", "").replace(str(path), name)
-        rejected.append(Rejection(name, None, problem.path or None, message))
-    return rejected
+    return [Rejection(name, None, p.path or None, _named(p.message, path, name)) for p in exc.problems]
 
 
 def _import_streamed(store: Store, report: ImportReport, name: str, source: Source,
@@ -289,8 +297,7 @@ def _import_streamed(store: Store, report: ImportReport, name: str, source: Sour
     """A large graphsvc/1 document: checked, compared and written as a stream (``services.streaming``)."""
     surrogate = unpaired_surrogate_at(source)
     if surrogate is not None:
-        report.rejected = [Rejection(name, None, "file", f"contains an unpaired surrogate escape (\\ud800-\\udfff) "
-                                                         f"at byte {surrogate:,}: not valid Unicode text")]
+        report.rejected = [Rejection(name, None, "file", msg.DOCUMENT_UNPAIRED_SURROGATE(position=surrogate))]
         return report
     with _as_path(source) as path:
         try:
@@ -318,12 +325,11 @@ def import_json_file(store: Store, name: str, path: Path, *, by: str | None = No
     ``graphsvc import`` streams it, within the upload limits; problems name ``name``, not the path."""
     surrogate = unpaired_surrogate_at(path)
     if surrogate is not None:
-        raise Invalid([Problem("", f"{name} contains an unpaired surrogate escape (\\ud800-\\udfff) at byte "
-                                   f"{surrogate:,}: not valid Unicode text")])
+        raise Invalid([Problem("", msg.DOCUMENT_UNPAIRED_SURROGATE(position=surrogate))])
     try:
         return streaming.import_file(store, path, today=today, by=by, max_items=MAX_DOCUMENT_OBJECTS)
     except Invalid as exc:
-        raise Invalid([Problem(p.path, p.message.replace(str(path), name)) for p in exc.problems]) from None
+        raise Invalid([Problem(p.path, _named(p.message, path, name)) for p in exc.problems]) from None
 
 
 def import_files(store: Store, files: Sequence[tuple[str, Source]], *, kinds: Sequence[str | None] | None = None,
@@ -338,7 +344,7 @@ def import_files(store: Store, files: Sequence[tuple[str, Source]], *, kinds: Se
     ``limits`` (default: :class:`ReadLimits` with ``max_bytes``) bound what reading may cost.
     """
     if not files:
-        raise Invalid([Problem("file", "no file was given")])
+        raise Invalid([Problem("file", msg.NO_FILE_GIVEN())])
     limits = limits or ReadLimits(file_bytes=max_bytes)
     today = today or date.today()
     source = " + ".join(name for name, _ in files)
@@ -347,9 +353,9 @@ def import_files(store: Store, files: Sequence[tuple[str, Source]], *, kinds: Se
         name, data = files[0]
         size = source_size(data)
         if size == 0 or (size <= IN_MEMORY_DOCUMENT_BYTES and not _read(data).strip()):
-            raise Invalid([Problem(name, "the file is empty")])
+            raise Invalid([Problem(name, msg.FILE_EMPTY())])
         if PurePath(name).suffix.lower() != ".json":
-            check_size(name, size, limits.file_bytes, what="graph file")
+            check_size(name, size, limits.file_bytes, graph_file=True)
             _scan_graph_file(name, data, limits)
         stored = store.snapshot()
         if PurePath(name).suffix.lower() == ".json" and size > IN_MEMORY_DOCUMENT_BYTES:
@@ -361,14 +367,13 @@ def import_files(store: Store, files: Sequence[tuple[str, Source]], *, kinds: Se
                 store.import_graph(result.actors, result.initiatives, by=by)
                 report.applied = True
         if valid_only and report.rejected:
-            report.warnings.append("JSON, GraphML and GEXF documents are imported all or nothing: "
-                                   "--valid-only applies to spreadsheets")
+            report.warnings.append(msg.VALID_ONLY_DOCUMENTS())
             report.valid_only = False
         report.rejected = _cap(report.rejected, limits.problems)
         return report
     for name, data in files:
         if is_document(name):
-            raise Invalid([Problem(name, "give a JSON, GraphML or GEXF document on its own")])
+            raise Invalid([Problem(name, msg.DOCUMENT_ALONE())])
         check_size(name, source_size(data), limits.file_bytes)
     tables = read_tables(files, limits=limits, kinds=kinds)
     stored = store.snapshot()

@@ -3,7 +3,8 @@
 The API (``GET /api/v1/metrics/silo`` and ``.csv``), the CLI (``graphsvc metrics``) and the
 ``/metrics`` page all call :func:`silo_metrics`, so they show the same numbers. The engine is
 :func:`graphsvc.analytics.report.silo_report` (run on the store's plain columns,
-``Store.network_rows``, which give the same network without building domain objects); this module adds what a service needs around it:
+``Store.network_rows``, which give the same network without building domain objects); this module
+adds what a service needs around it:
 parameter checks that name the field and list the legal values, the cache keyed by the store's
 graph version (any write invalidates it), and a lock so that one report is computed at a time
 (igraph's Louvain draws from one process-wide random generator; a second request for the same
@@ -18,12 +19,13 @@ import threading
 from datetime import date
 
 from graphsvc.analytics import structural
-from graphsvc.analytics.compact import GROUP_BY
 from graphsvc.analytics.brokerage import ROLES
-from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report_from_rows
-from graphsvc.services.cache import ResultCache
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.validation import check_choice, check_whole
+from graphsvc.model.vocab import GROUP_BY, VIEWS
+from graphsvc.services.cache import ResultCache
 from graphsvc.storage.base import Store
 
 #: Label permutations of the E-I test by default. The p-value moves in steps of 1/500 = 0.002:
@@ -48,33 +50,21 @@ _REPORT_LOCK = threading.Lock()
 _default_cache = ResultCache()
 
 
-def _choice(field: str, value, legal) -> None:
-    if value not in legal:
-        raise Invalid([Problem(field, f"must be one of: {', '.join(map(str, legal))} (got {value!r})")])
-
-
-def _whole(field: str, value, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid([Problem(field, f"must be a whole number between {low} and {high} (got {value!r})")])
-    if not low <= value <= high:
-        raise Invalid([Problem(field, f"must be between {low} and {high} (got {value})")])
-
-
 def check_parameters(*, at, view, group_by, weighted, permutations, seed, betweenness_k, exact_betweenness,
                      library_tag) -> None:
     """Raise ``Invalid`` naming the first wrong parameter and what it may be."""
     if at is not None and not isinstance(at, date):
-        raise Invalid([Problem("at", f"must be a date, YYYY-MM-DD (got {at!r})")])
-    _choice("view", view, VIEWS)
-    _choice("group_by", group_by, GROUP_BY)
-    _choice("weighted", weighted, (False, True))
-    _choice("exact_betweenness", exact_betweenness, (False, True))
-    _whole("permutations", permutations, 0, MAX_PERMUTATIONS)
-    _whole("seed", seed, 0, MAX_SEED)
-    _whole("betweenness_k", betweenness_k, 1, MAX_BETWEENNESS_K)
+        raise Invalid([Problem("at", msg.DATE_FORMAT_COMMA(value=at))])
+    check_choice("view", view, VIEWS)
+    check_choice("group_by", group_by, GROUP_BY)
+    check_choice("weighted", weighted, (False, True))
+    check_choice("exact_betweenness", exact_betweenness, (False, True))
+    check_whole("permutations", permutations, 0, MAX_PERMUTATIONS)
+    check_whole("seed", seed, 0, MAX_SEED)
+    check_whole("betweenness_k", betweenness_k, 1, MAX_BETWEENNESS_K)
     if library_tag is not None and (not isinstance(library_tag, str) or not library_tag.strip()
                                     or len(library_tag) > 80):
-        raise Invalid([Problem("library_tag", "must be a tag of 1 to 80 characters, or left out")])
+        raise Invalid([Problem("library_tag", msg.LIBRARY_TAG())])
 
 
 def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulative", group_by: str = "sector",
@@ -111,9 +101,8 @@ def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulativ
         rows = network_rows(store, cache)  # plain columns, no domain objects: the cold path
         actors = len(rows.actor_ids)
         if exact_betweenness and exact_limit is not None and actors > exact_limit:
-            raise Invalid([Problem("exact_betweenness", f"exact betweenness on {actors:,} actors takes minutes; "
-                                                        f"a request allows it up to {exact_limit:,} actors "
-                                                        f"(use sampled betweenness, or the graphsvc metrics command)")])
+            raise Invalid([Problem("exact_betweenness", msg.EXACT_BETWEENNESS_TOO_BIG(actors=actors,
+                                                                                       limit=exact_limit))])
         report = silo_report_from_rows(rows, at=at, view=view, group_by=group_by, weighted=weighted,
                                        permutations=permutations, seed=seed, betweenness_k=betweenness_k,
                                        exact_betweenness=exact_betweenness, library_tag=library_tag)
@@ -159,7 +148,7 @@ def silo_rows(report: dict, table: str) -> tuple[tuple[str, ...], list[list]]:
     * ``libraries``: per library (with ``library_tag``: per tagged library) the initiatives it
       initiated, was a partner in, initiated with municipal units, was invited into by them.
     """
-    _choice("table", table, CSV_TABLES)
+    check_choice("table", table, CSV_TABLES)
     if table == "actors":
         rows = []
         for actor_id, a in report["actors"].items():

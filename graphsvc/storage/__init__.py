@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import ConfigError
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
 
@@ -24,7 +25,7 @@ def open_store(url: str, *, neo4j_user: str | None = None, neo4j_password: str |
     if scheme == "sqlite":
         # sqlite:///relative/file.db is relative to the working directory; sqlite:////abs/file.db is absolute.
         if not url.lower().startswith("sqlite:///") or len(url) == len("sqlite:///"):
-            raise ConfigError(f"GRAPHSVC_STORE_URL {url!r} names no file; use sqlite:///path/to/file.db")
+            raise ConfigError(msg.STORE_URL_NO_FILE(url=url))
         from graphsvc.storage.sqlite import SQLiteStore
 
         return SQLiteStore(unquote(url[len("sqlite:///"):]))
@@ -39,9 +40,7 @@ def open_store(url: str, *, neo4j_user: str | None = None, neo4j_password: str |
         timing = {"max_retry_time": neo4j_retry_seconds, "connection_timeout": neo4j_connect_timeout}
         return Neo4jStore(f"{scheme}://{host}{port}", user=user or "neo4j", password=password or "",
                           database=database or None, **{k: v for k, v in timing.items() if v is not None})
-    raise ConfigError(
-        f"GRAPHSVC_STORE_URL {url!r} is not a store URL; use sqlite:///path/to/file.db "
-        f"or neo4j://host:7687 (also neo4j+s://, bolt://)")
+    raise ConfigError(msg.STORE_URL_UNKNOWN(url=url))
 
 
 __all__ = ["open_store", "Store", "StoreDump", "ActorFilter", "InitiativeFilter", "ImportSummary"]

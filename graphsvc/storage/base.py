@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from graphsvc.model.entities import Actor, Initiative, Page
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User
+from graphsvc.model.entities import Actor, Initiative, Page
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,9 @@ class NetworkRows:
             except KeyError:
                 raise ValueError(f"initiatives refer to unknown actors: {actor_id}") from None
 
-        iso = (lambda d: d.isoformat() if d is not None else None)
+        def iso(d):
+            return d.isoformat() if d is not None else None
+
         partner_initiative, partner_actor = [], []
         for n, i in enumerate(initiatives):
             for p in i.partners:

@@ -16,11 +16,11 @@ from datetime import date
 from typing import Any, LiteralString, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from neo4j import GraphDatabase, ManagedTransaction
-from neo4j import exceptions as neo4j_errors
+from neo4j import GraphDatabase, ManagedTransaction, exceptions as neo4j_errors
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage import cypher
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, Store, StoreDump
@@ -80,7 +80,8 @@ class Neo4jStore(Neo4jAccounts, Store):
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _translated_errors(self, *, conflict: str | None = None, actor: Actor | None = None) -> Iterator[None]:
+    def _translated_errors(self, *, conflict: msg.Message | None = None,
+                           actor: Actor | None = None) -> Iterator[None]:
         """Turn driver errors into graphsvc's: one line, naming the URI, never the password.
 
         A uniqueness constraint failing is a ``Conflict``: on ``identity_key`` (one actor per kind,
@@ -89,20 +90,20 @@ class Neo4jStore(Neo4jAccounts, Store):
         try:
             yield
         except neo4j_errors.AuthError as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials of user {self.user!r}") from exc
+            raise StoreUnavailable(msg.NEO4J_CREDENTIALS(uri=self.uri, user=self.user)) from exc
         except neo4j_errors.ConstraintError as exc:
             if "identity_key" in str(exc):
-                raise Conflict(_identity_message(actor) if actor else conflict or _identity_message(None),
+                raise Conflict(msg.actor_exists(actor) if actor else conflict or msg.actor_exists(),
                                field="name") from exc
-            raise Conflict(conflict or f"Neo4j refused a duplicate: {_one_line(exc)}", field="id") from exc
+            raise Conflict(conflict or msg.NEO4J_DUPLICATE(reason=_one_line(exc)), field="id") from exc
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
                 neo4j_errors.ConnectionPoolError, neo4j_errors.TransientError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}") from exc
+            raise StoreUnavailable(msg.NEO4J_UNAVAILABLE(uri=self.uri, reason=_one_line(exc))) from exc
         except (neo4j_errors.Forbidden, neo4j_errors.DatabaseError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} cannot be used: {_one_line(exc)}") from exc
+            raise StoreUnavailable(msg.NEO4J_UNUSABLE(uri=self.uri, reason=_one_line(exc))) from exc
         except neo4j_errors.ClientError as exc:
             if exc.code == _DATABASE_NOT_FOUND:
-                raise StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}") from exc
+                raise StoreUnavailable(msg.NEO4J_NO_DATABASE(uri=self.uri, database=self.database)) from exc
             raise
 
     def _read(self, work: Callable[[ManagedTransaction], T], *, retry_time: float | None = None) -> T:
@@ -112,7 +113,7 @@ class Neo4jStore(Neo4jAccounts, Store):
         with self._translated_errors(), self._driver.session(**config) as session:
             return session.execute_read(work)
 
-    def _write(self, work: Callable[[ManagedTransaction], T], *, conflict: str | None = None,
+    def _write(self, work: Callable[[ManagedTransaction], T], *, conflict: msg.Message | None = None,
                actor: Actor | None = None) -> T:
         with (self._translated_errors(conflict=conflict, actor=actor),
               self._driver.session(database=self.database) as session):
@@ -162,7 +163,7 @@ class Neo4jStore(Neo4jAccounts, Store):
 
         props = self._read(work)
         if props is None:
-            raise NotFound(f"no actor with id {actor_id!r}", field="id")
+            raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
         return _actor_from(props)
 
     def list_actors(self, flt: ActorFilter = ActorFilter(), *, limit: int = 50, offset: int = 0) -> Page:
@@ -194,14 +195,14 @@ class Neo4jStore(Neo4jAccounts, Store):
         def work(tx: ManagedTransaction) -> None:
             _bump_version(tx)
             if _existing_ids(tx, cypher.EXISTING_ACTOR_IDS, [actor.id]):
-                raise Conflict(f"an actor with id {actor.id!r} already exists", field="id")
+                raise Conflict(msg.ACTOR_ID_TAKEN(id=actor.id), field="id")
             _refuse_identity_taken(tx, actor, row)
             # Two writers racing past these checks: the uniqueness constraints refuse the second
             # (ConstraintError, which _write turns into Conflict).
             tx.run(cypher.CREATE_ACTOR, {"actor": row}).consume()
             audit(tx, by, "create", "actor", actor.id, after=actor_to_dict(actor))
 
-        self._write(work, conflict=f"an actor with id {actor.id!r} already exists", actor=actor)
+        self._write(work, conflict=msg.ACTOR_ID_TAKEN(id=actor.id), actor=actor)
         return actor
 
     def update_actor(self, actor: Actor, *, by: str | None = None) -> Actor:
@@ -211,7 +212,7 @@ class Neo4jStore(Neo4jAccounts, Store):
             _bump_version(tx)
             record = tx.run(cypher.GET_ACTOR, {"id": actor.id}).single()
             if record is None:
-                raise NotFound(f"no actor with id {actor.id!r}", field="id")
+                raise NotFound(msg.NO_ACTOR(id=actor.id), field="id")
             _refuse_identity_taken(tx, actor, row)
             tx.run(cypher.UPDATE_ACTOR, {"actor": row}).consume()
             audit(tx, by, "update", "actor", actor.id, before=actor_to_dict(_actor_from(record["actor"])),
@@ -225,14 +226,13 @@ class Neo4jStore(Neo4jAccounts, Store):
             _bump_version(tx)
             record = tx.run(cypher.GET_ACTOR, {"id": actor_id}).single()
             if record is None:
-                raise NotFound(f"no actor with id {actor_id!r}", field="id")
+                raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
             before = _actor_from(record["actor"])
             linked = tx.run(cypher.ACTOR_INITIATIVE_IDS, {"id": actor_id}).single(strict=True)
             initiative_ids = sorted(set(linked["initiative_ids"]))
             if initiative_ids and not cascade:
-                raise Conflict(
-                    f"actor {actor_id!r} is a partner in {len(initiative_ids)} initiative(s) "
-                    f"({_preview(initiative_ids)}); delete those first or ask to cascade", field="id")
+                raise Conflict(msg.ACTOR_IN_INITIATIVES(id=actor_id, count=len(initiative_ids),
+                                                        initiatives=_preview(initiative_ids)), field="id")
             if initiative_ids:
                 stored = _stored_initiatives(tx, initiative_ids)
                 for initiative_id in initiative_ids:
@@ -253,7 +253,7 @@ class Neo4jStore(Neo4jAccounts, Store):
 
         found = self._read(work)
         if found is None:
-            raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+            raise NotFound(msg.NO_INITIATIVE(id=initiative_id), field="id")
         return _initiative_from(*found)
 
     def list_initiatives(self, flt: InitiativeFilter = InitiativeFilter(), *, limit: int = 50,
@@ -282,14 +282,14 @@ class Neo4jStore(Neo4jAccounts, Store):
         def work(tx: ManagedTransaction) -> None:
             _bump_version(tx)
             if _existing_ids(tx, cypher.EXISTING_INITIATIVE_IDS, [initiative.id]):
-                raise Conflict(f"an initiative with id {initiative.id!r} already exists", field="id")
+                raise Conflict(msg.INITIATIVE_ID_TAKEN(id=initiative.id), field="id")
             _check_partners_exist(tx, [initiative], _no_prefix)
             tx.run(cypher.CREATE_INITIATIVE, {"initiative": row}).consume()
             _create_partners(tx, partners, [initiative], _no_prefix)
             _rebuild_ties(tx, [initiative.id])
             audit(tx, by, "create", "initiative", initiative.id, after=initiative_to_dict(initiative))
 
-        self._write(work, conflict=f"an initiative with id {initiative.id!r} already exists")
+        self._write(work, conflict=msg.INITIATIVE_ID_TAKEN(id=initiative.id))
         return initiative
 
     def update_initiative(self, initiative: Initiative, *, by: str | None = None) -> Initiative:
@@ -300,7 +300,7 @@ class Neo4jStore(Neo4jAccounts, Store):
             _bump_version(tx)
             before = _initiative_in(tx, initiative.id)
             if before is None:
-                raise NotFound(f"no initiative with id {initiative.id!r}", field="id")
+                raise NotFound(msg.NO_INITIATIVE(id=initiative.id), field="id")
             _check_partners_exist(tx, [initiative], _no_prefix)
             tx.run(cypher.UPDATE_INITIATIVE, {"initiative": row}).consume()
             tx.run(cypher.DELETE_PARTNERS, {"ids": [initiative.id]}).consume()
@@ -317,7 +317,7 @@ class Neo4jStore(Neo4jAccounts, Store):
             _bump_version(tx)
             before = _initiative_in(tx, initiative_id)
             if before is None:
-                raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+                raise NotFound(msg.NO_INITIATIVE(id=initiative_id), field="id")
             _delete_initiatives(tx, [initiative_id])
             audit(tx, by, "delete", "initiative", initiative_id, before=initiative_to_dict(before))
 
@@ -349,8 +349,8 @@ class Neo4jStore(Neo4jAccounts, Store):
                 tx.run(cypher.UPSERT_ACTORS, {"actors": batch}).consume()
             for batch in _batches([_initiative_row(i) for i in changed_initiatives]):
                 tx.run(cypher.UPSERT_INITIATIVES, {"initiatives": batch}).consume()
-            for batch in _batches(changed_ids):
-                tx.run(cypher.DELETE_PARTNERS, {"ids": batch}).consume()
+            for id_batch in _batches(changed_ids):
+                tx.run(cypher.DELETE_PARTNERS, {"ids": id_batch}).consume()
             _create_partners(tx, _partner_rows(changed_initiatives), changed_initiatives, _document_prefix)
             _rebuild_ties(tx, changed_ids)
             if changed_actors or changed_initiatives:
@@ -367,8 +367,7 @@ class Neo4jStore(Neo4jAccounts, Store):
                 initiatives_unchanged=len(initiatives) - len(changed_initiatives),
             )
 
-        return self._write(work, conflict="two actors (in the import, or one of it and a stored one) have "
-                                          "the same kind, municipality and name")
+        return self._write(work, conflict=msg.IMPORT_IDENTITY_CLASH())
 
     def clear(self) -> None:
         def work(tx: ManagedTransaction) -> None:
@@ -405,8 +404,7 @@ class Neo4jStore(Neo4jAccounts, Store):
             write_accounts(tx, dump, _batches)
             tx.run(cypher.RESTORE_GRAPH_VERSION, {"version": int(dump.graph_version)}).consume()
 
-        self._write(work, conflict="the backup holds two actors with the same kind, municipality and name, "
-                                   "or two users, credentials or proposals with the same key; nothing was changed")
+        self._write(work, conflict=msg.BACKUP_DUPLICATES())
 
 
 # -- units of work's helpers (all run inside a transaction) -------------------------------------
@@ -456,9 +454,9 @@ def _check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiati
         for position, partner in enumerate(initiative.partners):
             if partner.actor not in known:
                 problems.append(Problem(f"{prefix(index)}partners[{position}].actor",
-                                        f"unknown actor {partner.actor!r}"))
+                                        msg.UNKNOWN_ACTOR(actor=partner.actor)))
         if initiative.initiator not in known and initiative.initiator not in initiative.actor_ids:
-            problems.append(Problem(f"{prefix(index)}initiator", f"unknown actor {initiative.initiator!r}"))
+            problems.append(Problem(f"{prefix(index)}initiator", msg.UNKNOWN_ACTOR(actor=initiative.initiator)))
     if problems:
         raise Invalid(problems)
 
@@ -466,15 +464,7 @@ def _check_partners_exist(tx: ManagedTransaction, initiatives: Sequence[Initiati
 def _refuse_identity_taken(tx: ManagedTransaction, actor: Actor, row: dict[str, Any]) -> None:
     other = tx.run(cypher.ACTOR_WITH_IDENTITY, {"identity_key": row["identity_key"], "id": actor.id}).single()
     if other is not None:
-        raise Conflict(_identity_message(actor, (other["id"], other.get("name") or other["id"])), field="name")
-
-
-def _identity_message(actor: Actor | None, existing: tuple[str, str] | None = None) -> str:
-    """As SQLite says it: naming the stored actor (``existing``: its id and name) when known."""
-    what = f"{actor.name!r} ({actor.kind}, {actor.municipality})" if actor else "with this name, kind and municipality"
-    if actor and existing:
-        what = f"{existing[1]!r} (id {existing[0]!r}, {actor.kind}, {actor.municipality})"
-    return f"an actor {what} already exists"
+        raise Conflict(msg.actor_exists(actor, (other["id"], other.get("name") or other["id"])), field="name")
 
 
 def _stored_actors(tx: ManagedTransaction, ids: Sequence[str]) -> dict[str, Actor]:
@@ -503,8 +493,7 @@ def _create_partners(tx: ManagedTransaction, rows: list[dict], initiatives: Sequ
     if created != len(rows):
         # Only if an actor vanished between the check and the write (a concurrent delete).
         _check_partners_exist(tx, initiatives, prefix)
-        raise Invalid("a partner was deleted while the initiative was being saved; try again",
-                      field=f"{prefix(0)}partners")
+        raise Invalid(msg.PARTNER_DELETED_MEANWHILE(), field=f"{prefix(0)}partners")
 
 
 def _rebuild_ties(tx: ManagedTransaction, initiative_ids: Sequence[str]) -> None:
@@ -603,10 +592,12 @@ def _actor_from(props: dict[str, Any]) -> Actor:
 def _initiative_from(props: dict[str, Any], partners: list[dict[str, Any]]) -> Initiative:
     ordered = sorted(partners, key=lambda p: (p["position"] if p.get("position") is not None else 1 << 30,
                                               p["actor"]))
+    started = _to_date(props["started"])
+    assert started is not None  # every stored initiative has a start date (the store writes only valid ones)
     return Initiative(
         id=props["id"],
         title=props["title"],
-        started=_to_date(props["started"]),
+        started=started,
         initiator=props["initiator"],
         location=props["location"],
         partners=tuple(Partner(actor=p["actor"], role=p["role"]) for p in ordered),

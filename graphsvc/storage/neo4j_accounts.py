@@ -13,10 +13,11 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from graphsvc.model.errors import Conflict, NotFound
-from graphsvc.model.entities import Actor, Page
-from graphsvc.model.serialize import actor_to_dict
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User, new_id, now, user_to_dict
+from graphsvc.model.entities import Actor, Page
+from graphsvc.model.errors import Conflict, NotFound
+from graphsvc.model.serialize import actor_to_dict
 from graphsvc.storage import cypher
 
 
@@ -34,6 +35,14 @@ def _time(value: Any) -> datetime | None:
     if hasattr(value, "to_native"):
         return value.to_native()
     return datetime.fromisoformat(str(value))
+
+
+def _moment(value: Any) -> datetime:
+    """A moment the schema always stores (a proposal's ``created``, an audit entry's ``at``)."""
+    moment = _time(value)
+    if moment is None:
+        raise ValueError("a required moment is missing")
+    return moment
 
 
 def audit(tx: ManagedTransaction, by: str | None, action: str, object_kind: str, object_id: str | None,
@@ -56,13 +65,13 @@ def _credential(props: dict) -> Credential:
 
 def _proposal(props: dict) -> Proposal:
     return Proposal(id=props["id"], kind=props["kind"], data=json.loads(props["data"]), proposer=props["proposer"],
-                    created=_time(props["created"]), status=props["status"], decided_by=props.get("decided_by"),
+                    created=_moment(props["created"]), status=props["status"], decided_by=props.get("decided_by"),
                     decided_at=_time(props.get("decided_at")), note=props.get("note"),
                     result_id=props.get("result_id"))
 
 
 def _audit_entry(props: dict) -> AuditEntry:
-    return AuditEntry(at=_time(props["at"]), user=props.get("user"), action=props["action"],
+    return AuditEntry(at=_moment(props["at"]), user=props.get("user"), action=props["action"],
                       object_kind=props["object_kind"], object_id=props.get("object_id"),
                       before=json.loads(props["before"]) if props.get("before") else None,
                       after=json.loads(props["after"]) if props.get("after") else None,
@@ -117,7 +126,7 @@ class Neo4jAccounts:
         from graphsvc.storage.neo4j import _actor_from, _actor_row, _rebuild_ties
 
         if survivor.id == merged_id:
-            raise Conflict("an actor cannot be merged into itself", field="merged")
+            raise Conflict(msg.MERGE_SAME_ACTOR(), field="merged")
 
         def work(tx: ManagedTransaction) -> list[str]:
             tx.run(cypher.BUMP_GRAPH_VERSION).consume()
@@ -125,7 +134,7 @@ class Neo4jAccounts:
             for actor_id in (survivor.id, merged_id):
                 record = tx.run(cypher.GET_ACTOR, {"id": actor_id}).single()
                 if record is None:
-                    raise NotFound(f"no actor {actor_id!r}", field="id")
+                    raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
                 found[actor_id] = _actor_from(record["actor"])
             record = tx.run(cypher.ACTOR_INITIATIVE_IDS, {"id": merged_id}).single()
             moved = sorted(set(record["initiative_ids"])) if record else []
@@ -142,8 +151,7 @@ class Neo4jAccounts:
                   after={"survivor": survivor.id, "initiatives_moved": moved})
             return moved
 
-        return self._write(work, conflict=f"an actor {survivor.name!r} ({survivor.kind}, {survivor.municipality}) "
-                                          "already exists")
+        return self._write(work, conflict=msg.actor_exists(survivor))
 
     # -- users ----------------------------------------------------------------------------------
     def create_user(self, user: User, *, by: str | None = None) -> User:
@@ -153,7 +161,7 @@ class Neo4jAccounts:
             tx.run(cypher.CREATE_USER, {"user": _user_row(user, created)}).consume()
             audit(tx, by, "create", "user", user.name, after=user_to_dict(user))
 
-        self._write(work, conflict=f"a user named {user.name!r} already exists")
+        self._write(work, conflict=msg.USER_NAME_TAKEN(name=user.name))
         return User(user.name, user.role, user.password_hash, user.disabled, created)
 
     def get_user(self, name: str) -> User:
@@ -163,7 +171,7 @@ class Neo4jAccounts:
 
         props = self._read(work)
         if props is None:
-            raise NotFound(f"no user named {name!r}", field="name")
+            raise NotFound(msg.NO_USER(name=name), field="name")
         return _user(props)
 
     def list_users(self) -> list[User]:
@@ -173,7 +181,7 @@ class Neo4jAccounts:
         def work(tx: ManagedTransaction) -> User:
             record = tx.run(cypher.UPDATE_USER, {"user": _user_row(user, now())}).single()
             if record is None:
-                raise NotFound(f"no user named {user.name!r}", field="name")
+                raise NotFound(msg.NO_USER(name=user.name), field="name")
             before = _user(record["before"])
             if user.disabled:
                 tx.run(cypher.DELETE_CREDENTIALS, {"digest": None, "user": user.name, "kind": "session",
@@ -188,7 +196,7 @@ class Neo4jAccounts:
         def work(tx: ManagedTransaction) -> None:
             record = tx.run(cypher.DELETE_USER, {"name": name}).single()
             if record is None:
-                raise NotFound(f"no user named {name!r}", field="name")
+                raise NotFound(msg.NO_USER(name=name), field="name")
             tx.run(cypher.DELETE_CREDENTIALS, {"digest": None, "user": name, "kind": None, "label": None}).consume()
             audit(tx, by, "delete", "user", name, before=user_to_dict(_user(record["before"])))
 
@@ -204,7 +212,7 @@ class Neo4jAccounts:
             return tx.run(cypher.ADD_CREDENTIAL, {"credential": row}).single() is not None
 
         if not self._write(work):
-            raise NotFound(f"no user named {credential.user!r}", field="user")
+            raise NotFound(msg.NO_USER(name=credential.user), field="user")
 
     def find_credential(self, digest: str) -> tuple[Credential, User] | None:
         def work(tx: ManagedTransaction) -> tuple[dict, dict] | None:
@@ -240,7 +248,7 @@ class Neo4jAccounts:
             audit(tx, proposal.proposer, "propose", "proposal", proposal.id,
                   after={"kind": proposal.kind, "data": proposal.data})
 
-        self._write(work, conflict=f"a proposal {proposal.id!r} already exists")
+        self._write(work, conflict=msg.PROPOSAL_ID_TAKEN(id=proposal.id))
         return proposal
 
     def get_proposal(self, proposal_id: str) -> Proposal:
@@ -250,7 +258,7 @@ class Neo4jAccounts:
 
         props = self._read(work)
         if props is None:
-            raise NotFound(f"no proposal {proposal_id!r}", field="id")
+            raise NotFound(msg.NO_PROPOSAL(id=proposal_id), field="id")
         return _proposal(props)
 
     def list_proposals(self, *, status: str | None = None, proposer: str | None = None) -> list[Proposal]:
@@ -265,8 +273,8 @@ class Neo4jAccounts:
         def work(tx: ManagedTransaction) -> None:
             if tx.run(cypher.DECIDE_PROPOSAL, {"proposal": row, "expected_status": expected_status}).single() is None:
                 if tx.run(cypher.GET_PROPOSAL, {"id": proposal.id}).single() is None:
-                    raise NotFound(f"no proposal {proposal.id!r}", field="id")
-                raise Conflict(f"proposal {proposal.id!r} is no longer {expected_status}", field="status")
+                    raise NotFound(msg.NO_PROPOSAL(id=proposal.id), field="id")
+                raise Conflict(msg.PROPOSAL_NOT_PENDING(id=proposal.id, status=expected_status), field="status")
             audit(tx, proposal.decided_by, proposal.status, "proposal", proposal.id,
                   after={"status": proposal.status, "note": proposal.note, "result_id": proposal.result_id})
 

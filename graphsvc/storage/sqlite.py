@@ -13,15 +13,16 @@ import json
 import os
 import sqlite3
 import threading
-from itertools import groupby
-from operator import itemgetter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
-from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, Page, Partner, normalise_key
+from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.storage.base import ActorFilter, ImportSummary, InitiativeFilter, NetworkRows, Store, StoreDump
 from graphsvc.storage.sqlite_accounts import ACCOUNTS_MIGRATION, SQLiteAccounts, audit, identity_conflict
@@ -93,7 +94,8 @@ RESTORE_VERSION = ("INSERT INTO meta (key, value) VALUES ('graph_version', ?) "
 def _actor_row(actor: Actor) -> tuple:
     return (actor.id, actor.name, normalise_key(actor.name), actor.kind, actor.sector, actor.municipality,
             normalise_key(actor.municipality), actor.municipality_number, actor.org_number, actor.service_model,
-            actor.registered.isoformat() if actor.registered else None, json.dumps(list(actor.tags), ensure_ascii=False))
+            actor.registered.isoformat() if actor.registered else None,
+            json.dumps(list(actor.tags), ensure_ascii=False))
 
 
 def _actor_from_row(row: sqlite3.Row) -> Actor:
@@ -153,7 +155,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         except (sqlite3.Error, OSError) as exc:
-            raise StoreUnavailable(f"cannot open SQLite database {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SQLITE_CANNOT_OPEN(path=self.path, reason=str(exc))) from exc
         self._local.conn = conn
         self._local.pid = os.getpid()
         return conn
@@ -184,14 +186,15 @@ class SQLiteStore(SQLiteAccounts, Store):
     def _unavailable(self, doing: str, exc: sqlite3.OperationalError) -> StoreUnavailable:
         """The 503 for an operational error; SQLite's own lock messages are not shown to users."""
         if "locked" in str(exc) or "busy" in str(exc):
-            return StoreUnavailable("the database is busy with other writes; try again in a moment")
-        return StoreUnavailable(f"cannot {doing} the SQLite database {self.path!r}: {exc}")
+            return StoreUnavailable(msg.STORE_BUSY())
+        return StoreUnavailable((msg.SQLITE_CANNOT_WRITE if doing == "write to" else msg.SQLITE_CANNOT_READ)(
+            path=self.path, reason=str(exc)))
 
     def _read(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         try:
             return self._connection().execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SQLITE_CANNOT_READ(path=self.path, reason=str(exc))) from exc
 
     # -- life cycle ----------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -202,8 +205,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             current = int(row[0]) if row else 0
             if current > SCHEMA_VERSION:
-                raise StoreUnavailable(f"the database {self.path!r} has schema version {current}, newer than "
-                                       f"this graphsvc ({SCHEMA_VERSION}): upgrade graphsvc")
+                raise StoreUnavailable(msg.SCHEMA_NEWER(path=self.path, found=current, supported=SCHEMA_VERSION))
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():
@@ -213,7 +215,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             conn.execute("ROLLBACK")
-            raise StoreUnavailable(f"cannot create the schema in {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SCHEMA_NOT_CREATED(path=self.path, reason=str(exc))) from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -238,7 +240,7 @@ class SQLiteStore(SQLiteAccounts, Store):
     def get_actor(self, actor_id: str) -> Actor:
         rows = self._read("SELECT * FROM actors WHERE id = ?", (actor_id,))
         if not rows:
-            raise NotFound(f"no actor with id {actor_id!r}", field="id")
+            raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
         return _actor_from_row(rows[0])
 
     def list_actors(self, flt: ActorFilter = ActorFilter(), *, limit: int = 50, offset: int = 0) -> Page:
@@ -279,7 +281,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             conflict = identity_conflict(exc, actor, self._same_identity(actor))
             if conflict:
                 raise conflict from exc
-            raise Conflict(f"an actor with id {actor.id!r} already exists", field="id") from exc
+            raise Conflict(msg.ACTOR_ID_TAKEN(id=actor.id), field="id") from exc
         return actor
 
     def _same_identity(self, actor: Actor) -> tuple[str, str] | None:
@@ -294,28 +296,29 @@ class SQLiteStore(SQLiteAccounts, Store):
             with self._write() as conn:
                 row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor.id,)).fetchone()
                 if row is None:
-                    raise NotFound(f"no actor with id {actor.id!r}", field="id")
+                    raise NotFound(msg.NO_ACTOR(id=actor.id), field="id")
                 conn.execute(UPSERT_ACTOR, _actor_row(actor))
                 audit(conn, by, "update", "actor", actor.id, before=actor_to_dict(_actor_from_row(row)),
                       after=actor_to_dict(actor))
         except sqlite3.IntegrityError as exc:
-            raise identity_conflict(exc, actor, self._same_identity(actor)) or Conflict(str(exc)) from exc
+            raise identity_conflict(exc, actor, self._same_identity(actor)) or Conflict(
+                msg.STORE_REFUSED(reason=str(exc))) from exc
         return actor
 
     def delete_actor(self, actor_id: str, *, cascade: bool = False, by: str | None = None) -> list[str]:
         with self._write() as conn:
             row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
             if row is None:
-                raise NotFound(f"no actor with id {actor_id!r}", field="id")
+                raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
             linked = [r[0] for r in conn.execute(
                 "SELECT initiative_id FROM partners WHERE actor_id = ? ORDER BY initiative_id", (actor_id,))]
             if linked and not cascade:
-                raise Conflict(f"actor {actor_id!r} is a partner in {len(linked)} initiative(s) "
-                               f"({', '.join(linked[:5])}{', …' if len(linked) > 5 else ''}); "
-                               "delete those first or ask to cascade", field="id")
+                raise Conflict(msg.ACTOR_IN_INITIATIVES(id=actor_id, count=len(linked), initiatives=", ".join(
+                    linked[:5]) + (", …" if len(linked) > 5 else "")), field="id")
             for initiative_id in linked:
-                audit(conn, by, "delete", "initiative", initiative_id,
-                      before=initiative_to_dict(self._initiative_in(conn, initiative_id)))
+                before = self._initiative_in(conn, initiative_id)
+                assert before is not None  # a partner row's initiative exists (foreign key)
+                audit(conn, by, "delete", "initiative", initiative_id, before=initiative_to_dict(before))
             conn.executemany("DELETE FROM initiatives WHERE id = ?", [(i,) for i in linked])
             conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
             audit(conn, by, "delete", "actor", actor_id, before=actor_to_dict(_actor_from_row(row)))
@@ -343,7 +346,7 @@ class SQLiteStore(SQLiteAccounts, Store):
     def get_initiative(self, initiative_id: str) -> Initiative:
         rows = self._read("SELECT * FROM initiatives WHERE id = ?", (initiative_id,))
         if not rows:
-            raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+            raise NotFound(msg.NO_INITIATIVE(id=initiative_id), field="id")
         return self._initiative(rows[0], self._partners_of([initiative_id])[initiative_id])
 
     def list_initiatives(self, flt: InitiativeFilter = InitiativeFilter(), *, limit: int = 50,
@@ -376,7 +379,7 @@ class SQLiteStore(SQLiteAccounts, Store):
         ids = list(initiative.actor_ids)
         found = {r[0] for r in conn.execute(
             f"SELECT id FROM actors WHERE id IN ({', '.join('?' * len(ids))})", ids)}
-        problems = [Problem(f"partners[{n}].actor", f"unknown actor {p.actor!r}")
+        problems = [Problem(f"partners[{n}].actor", msg.UNKNOWN_ACTOR(actor=p.actor))
                     for n, p in enumerate(initiative.partners) if p.actor not in found]
         if problems:
             raise Invalid(problems)
@@ -395,9 +398,9 @@ class SQLiteStore(SQLiteAccounts, Store):
             old = self._initiative_in(conn, initiative.id)
             exists = old is not None
             if create and exists:
-                raise Conflict(f"an initiative with id {initiative.id!r} already exists", field="id")
+                raise Conflict(msg.INITIATIVE_ID_TAKEN(id=initiative.id), field="id")
             if not create and not exists:
-                raise NotFound(f"no initiative with id {initiative.id!r}", field="id")
+                raise NotFound(msg.NO_INITIATIVE(id=initiative.id), field="id")
             self._check_partners_exist(conn, initiative)
             conn.execute(UPSERT_INITIATIVE, _initiative_row(initiative))
             conn.execute("DELETE FROM partners WHERE initiative_id = ?", (initiative.id,))
@@ -415,8 +418,8 @@ class SQLiteStore(SQLiteAccounts, Store):
     def delete_initiative(self, initiative_id: str, *, by: str | None = None) -> None:
         with self._write() as conn:
             old = self._initiative_in(conn, initiative_id)
-            if conn.execute("DELETE FROM initiatives WHERE id = ?", (initiative_id,)).rowcount == 0:
-                raise NotFound(f"no initiative with id {initiative_id!r}", field="id")
+            if old is None or conn.execute("DELETE FROM initiatives WHERE id = ?", (initiative_id,)).rowcount == 0:
+                raise NotFound(msg.NO_INITIATIVE(id=initiative_id), field="id")
             audit(conn, by, "delete", "initiative", initiative_id, before=initiative_to_dict(old))
 
     # -- whole graph ---------------------------------------------------------------------
@@ -449,7 +452,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             finally:
                 conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SQLITE_CANNOT_READ(path=self.path, reason=str(exc))) from exc
 
     def network_rows(self) -> NetworkRows:
         """Three plain-tuple SELECTs in one read transaction, ids mapped to positions; no domain
@@ -468,7 +471,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             finally:
                 conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SQLITE_CANNOT_READ(path=self.path, reason=str(exc))) from exc
         ids, names, kinds, sectors, municipalities, registered, tags = _columns(actors, 7)
         initiative_ids, started, ended, initiators = _columns(initiatives, 4)
         partner_initiative, partner_actor = _columns(partners, 2)
@@ -509,7 +512,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             conflict = identity_conflict(exc)
             if conflict:
                 raise conflict from exc
-            raise Invalid(f"the import refers to an actor that does not exist ({exc})", field="initiatives") from exc
+            raise Invalid(msg.IMPORT_MISSING_ACTOR(reason=str(exc)), field="initiatives") from exc
         actors_updated = sum(1 for a in changed_actors if a.id in old_actors)
         initiatives_updated = sum(1 for i in changed_initiatives if i.id in old_initiatives)
         return ImportSummary(
@@ -549,13 +552,13 @@ class SQLiteStore(SQLiteAccounts, Store):
                     conn.executemany(UPSERT_ACTOR, [_actor_row(a) for a in changed])
                     _note_changed(changed_ids["actors"], changed)
                 for batch in initiative_batches:
-                    stored = self._initiatives_in(conn, [i.id for i in batch])
+                    known = self._initiatives_in(conn, [i.id for i in batch])
                     changed, replaced = [], []
                     for initiative in batch:
-                        old = stored.get(initiative.id)
-                        if old is None:
+                        previous = known.get(initiative.id)
+                        if previous is None:
                             counts["ic"] += 1
-                        elif old == initiative:
+                        elif previous == initiative:
                             counts["in"] += 1
                             continue
                         else:
@@ -576,7 +579,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             conflict = identity_conflict(exc)
             if conflict:
                 raise conflict from exc
-            raise Invalid(f"the import refers to an actor that does not exist ({exc})", field="initiatives") from exc
+            raise Invalid(msg.IMPORT_MISSING_ACTOR(reason=str(exc)), field="initiatives") from exc
         return ImportSummary(actors_created=counts["ac"], actors_updated=counts["au"], actors_unchanged=counts["an"],
                              initiatives_created=counts["ic"], initiatives_updated=counts["iu"],
                              initiatives_unchanged=counts["in"])
@@ -616,7 +619,7 @@ class SQLiteStore(SQLiteAccounts, Store):
             finally:
                 conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"cannot read the SQLite database {self.path!r}: {exc}") from exc
+            raise StoreUnavailable(msg.SQLITE_CANNOT_READ(path=self.path, reason=str(exc))) from exc
         return StoreDump(graph_version=int(row[0]) if row else 0, actors=actors, initiatives=initiatives,
                          **accounts)
 
@@ -631,4 +634,4 @@ class SQLiteStore(SQLiteAccounts, Store):
                 self._replace_accounts(conn, dump)
                 conn.execute(RESTORE_VERSION, (dump.graph_version,))
         except sqlite3.IntegrityError as exc:
-            raise Invalid(f"the backup does not hold together ({exc}); nothing was changed", field="backup") from exc
+            raise Invalid(msg.BACKUP_INCONSISTENT(reason=str(exc)), field="backup") from exc

@@ -11,10 +11,11 @@ import json
 import sqlite3
 from datetime import datetime
 
-from graphsvc.model.errors import Conflict, NotFound
-from graphsvc.model.entities import Actor, Page
-from graphsvc.model.serialize import actor_to_dict
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import AuditEntry, Credential, Proposal, User, now, user_to_dict
+from graphsvc.model.entities import Actor, Page
+from graphsvc.model.errors import Conflict, NotFound
+from graphsvc.model.serialize import actor_to_dict
 
 #: Version 2: one actor per (kind, municipality, normalised name); users, credentials, proposals, audit.
 ACCOUNTS_MIGRATION = """
@@ -81,10 +82,7 @@ def identity_conflict(exc: sqlite3.IntegrityError, actor: Actor | None = None,
     ``existing``: the stored actor's (id, name), which the message then names."""
     if "actors.kind" not in str(exc) and "actors_identity" not in str(exc):
         return None
-    what = f"{actor.name!r} ({actor.kind}, {actor.municipality})" if actor else "with this name, kind and municipality"
-    if actor and existing:
-        what = f"{existing[1]!r} (id {existing[0]!r}, {actor.kind}, {actor.municipality})"
-    return Conflict(f"an actor {what} already exists", field="name")
+    return Conflict(msg.actor_exists(actor, existing), field="name")
 
 
 def _time(text: str | None) -> datetime | None:
@@ -103,12 +101,12 @@ def _credential(row) -> Credential:
 
 def _proposal(row) -> Proposal:
     return Proposal(id=row["id"], kind=row["kind"], data=json.loads(row["data"]), proposer=row["proposer"],
-                    created=_time(row["created"]), status=row["status"], decided_by=row["decided_by"],
+                    created=datetime.fromisoformat(row["created"]), status=row["status"], decided_by=row["decided_by"],
                     decided_at=_time(row["decided_at"]), note=row["note"], result_id=row["result_id"])
 
 
 def _audit_entry(row) -> AuditEntry:
-    return AuditEntry(at=_time(row["at"]), user=row["user_name"], action=row["action"],
+    return AuditEntry(at=datetime.fromisoformat(row["at"]), user=row["user_name"], action=row["action"],
                       object_kind=row["object_kind"], object_id=row["object_id"],
                       before=json.loads(row["before"]) if row["before"] else None,
                       after=json.loads(row["after"]) if row["after"] else None, id=str(row["seq"]))
@@ -126,14 +124,14 @@ class SQLiteAccounts:
         from graphsvc.storage.sqlite import UPSERT_ACTOR, _actor_from_row, _actor_row
 
         if survivor.id == merged_id:
-            raise Conflict("an actor cannot be merged into itself", field="merged")
+            raise Conflict(msg.MERGE_SAME_ACTOR(), field="merged")
         try:
             with self._write() as conn:
                 rows = {r["id"]: r for r in conn.execute("SELECT * FROM actors WHERE id IN (?, ?)",
                                                          (survivor.id, merged_id))}
                 for actor_id in (survivor.id, merged_id):
                     if actor_id not in rows:
-                        raise NotFound(f"no actor with id {actor_id!r}", field="id")
+                        raise NotFound(msg.NO_ACTOR(id=actor_id), field="id")
                 before_survivor, before_merged = _actor_from_row(rows[survivor.id]), _actor_from_row(rows[merged_id])
                 moved = [r[0] for r in conn.execute(
                     "SELECT initiative_id FROM partners WHERE actor_id = ? ORDER BY initiative_id", (merged_id,))]
@@ -150,7 +148,7 @@ class SQLiteAccounts:
                 audit(conn, by, "merged_into", "actor", merged_id, before=actor_to_dict(before_merged),
                       after={"survivor": survivor.id, "initiatives_moved": moved})
         except sqlite3.IntegrityError as exc:
-            raise identity_conflict(exc, survivor) or Conflict(f"cannot merge: {exc}") from exc
+            raise identity_conflict(exc, survivor) or Conflict(msg.MERGE_REFUSED(reason=str(exc))) from exc
         return moved
 
     # -- users ---------------------------------------------------------------------------------
@@ -162,13 +160,13 @@ class SQLiteAccounts:
                              (user.name, user.role, user.password_hash, int(user.disabled), created.isoformat()))
                 audit(conn, by, "create", "user", user.name, after=user_to_dict(user))
         except sqlite3.IntegrityError as exc:
-            raise Conflict(f"a user named {user.name!r} already exists", field="name") from exc
+            raise Conflict(msg.USER_NAME_TAKEN(name=user.name), field="name") from exc
         return User(user.name, user.role, user.password_hash, user.disabled, created)
 
     def get_user(self, name: str) -> User:
         rows = self._read("SELECT * FROM users WHERE name = ?", (name,))
         if not rows:
-            raise NotFound(f"no user named {name!r}", field="name")
+            raise NotFound(msg.NO_USER(name=name), field="name")
         return _user(rows[0])
 
     def list_users(self) -> list[User]:
@@ -178,7 +176,7 @@ class SQLiteAccounts:
         with self._write(bump=False) as conn:
             row = conn.execute("SELECT * FROM users WHERE name = ?", (user.name,)).fetchone()
             if row is None:
-                raise NotFound(f"no user named {user.name!r}", field="name")
+                raise NotFound(msg.NO_USER(name=user.name), field="name")
             conn.execute("UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE name = ?",
                          (user.role, user.password_hash, int(user.disabled), user.name))
             if user.disabled:
@@ -192,7 +190,7 @@ class SQLiteAccounts:
         with self._write(bump=False) as conn:
             row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
             if row is None:
-                raise NotFound(f"no user named {name!r}", field="name")
+                raise NotFound(msg.NO_USER(name=name), field="name")
             conn.execute("DELETE FROM credentials WHERE user_name = ?", (name,))
             conn.execute("DELETE FROM users WHERE name = ?", (name,))
             audit(conn, by, "delete", "user", name, before=user_to_dict(_user(row)))
@@ -207,7 +205,7 @@ class SQLiteAccounts:
                               (credential.created or now()).isoformat(),
                               credential.expires.isoformat() if credential.expires else None))
         except sqlite3.IntegrityError as exc:
-            raise NotFound(f"no user named {credential.user!r}", field="user") from exc
+            raise NotFound(msg.NO_USER(name=credential.user), field="user") from exc
 
     def find_credential(self, digest: str) -> tuple[Credential, User] | None:
         rows = self._read("SELECT c.*, u.name, u.role, u.password_hash, u.disabled, u.created AS user_created "
@@ -251,7 +249,7 @@ class SQLiteAccounts:
     def get_proposal(self, proposal_id: str) -> Proposal:
         rows = self._read("SELECT * FROM proposals WHERE id = ?", (proposal_id,))
         if not rows:
-            raise NotFound(f"no proposal {proposal_id!r}", field="id")
+            raise NotFound(msg.NO_PROPOSAL(id=proposal_id), field="id")
         return _proposal(rows[0])
 
     def list_proposals(self, *, status: str | None = None, proposer: str | None = None) -> list[Proposal]:
@@ -275,8 +273,8 @@ class SQLiteAccounts:
                  proposal.note, proposal.result_id, proposal.id, expected_status)).rowcount
             if not changed:
                 if conn.execute("SELECT 1 FROM proposals WHERE id = ?", (proposal.id,)).fetchone() is None:
-                    raise NotFound(f"no proposal {proposal.id!r}", field="id")
-                raise Conflict(f"proposal {proposal.id!r} is no longer {expected_status}", field="status")
+                    raise NotFound(msg.NO_PROPOSAL(id=proposal.id), field="id")
+                raise Conflict(msg.PROPOSAL_NOT_PENDING(id=proposal.id, status=expected_status), field="status")
             audit(conn, proposal.decided_by, proposal.status, "proposal", proposal.id,
                   after={"status": proposal.status, "note": proposal.note, "result_id": proposal.result_id})
         return proposal

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from graphsvc.web.context import current_store
-from graphsvc.services import accounts
-from graphsvc.model.errors import Conflict, Invalid, NotFound
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import ROLES
-from graphsvc.web.auth import acting_name, current_user, requires
+from graphsvc.model.errors import Conflict, Invalid, NotFound
+from graphsvc.services import accounts
+from graphsvc.web.auth import acting_name, requires, signed_in_user
+from graphsvc.web.context import current_store
 from graphsvc.web.i18n import problem_message
 
 bp = Blueprint("admin", __name__)
@@ -56,7 +57,7 @@ def users():
 @requires("viewer")
 def account():
     store = current_store()
-    user = current_user()
+    user = signed_in_user()
     errors: dict[str, list[str]] = {}
     new_token = None
     if request.method == "POST":
@@ -71,7 +72,7 @@ def account():
                 return redirect(url_for("admin.account"))
             elif action == "password":
                 if not accounts.verify_password(user.password_hash, request.form.get("current", "")):
-                    raise Invalid([accounts.Problem("current", "wrong password")])
+                    raise Invalid([accounts.Problem("current", msg.PASSWORD_WRONG())])
                 accounts.set_password(store, user.name, request.form.get("password", ""), by=user.name)
                 flash(_("Your password is changed. Log in again with the new one."))
                 return redirect(url_for("auth.login"))

@@ -9,16 +9,20 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, jsonify, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from graphsvc.web.context import current_cache, current_store
-from graphsvc.services import graph as svc
-from graphsvc.services.imports import IN_MEMORY_DOCUMENT_BYTES
+from graphsvc.model import messages as msg
+from graphsvc.model.entities import Page
 from graphsvc.model.errors import GraphsvcError, Invalid, Problem
-from graphsvc.model.entities import KINDS, Page
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import KINDS, VIEWS
+from graphsvc.services import graph as svc
+from graphsvc.services.imports import IN_MEMORY_DOCUMENT_BYTES
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
+from graphsvc.web import params
 from graphsvc.web.auth import acting_name
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -41,56 +45,40 @@ def _int_param(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
+        raise Invalid([Problem(name, msg.NOT_WHOLE(value=raw))]) from None
     if not low <= value <= high:
-        raise Invalid([Problem(name, f"must be between {low} and {high} (got {value})")])
+        raise Invalid([Problem(name, msg.OUT_OF_RANGE(low=low, high=high, value=value))])
     return value
-
-
-def _bool_param(name: str) -> bool:
-    raw = request.args.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no"):
-        return False
-    if raw in ("1", "true", "yes"):
-        return True
-    raise Invalid([Problem(name, f"must be true or false (got {raw!r})")])
-
-
-def _choice_param(name: str, legal: tuple[str, ...], default: str | None = None) -> str | None:
-    raw = request.args.get(name) or default
-    if raw is not None and raw not in legal:
-        raise Invalid([Problem(name, f"must be one of: {', '.join(legal)} (got {raw!r})")])
-    return raw
 
 
 def _json_body(max_bytes: int = MAX_OBJECT_BODY):
     """The request's JSON body; every way it can be unreadable is a 422 that says which, and a
     body over ``max_bytes`` is a 413 before it is read (decoded JSON takes ~5× its size)."""
-    def invalid(message: str) -> Invalid:
+    def invalid(message: msg.Message) -> Invalid:
         return Invalid([Problem("", message)])
 
     if not request.is_json:
-        raise invalid("the request body must be a JSON object (Content-Type: application/json; "
-                      f"got {request.mimetype or 'no Content-Type'})")
-    if (request.content_length or 0) > max_bytes:
-        raise BodyTooLarge(f"the request body is {request.content_length:,} bytes; this endpoint accepts at most "
-                           f"{max_bytes:,} (one actor or initiative; send large documents to /api/v1/import)")
+        raise invalid(msg.BODY_NOT_JSON(content_type=request.mimetype) if request.mimetype
+                      else msg.BODY_NO_CONTENT_TYPE())
+    length = request.content_length or 0
+    if request.max_content_length is not None and length > request.max_content_length:
+        raise RequestEntityTooLarge()  # over the whole server's limit: its 413 (GRAPHSVC_MAX_UPLOAD_MB)
+    if length > max_bytes:
+        raise BodyTooLarge(msg.BODY_TOO_LARGE_FOR_ENDPOINT(size=length, limit=max_bytes))
     try:
         data = json.loads(request.get_data())
     except UnicodeDecodeError as exc:
-        raise invalid(f"the request body is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise invalid(msg.BODY_NOT_UTF8(reason=exc.reason, position=exc.start)) from None
     except json.JSONDecodeError as exc:
-        raise invalid(f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") \
-            from None
+        raise invalid(msg.BODY_INVALID_JSON(reason=exc.msg, line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
-        raise invalid("the request body is nested too deeply") from None
+        raise invalid(msg.BODY_TOO_DEEP()) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise invalid(f"the request body is not usable JSON: {exc}") from None
+        raise invalid(msg.BODY_UNUSABLE_JSON(reason=str(exc))) from None
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:  # "\ud800" alone is legal JSON but not text any store can keep
-        raise invalid("the request body contains an unpaired surrogate escape (\\ud800-\\udfff): "
-                      "not valid Unicode text") from None
+        raise invalid(msg.BODY_UNPAIRED_SURROGATE()) from None
     return data
 
 
@@ -115,7 +103,7 @@ def _paging() -> tuple[int, int]:
 @bp.get("/actors")
 def list_actors():
     limit, offset = _paging()
-    flt = ActorFilter(kind=_choice_param("kind", KINDS), sector=request.args.get("sector") or None,
+    flt = ActorFilter(kind=params.choice("kind", KINDS), sector=request.args.get("sector") or None,
                       municipality=request.args.get("municipality") or None, q=request.args.get("q") or None)
     return jsonify(_page(current_store().list_actors(flt, limit=limit, offset=offset), actor_to_dict))
 
@@ -138,7 +126,7 @@ def update_actor(actor_id: str):
 
 @bp.delete("/actors/<actor_id>")
 def delete_actor(actor_id: str):
-    deleted = current_store().delete_actor(actor_id, cascade=_bool_param("cascade"), by=acting_name())
+    deleted = current_store().delete_actor(actor_id, cascade=params.flag("cascade"), by=acting_name())
     return jsonify({"deleted": actor_id, "deleted_initiatives": deleted})
 
 
@@ -156,7 +144,7 @@ def list_initiatives():
 @bp.post("/initiatives")
 def create_initiative():
     initiative = svc.create_initiative(current_store(), _json_body(), by=acting_name(),
-                                       allow_duplicate=_bool_param("allow_duplicate"))
+                                       allow_duplicate=params.flag("allow_duplicate"))
     return _created(initiative_to_dict(initiative), url_for("api.get_initiative", initiative_id=initiative.id))
 
 
@@ -167,7 +155,8 @@ def get_initiative(initiative_id: str):
 
 @bp.put("/initiatives/<initiative_id>")
 def update_initiative(initiative_id: str):
-    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(), by=acting_name())))
+    return jsonify(initiative_to_dict(svc.update_initiative(current_store(), initiative_id, _json_body(),
+                                                            by=acting_name())))
 
 
 @bp.delete("/initiatives/<initiative_id>")
@@ -180,7 +169,7 @@ def delete_initiative(initiative_id: str):
 @bp.get("/network")
 def network():
     at = parse_date_param(request.args.get("at"), "at")
-    view = _choice_param("view", ("cumulative", "active"), "cumulative")
+    view = params.choice("view", VIEWS, "cumulative") or "cumulative"
     store, cache = current_store(), current_cache()
     # The encoded body is cached too: on large networks encoding costs more than the lookup.
     body = cache.get_or_compute(
@@ -210,7 +199,7 @@ def export_document():
         from graphsvc.web.transfer import export_response
 
         return export_response(request.args.get("format") or "json")
-    _choice_param("view", ("cumulative", "active"))  # only meaningful with `at`, but never ignored silently
+    params.choice("view", VIEWS)  # only meaningful with `at`, but never ignored silently
     return jsonify(svc.export_document(current_store()))
 
 

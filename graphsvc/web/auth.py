@@ -15,18 +15,29 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from itsdangerous import BadSignature, URLSafeSerializer
-
 from flask import (
-    Blueprint, Flask, current_app, flash, g, jsonify, make_response, redirect, render_template, request, session,
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import BadSignature, URLSafeSerializer
 
-from graphsvc.web.context import current_store
-from graphsvc.services import accounts
+from graphsvc.model import messages as msg
 from graphsvc.model.accounts import User, role_at_least
+from graphsvc.services import accounts
+from graphsvc.web.context import current_store
+from graphsvc.web.errors import body_of, respond
 from graphsvc.web.throttle import LoginThrottle, new_device_nonce
 
 bp = Blueprint("auth", __name__)
@@ -71,6 +82,14 @@ def required_level(app: Flask, endpoint: str | None, method: str) -> str:
 
 def current_user() -> User | None:
     return g.get("user")
+
+
+def signed_in_user() -> User:
+    """The user of a request to a route that ``requires`` viewer or more (``authorize`` let it through)."""
+    user = current_user()
+    if user is None:
+        raise RuntimeError("no user signed in: the route does not require viewer or more")
+    return user
 
 
 def acting_name() -> str | None:
@@ -121,16 +140,15 @@ def _is_api() -> bool:
     return wants_json()
 
 
-def _deny(status: int, message: str):
-    body = {"status": status, "message": message, "field": None}
+def _deny(status: int, message: msg.Message):
     if _is_api():
-        response = make_response(jsonify(body), status)
+        response = make_response(jsonify(body_of(status, message)), status)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="graphsvc"'
         return response
     if status == 401:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return make_response(render_template("error.html", error=body), status)
+    return respond(status, message)
 
 
 def authorize():
@@ -143,7 +161,7 @@ def authorize():
         g.user = accounts.user_for(store, token, "token")
         g.via_token = True
         if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
-            return _deny(401, _("The API token is unknown, revoked or belongs to a disabled user."))
+            return _deny(401, msg.TOKEN_UNKNOWN())
     elif session.get("sid"):
         g.user = accounts.user_for(store, session["sid"], "session")
         if g.user is None:
@@ -155,10 +173,9 @@ def authorize():
     if level != "public":
         needed = "viewer" if level == "read" else level
         if g.user is None:
-            return _deny(401, _("Log in to continue."))
+            return _deny(401, msg.LOG_IN())
         if not role_at_least(g.user.role, needed):
-            return _deny(403, _("Your role (%(role)s) may not do this; it needs %(needed)s.",
-                                role=role_label(g.user.role), needed=role_label(needed)))
+            return _deny(403, msg.ROLE_TOO_LOW(role=msg.ROLE_NAMES[g.user.role](), needed=msg.ROLE_NAMES[needed]()))
     if request.method not in SAFE_METHODS and not g.via_token:
         csrf.protect()
 
@@ -275,5 +292,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def auth_context():
         return {"current_user": current_user(), "languages": LANGUAGES, "current_language": select_locale(),
-                "role_label": role_label, "can": lambda level: bool(current_user())
-                and role_at_least(current_user().role, level)}
+                "role_label": role_label, "can": lambda level: (user := current_user()) is not None
+                and role_at_least(user.role, level)}

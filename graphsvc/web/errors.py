@@ -1,15 +1,22 @@
 """One place that turns errors into HTTP: JSON for the API, a page for the browser.
 
-Every error body has ``status``, ``message`` and ``field`` (the offending input, or null);
-validation errors add ``problems``, one per field.
+Every error body has ``status``, ``message`` (English) and ``field`` (the offending input, or
+null), with the message's ``code`` and ``params``; validation errors add ``problems``, one per
+field, each with its own ``field``, ``message``, ``code`` and ``params``. The error page shows
+the same messages in the user's language, through the catalogue.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from collections.abc import Sequence
 
-from graphsvc.model.errors import GraphsvcError
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from graphsvc.model import messages as msg
+from graphsvc.model.errors import GraphsvcError, Invalid, Problem
+from graphsvc.model.messages import Message
 
 
 def wants_json() -> bool:
@@ -31,34 +38,47 @@ def _encodable(value):
     return value
 
 
-def _respond(body: dict, status: int):
-    body = _encodable(body)
+def body_of(status: int, message: Message, field: str | None = None) -> dict:
+    """The API's error body for one message."""
+    return {"status": status, "message": str(message), "field": field, **message.to_dict()}
+
+
+def respond(status: int, message: Message, *, body: dict | None = None, problems: Sequence[Problem] = ()):
+    """The error as JSON (``body``, else made from ``message``) or as the error page in the user's language."""
     if wants_json():
-        return make_response(jsonify(body), status)
-    return make_response(render_template("error.html", error=body), status)
+        return make_response(jsonify(_encodable(body or body_of(status, message))), status)
+    return make_response(render_template("error.html", status=status, message=message, problems=problems), status)
+
+
+def http_message(exc: HTTPException, max_upload_bytes: int) -> Message:
+    """The catalogue's message for an HTTP error the server answers itself."""
+    if isinstance(exc, CSRFError):
+        return msg.HTTP_CSRF(reason=exc.description or "")
+    if exc.code == 413:
+        return msg.HTTP_TOO_LARGE(limit=max_upload_bytes // (1024 * 1024))
+    standard = {404: msg.HTTP_NOT_FOUND, 405: msg.HTTP_METHOD_NOT_ALLOWED, 400: msg.HTTP_BAD_REQUEST}.get(exc.code or 0)
+    if standard is not None and exc.description == type(exc).description:  # Werkzeug's own words, not a raiser's
+        return standard()
+    return msg.HTTP_OTHER(status=exc.code, name=exc.name, description=exc.description or "")
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(GraphsvcError)
     def domain_error(exc: GraphsvcError):
-        response = _respond(exc.to_dict(), exc.status)
+        response = respond(exc.status, exc.message, body=exc.to_dict(),
+                           problems=exc.problems if isinstance(exc, Invalid) else ())
         if exc.status == 503:
             response.headers["Retry-After"] = "5"  # the store is down or busy: clients and proxies may retry
         return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        body = {"status": exc.code, "message": exc.description or exc.name, "field": None}
-        if exc.code == 413:
-            limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-            body["message"] = (f"The request is larger than the {limit} MiB this server accepts "
-                               "(GRAPHSVC_MAX_UPLOAD_MB); send a smaller file or split it.")
-        response = _respond(body, exc.code or 500)
-        if getattr(exc, "valid_methods", None):
+        response = respond(exc.code or 500, http_message(exc, app.config.get("MAX_CONTENT_LENGTH") or 0))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        return _respond({"status": 500, "message": "internal error: the server logged it", "field": None}, 500)
+        return respond(500, msg.INTERNAL_ERROR())

@@ -9,19 +9,20 @@ input kept. A viewer's submission becomes a proposal that an editor reviews.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from graphsvc.web.context import current_store
-from graphsvc.services import editing
-from graphsvc.services import graph as svc
+from graphsvc.model.entities import normalise_key
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
-from graphsvc.model.entities import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS, normalise_key
+from graphsvc.model.vocab import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS
+from graphsvc.services import editing, graph as svc
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
-from graphsvc.web.labels import kind_labels, location_labels, role_labels
-from graphsvc.web.auth import acting_name, current_user, requires
+from graphsvc.web.auth import acting_name, current_user, requires, signed_in_user
+from graphsvc.web.context import current_store
 from graphsvc.web.i18n import problem_message
+from graphsvc.web.labels import kind_labels, location_labels, role_labels
 
 bp = Blueprint("forms", __name__)
 
@@ -64,8 +65,9 @@ def actor_label(actor) -> str:
 def actor_url(actor_id: str) -> str:
     """The actor's page if the app has one (``/actors/<id>``), else its history."""
     for rule in current_app.url_map.iter_rules():
-        if re.fullmatch(r"/actors/<(?:\w+:)?\w+>", rule.rule) and "GET" in rule.methods:
-            return url_for(rule.endpoint, **{next(iter(rule.arguments)): actor_id})
+        if re.fullmatch(r"/actors/<(?:\w+:)?\w+>", rule.rule) and "GET" in (rule.methods or ()):
+            values: dict[str, Any] = {next(iter(rule.arguments)): actor_id}
+            return url_for(rule.endpoint, **values)
     return url_for("forms.actor_history", actor_id=actor_id)
 
 
@@ -77,7 +79,8 @@ def action_label(action: str) -> str:
 
 
 def status_label(status: str) -> str:
-    return {"pending": _("waiting for review"), "accepted": _("accepted"), "rejected": _("rejected")}.get(status, status)
+    return {"pending": _("waiting for review"), "accepted": _("accepted"),
+            "rejected": _("rejected")}.get(status, status)
 
 
 def changed_fields(entry) -> list[tuple[str, object, object]]:
@@ -157,7 +160,7 @@ def actor_search():
 @requires("viewer")
 def new_partner():
     store = current_store()
-    user = current_user()
+    user = signed_in_user()
     proposing = not user.can("editor")
     returning = request.values.get("return") == "initiative"
     values = dict(request.form) if request.method == "POST" else {}
@@ -268,7 +271,8 @@ def initiative_data(store, form) -> tuple[dict, dict[str, list[str]], dict[int, 
         if name in data:
             data[name] = iso_day(data[name])
     errors: dict[str, list[str]] = {}
-    partners, rows_of = [], {}
+    partners: list[dict[str, str | None]] = []
+    rows_of: dict[int, int] = {}
     initiator_row = form.get("initiator", "")
     for row in range(_row_count(form)):
         text = form.get(f"partner-{row}-actor", "").strip()
@@ -283,9 +287,8 @@ def initiative_data(store, form) -> tuple[dict, dict[str, list[str]], dict[int, 
         if initiator_row == str(row):
             data["initiator"] = actor_id
     data["partners"] = partners
-    if "initiator" not in data and not any(k.startswith("partner-") for k in errors):
-        if initiator_row:
-            errors["initiator"] = [_("The partner who took the initiative must be filled in.")]
+    if initiator_row and "initiator" not in data and not any(k.startswith("partner-") for k in errors):
+        errors["initiator"] = [_("The partner who took the initiative must be filled in.")]
     return data, errors, rows_of
 
 
@@ -352,7 +355,7 @@ def _unconfirmed_duplicates(store, data, form) -> list:
 @requires("viewer")
 def initiative_new():
     store = current_store()
-    user = current_user()
+    user = signed_in_user()
     proposing = not user.can("editor")
     if request.method != "POST":  # GET and HEAD (Flask answers HEAD with the GET view) only read
         values = dict(session.get("initiative_draft") or {}) if request.args.get("draft") else {}
@@ -366,7 +369,8 @@ def initiative_new():
         return _render_initiative(values, {}, mode="new", proposing=proposing)
     if action == "new_partner":
         session["initiative_draft"] = {k: v for k, v in values.items() if k not in ("csrf_token", "action")}
-        return redirect(url_for("forms.new_partner", **{"return": "initiative"}))
+        back: dict[str, Any] = {"return": "initiative"}  # `return` cannot be written as a keyword
+        return redirect(url_for("forms.new_partner", **back))
     data, errors, rows_of = initiative_data(store, request.form)
     try:
         if errors:
@@ -503,15 +507,17 @@ def merge():
     values = dict(request.values)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        ids = {}
+        ids: dict[str, str] = {}
         for field in ("survivor", "merged"):
             actor_id, problem = _resolve_partner(store, request.form.get(field, ""))
             if problem:
                 errors[field] = [problem]
-            ids[field] = actor_id
+            elif actor_id is not None:
+                ids[field] = actor_id
         if not errors:
             try:
-                survivor, moved = editing.merge_actors(store, ids["survivor"], ids["merged"], by=acting_name())
+                survivor, moved = editing.merge_actors(store, ids["survivor"], ids["merged"],
+                                                       by=signed_in_user().name)
             except (Invalid, Conflict) as exc:
                 problems = exc.problems if isinstance(exc, Invalid) else [Problem(exc.field or "merged", exc.message)]
                 for p in problems:
@@ -527,7 +533,7 @@ def merge():
 @requires("viewer")
 def proposals():
     store = current_store()
-    user = current_user()
+    user = signed_in_user()
     queue = store.list_proposals(status="pending") if user.can("editor") else []
     mine = store.list_proposals(proposer=user.name)
     return render_template("forms/proposals.html", queue=queue, mine=mine)
@@ -535,7 +541,7 @@ def proposals():
 
 def _proposal_for(proposal_id: str):
     proposal = current_store().get_proposal(proposal_id)
-    user = current_user()
+    user = signed_in_user()
     if proposal.proposer != user.name and not user.can("editor"):
         abort(403)
     return proposal
@@ -555,17 +561,18 @@ def proposal(proposal_id: str):
     else:
         values = _proposal_initiative_values(item.data)
     if request.method == "POST":
-        if not current_user().can("editor"):
+        if not signed_in_user().can("editor"):
             abort(403)
         values = dict(request.form)
         decision = request.form.get("decision")
         try:
             if decision == "reject":
-                editing.reject(store, proposal_id, request.form.get("note"), by=acting_name())
+                editing.reject(store, proposal_id, request.form.get("note"), by=signed_in_user().name)
                 flash(_("The proposal is rejected."))
                 return redirect(url_for("forms.proposals"))
+            rows_of: dict[int, int] = {}
             if item.kind == "actor":
-                data, rows_of = actor_data(request.form), {}
+                data = actor_data(request.form)
             else:
                 data, errors, rows_of = initiative_data(store, request.form)
                 if errors:
@@ -575,7 +582,7 @@ def proposal(proposal_id: str):
                     errors["_duplicate"] = [_("An initiative with the same title, start date and partners is "
                                               "already registered.")]
                     raise _PartialErrors()
-            result_id = editing.accept(store, proposal_id, data, by=acting_name(), allow_duplicate=True)[1]
+            result_id = editing.accept(store, proposal_id, data, by=signed_in_user().name, allow_duplicate=True)[1]
             flash(_("The proposal is accepted and saved."))
             return redirect(actor_url(result_id) if item.kind == "actor"
                             else url_for("forms.initiative_page", initiative_id=result_id))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from graphsvc.model.errors import StoreUnavailable
 from graphsvc.version import __version__
 from graphsvc.web.context import current_store
-from graphsvc.model.errors import StoreUnavailable
 
 bp = Blueprint("health", __name__)
 

@@ -1,84 +1,51 @@
 """Languages: Norwegian bokmål by default, English on request (Flask-Babel), dates in the user's format.
 
-The catalogue lives in translations/ (``messages.po`` per language, compiled to ``messages.mo``).
-A fresh checkout without the compiled file compiles it at start, so nothing needs a build step.
-Validation messages are English sentences from ``model.validation``; :func:`problem_message`
-turns them into the user's language by pattern, so the forms, the API and the import keep
-one validation module.
+The catalogue lives in translations/ (``messages.po`` per language). The build compiles it to
+``messages.mo`` (``make translations``, which ``make run`` and ``make test`` depend on; the
+Dockerfile runs the same step); the app only reads the compiled files and says so clearly when
+they are missing. Messages from the model, services and stores are codes with parameters
+(``graphsvc.model.messages``): :func:`problem_message` renders one through the catalogue in the
+user's language, so the forms, the API and the import keep one validation module and the API
+keeps its English.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel, format_date, format_datetime, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext as _
+
+from graphsvc.model import messages as msg
+from graphsvc.model.errors import ConfigError
+from graphsvc.model.messages import Message
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
+#: How to build the compiled catalogues; said when they are missing or stale.
+COMPILE_COMMAND = "make translations (or: pybabel compile -d translations)"
 
 
-def compile_catalogues(directory: Path = TRANSLATIONS, *, force: bool = False) -> list[Path]:
-    """Compile every ``messages.po`` whose ``messages.mo`` is missing or older; return what was written."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    written = []
-    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+def catalogue_state(directory: Path | None = None) -> tuple[list[Path], list[Path]]:
+    """The ``messages.po`` files whose ``messages.mo`` is missing, and those whose ``.mo`` is older."""
+    missing, stale = [], []
+    for po in sorted((directory or TRANSLATIONS).glob("*/LC_MESSAGES/messages.po")):
         mo = po.with_suffix(".mo")
-        if force or not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as source:
-                catalog = read_po(source, locale=po.parts[-3])
-            with mo.open("wb") as target:
-                write_mo(target, catalog, use_fuzzy=False)
-            written.append(mo)
-    return written
+        if not mo.exists():
+            missing.append(po)
+        elif mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(po)
+    return missing, stale
 
 
-# Validation and conflict messages (English, from the domain) → the user's language.
-_PATTERNS: list[tuple[re.Pattern, object]] = [
-    (re.compile(r"^is required$"), _l("This field is required.")),
-    (re.compile(r"^is required \(one of: .*\)$"), _l("Choose one of the options.")),
-    (re.compile(r"^is required \(a date, YYYY-MM-DD\)$"), _l("Give a date.")),
-    (re.compile(r"^is required for kind '(?P<kind>[^']*)'$"), _l("A sector is required for libraries and "
-                                                                  "municipal units.")),
-    (re.compile(r"^must be one of: .*$"), _l("Choose one of the options.")),
-    (re.compile(r"^must be a date as YYYY-MM-DD .*$"), _l("Write the date as YYYY-MM-DD, e.g. 2024-03-01.")),
-    (re.compile(r"^is not a real date .*$"), _l("This date does not exist.")),
-    (re.compile(r"^is longer than (?P<n>\d+) characters$"), _l("Too long: at most %(n)s characters.")),
-    (re.compile(r"^contains control characters$"), _l("Contains characters that are not allowed.")),
-    (re.compile(r"^must be a four-digit kommunenummer.*$"), _l("A municipality number has four digits, e.g. 3301.")),
-    (re.compile(r"^must be a nine-digit organisation number$"), _l("An organisation number has nine digits.")),
-    (re.compile(r"^fails the MOD11 check digit.*$"),
-     _l("This is not a valid organisation number (the check digit is wrong). Check it in Enhetsregisteret.")),
-    (re.compile(r"^has more than (?P<n>\d+) tags$"), _l("At most %(n)s tags.")),
-    (re.compile(r"^has a tag longer than (?P<n>\d+) characters$"), _l("A tag is longer than %(n)s characters.")),
-    (re.compile(r"^must not be before started \((?P<day>[\d-]+)\)$"),
-     _l("The end date cannot be before the start date (%(day)s).")),
-    (re.compile(r"^must list at least two partners$|^is required: a list of at least two.*$"),
-     _l("An initiative needs at least two partners.")),
-    (re.compile(r"^actor '(?P<actor>.*)' is listed twice$"), _l("This partner is listed twice.")),
-    (re.compile(r"^unknown actor '(?P<actor>.*)'$"), _l("No partner is registered as “%(actor)s”.")),
-    (re.compile(r"^'(?P<actor>.*)' must be one of the partners$"), _l("Who took the initiative must be one of "
-                                                                       "the partners.")),
-    (re.compile(r"^must be a URL-safe id.*$"), _l("Choose a partner from the suggestions.")),
-    (re.compile(r"^an actor (?P<what>.*) already exists$"),
-     _l("This partner is already registered (same name, kind and municipality).")),
-    (re.compile(r"^an actor of this kind with this name already exists in this municipality$"),
-     _l("This partner is already registered (same name, kind and municipality).")),
-]
+def problem_message(message) -> str:
+    """A message (a code with parameters) in the user's language, through the catalogue.
 
-
-def problem_message(message: str) -> str:
-    """A domain message in the user's language (English ones pass through when no pattern fits)."""
-    for pattern, translated in _PATTERNS:
-        match = pattern.match(message)
-        if match:
-            return str(translated) % match.groupdict() if match.groupdict() else str(translated)
-    return message
+    Text that is not a :class:`Message` (already translated, or a user's own words) is shown as it
+    is. Half of a UTF-16 pair from hostile input is written as its escape, so the page can be sent.
+    """
+    text = message.render(_) if isinstance(message, Message) else str(message)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def day(value) -> str:
@@ -97,18 +64,23 @@ def moment(value: datetime | None) -> str:
 
 
 def init_app(app: Flask, locale_selector) -> None:
-    try:
-        compile_catalogues()
-    except OSError:  # a read-only install: the committed .mo files are used as they are
-        pass
+    """Babel on the compiled catalogues. Missing ones are a clear error at start (a fresh checkout
+    that skipped the build); older ones than their ``.po`` a warning in the log."""
+    missing, stale = catalogue_state()
+    if missing:
+        raise ConfigError(msg.CATALOGUE_NOT_COMPILED(files=[str(p.with_suffix(".mo")) for p in missing],
+                                                     command=COMPILE_COMMAND))
+    for po in stale:
+        app.logger.warning("%s is newer than its compiled catalogue: run %s", po, COMPILE_COMMAND)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "nb")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Oslo")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=locale_selector)
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["message"] = problem_message
     app.jinja_env.globals["problem_message"] = problem_message
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks (Flask-Babel installs the extension)
 
 
-__all__ = ["init_app", "problem_message", "day", "moment", "compile_catalogues", "_"]
+__all__ = ["init_app", "problem_message", "day", "moment", "catalogue_state", "_"]

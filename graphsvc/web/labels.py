@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
 #: Pseudo-groups: actors without a sector are grouped by their kind as ``(<kind>)`` (analytics.compact).
 PSEUDO_GROUPS = {"(library)": _l("(libraries)"), "(municipal_unit)": _l("(municipal units)"),

@@ -18,19 +18,19 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter
+from graphsvc.model import messages as msg
+from graphsvc.model.errors import Invalid, NotFound, Problem
+from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import FREQUENCIES, KINDS, VIEWS
+from graphsvc.services import maps
+from graphsvc.web import params
 from graphsvc.web.context import current_cache, current_store
 from graphsvc.web.labels import PSEUDO_GROUPS, group_label, kind_labels, locale_key
-from graphsvc.analytics.mapview import AGGREGATE_ABOVE, GROUPINGS, METRICS, MapFilter
-from graphsvc.analytics.network import VIEWS
-from graphsvc.services import maps
-from graphsvc.model.errors import Invalid, NotFound, Problem
-from graphsvc.model.entities import KINDS
-from graphsvc.model.validation import parse_date_param
 
 bp = Blueprint("maps", __name__)
 api_bp = Blueprint("maps_api", __name__, url_prefix="/api/v1")
 
-FREQS = ("year", "quarter", "month")
 MAX_FILTER = 200  # longest text filter (municipality, sector, category, focus); the OpenAPI document says so
 
 
@@ -56,29 +56,22 @@ def growth_json(freq: str, view: str) -> dict:
 
 
 # -- request parsing ---------------------------------------------------------------------
-def _choice(name: str, legal, default=None):
-    raw = request.args.get(name) or default
-    if raw is not None and raw not in legal:
-        raise Invalid([Problem(name, f"must be one of: {', '.join(legal)} (got {raw!r})")])
-    return raw
-
-
 def map_filter() -> MapFilter:
     args = request.args
     depth = args.get("depth") or "1"
     if depth not in ("1", "2"):
-        raise Invalid([Problem("depth", f"must be 1 or 2 (got {depth!r})")])
+        raise Invalid([Problem("depth", msg.DEPTH_INVALID(value=depth))])
     start = parse_date_param(args.get("from"), "from")
     end = parse_date_param(args.get("to"), "to")
     if start and end and end < start:
-        raise Invalid([Problem("to", "must be on or after 'from'")])
+        raise Invalid([Problem("to", msg.DATE_BEFORE_FROM())])
     too_long = [n for n in ("municipality", "sector", "category", "focus") if len(args.get(n) or "") > MAX_FILTER]
     if too_long:
-        raise Invalid([Problem(n, f"is longer than {MAX_FILTER} characters") for n in too_long])
+        raise Invalid([Problem(n, msg.TEXT_TOO_LONG(limit=MAX_FILTER)) for n in too_long])
     text = lambda name: (args.get(name) or "").strip() or None  # noqa: E731
-    return MapFilter(municipality=text("municipality"), sector=text("sector"), kind=_choice("kind", KINDS),
+    return MapFilter(municipality=text("municipality"), sector=text("sector"), kind=params.choice("kind", KINDS),
                      category=text("category"), start=start, end=end, focus=text("focus"), depth=int(depth),
-                     group=_choice("group", GROUPINGS, "auto"))
+                     group=params.choice("group", GROUPINGS, "auto"))
 
 
 def _title(flt: MapFilter) -> str:
@@ -96,7 +89,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 @api_bp.get("/map")
 def api_map():
     flt = map_filter()
-    freq = _choice("freq", FREQS, "year")
+    freq = params.choice("freq", FREQUENCIES, "year")
 
     def compute() -> bytes:
         _, view = current_view(flt)
@@ -109,8 +102,8 @@ def api_map():
 
 @api_bp.get("/growth")
 def api_growth():
-    freq = _choice("freq", FREQS, "year")
-    view = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    view = params.choice("view", VIEWS, "cumulative")
     return growth_json(freq, view)
 
 
@@ -128,8 +121,8 @@ def actor_profile(actor_id: str) -> dict:
 @bp.get("/map")
 def map_page():
     flt = map_filter()
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     base, view = current_view(flt)
     query = {**flt.query(), "freq": freq}
     config = {"api": url_for("maps_api.api_map", **query), "freq": freq, "view": mode,
@@ -167,8 +160,8 @@ PAGE_SIZE = 500
 def map_table():
     flt = map_filter()
     base, view = current_view(flt)
-    sort = _choice("sort", tuple(TABLE_SORTS), "ties")
-    order = _choice("order", ("asc", "desc"), "desc" if sort in ("ties", "betweenness", "brokerage") else "asc")
+    sort = params.choice("sort", tuple(TABLE_SORTS), "ties")
+    order = params.choice("order", ("asc", "desc"), "desc" if sort in ("ties", "betweenness", "brokerage") else "asc")
     page = max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1)
     q = (request.args.get("q") or "").strip()[:200]
     needle = q.casefold()
@@ -208,7 +201,7 @@ def map_export_html():
 
     flt = map_filter()
     _, view = current_view(flt)
-    web_dir = Path(current_app.template_folder).parent
+    web_dir = Path(current_app.template_folder or "").parent  # create_app always names the folder
     html = standalone_html(view, title=_title(flt), web_dir=web_dir)
     return _download(html.encode(), "text/html", "samskapingskart.html")
 
@@ -218,7 +211,7 @@ def map_export_picture(fmt: str):
     from graphsvc.web.render_media import map_picture
 
     if fmt not in ("png", "svg"):
-        raise NotFound(f"no export format {fmt!r}: use html, png or svg", field="format")
+        raise NotFound(msg.NO_EXPORT_FORMAT(format=fmt), field="format")
     flt = map_filter()
     base, view = current_view(flt)
     data = _cached("map-picture", (flt, fmt), lambda: map_picture(base, view, fmt, title=_title(flt)),
@@ -228,8 +221,8 @@ def map_export_picture(fmt: str):
 
 @bp.get("/growth")
 def growth_page():
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
     libraries = []
     periods = data["periods"]
@@ -249,9 +242,9 @@ def growth_chart(name: str):
     from graphsvc.web.render_media import CHARTS, growth_chart as chart
 
     if name not in CHARTS:
-        raise NotFound(f"no chart {name!r}", field="name")
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+        raise NotFound(msg.NO_CHART(name=name), field="name")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     data = growth_json(freq, mode)
     svg = _cached("growth-chart", (name, freq, mode), lambda: chart(data, name), locale=True)
     response = Response(svg, mimetype="image/svg+xml")
@@ -266,16 +259,16 @@ def growth_animation(fmt: str):
     from graphsvc.web.render_slots import render_slot
 
     if fmt not in ("gif", "mp4"):
-        raise NotFound(f"no animation format {fmt!r}: use gif or mp4", field="format")
+        raise NotFound(msg.NO_ANIMATION_FORMAT(format=fmt), field="format")
     flt = map_filter()
-    freq = _choice("freq", FREQS, "year")
-    mode = _choice("view", VIEWS, "cumulative")
+    freq = params.choice("freq", FREQUENCIES, "year")
+    mode = params.choice("view", VIEWS, "cumulative")
     base, view = current_view(flt)
     periods = maps.slider_periods(view, freq)
     if not periods:
-        raise Invalid([Problem("", "nothing to animate: the map is empty")])
+        raise Invalid([Problem("", msg.NOTHING_TO_ANIMATE())])
     if len(periods) > render_media.MAX_FRAMES:
-        raise Invalid([Problem("freq", f"{len(periods)} frames is too many (at most {render_media.MAX_FRAMES})")])
+        raise Invalid([Problem("freq", msg.TOO_MANY_FRAMES(frames=len(periods), limit=render_media.MAX_FRAMES))])
     ends = [date.fromisoformat(p["end"]) for p in periods]
     labels = [p["label"] for p in periods]
 

@@ -2,8 +2,9 @@
 
 API: ``GET /api/v1/metrics/silo`` (the report as JSON) and ``GET /api/v1/metrics/silo.csv?table=``
 (one table as CSV, made safe to open in a spreadsheet: text that would start a formula gets a
-leading apostrophe; ``verbatim=1`` gives the text exactly as stored, for R and pandas). Page: ``/metrics`` (form, mixing-matrix heat map, E-I per group, bridges,
-co-creation shares). All three call :func:`graphsvc.services.metrics.silo_metrics` with the same
+leading apostrophe; ``verbatim=1`` gives the text exactly as stored, for R and pandas). Page:
+``/metrics`` (form, mixing-matrix heat map, E-I per group, bridges, co-creation shares). All three
+call :func:`graphsvc.services.metrics.silo_metrics` with the same
 parameters; the serialised JSON and CSV are cached next to the report.
 """
 
@@ -17,13 +18,14 @@ import re
 
 from flask import Blueprint, Response, render_template, request
 
-from graphsvc.web.context import current_cache, current_store
-from graphsvc.analytics.compact import GROUP_BY
-from graphsvc.analytics.network import VIEWS
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
-from graphsvc.services import metrics as m
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import GROUP_BY, VIEWS
+from graphsvc.services import metrics as m
+from graphsvc.web import params
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("metrics", __name__)
 api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
@@ -32,36 +34,17 @@ api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
 HEAT_STEPS = 9
 
 
-def _whole(name: str, default: int) -> int:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise Invalid([Problem(name, f"must be a whole number (got {raw!r})")]) from None
-
-
-def _flag(name: str) -> bool:
-    raw = (request.args.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
-        return False
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    raise Invalid([Problem(name, f"must be one of: true, false (got {raw!r})")])
-
-
 def metric_params() -> dict:
     """The request's metric parameters, typed; ``silo_metrics`` checks their ranges."""
     args = request.args
     return {"at": parse_date_param((args.get("at") or "").strip() or None, "at"),
             "view": args.get("view") or "cumulative",
             "group_by": args.get("group_by") or "sector",
-            "weighted": _flag("weighted"),
-            "permutations": _whole("permutations", m.DEFAULT_PERMUTATIONS),
-            "seed": _whole("seed", 0),
-            "betweenness_k": _whole("betweenness_k", DEFAULT_BETWEENNESS_K),
-            "exact_betweenness": _flag("exact_betweenness"),
+            "weighted": params.flag("weighted"),
+            "permutations": params.whole("permutations", m.DEFAULT_PERMUTATIONS),
+            "seed": params.whole("seed", 0),
+            "betweenness_k": params.whole("betweenness_k", DEFAULT_BETWEENNESS_K),
+            "exact_betweenness": params.flag("exact_betweenness"),
             "library_tag": (args.get("library_tag") or "").strip() or None}
 
 
@@ -110,18 +93,18 @@ def neutralise_formulas(data: bytes) -> bytes:
 def api_silo_csv():
     table = request.args.get("table") or "actors"
     if table not in m.CSV_TABLES:
-        raise Invalid([Problem("table", f"must be one of: {', '.join(m.CSV_TABLES)} (got {table!r})")])
-    verbatim = _flag("verbatim")
-    params = metric_params()
+        raise Invalid([Problem("table", msg.CHOICE_INVALID(legal=m.CSV_TABLES, value=table))])
+    verbatim = params.flag("verbatim")
+    chosen = metric_params()
     if verbatim:
-        body = _cached_bytes(f"silo-csv-{table}", params, lambda r: m.silo_csv(r, table))
+        body = _cached_bytes(f"silo-csv-{table}", chosen, lambda r: m.silo_csv(r, table))
     else:
-        body = _cached_bytes(f"silo-csv-{table}-spreadsheet", params,
+        body = _cached_bytes(f"silo-csv-{table}-spreadsheet", chosen,
                              lambda r: neutralise_formulas(m.silo_csv(r, table)))
-    suffix = f"-{params['at'].isoformat()}" if params["at"] else ""
+    suffix = f"-{chosen['at'].isoformat()}" if chosen["at"] else ""
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
-    response.headers["Content-Disposition"] = f'attachment; filename="silo-{table}-{params["group_by"]}{suffix}.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="silo-{table}-{chosen["group_by"]}{suffix}.csv"'
     return response
 
 

@@ -98,7 +98,8 @@ def register(app: Flask) -> None:
     if app.config.get("MAX_CONTENT_LENGTH"):
         app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, int(app.config["MAX_CONTENT_LENGTH"]))  # type: ignore[method-assign]
     provider = TextSafeJSONProvider(app)
-    provider.sort_keys, provider.ensure_ascii = app.json.sort_keys, app.json.ensure_ascii
+    if isinstance(app.json, DefaultJSONProvider):
+        provider.sort_keys, provider.ensure_ascii = app.json.sort_keys, app.json.ensure_ascii
     app.json = provider
     if not log.handlers:
         handler = logging.StreamHandler()

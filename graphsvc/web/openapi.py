@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from graphsvc.model.vocab import KINDS, LOCATIONS, ROLES, SERVICE_MODELS, VIEWS
 from graphsvc.version import __version__
-from graphsvc.model.entities import KINDS, LOCATIONS, ROLES, SERVICE_MODELS
+from graphsvc.web.openapi_transfer import MESSAGE_CODE, MESSAGE_PARAMS
 
 ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"}
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -50,7 +51,8 @@ def _actor_schema(*, id_required: bool) -> dict:
             "id": ID,
             "name": TEXT,
             "kind": {"type": "string", "enum": list(KINDS)},
-            "sector": {**TEXT, "maxLength": 80, "description": "Required for library and municipal_unit; open vocabulary."},
+            "sector": {**TEXT, "maxLength": 80,
+                       "description": "Required for library and municipal_unit; open vocabulary."},
             "municipality": {**TEXT, "maxLength": 120},
             "municipality_number": {"type": "string", "pattern": r"^\d{4}$"},
             "org_number": {"type": "string", "pattern": r"^\d{9}$", "description": "Checked with MOD11."},
@@ -98,7 +100,7 @@ def _param(name: str, schema: dict, description: str, where: str = "query", requ
 PAGING = [_param("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}, "Page size"),
           _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9, "default": 0}, "Items to skip")]
 AT = _param("at", DATE, "The network at this date (default: everything)")
-VIEW = _param("view", {"type": "string", "enum": ["cumulative", "active"], "default": "cumulative"},
+VIEW = _param("view", {"type": "string", "enum": list(VIEWS), "default": "cumulative"},
               "cumulative: everything started by `at`; active: what was running at `at`")
 
 
@@ -247,9 +249,11 @@ def openapi_document() -> dict:
                     "first": DATE, "last": DATE, "initiatives": {"type": "array", "items": {"type": "string"}}}}},
                 "invitations": {"type": "array", "items": {"type": "object"}}}},
             "Error": {"type": "object", "required": ["status", "message"], "properties": {
-                "status": {"type": "integer"}, "message": {"type": "string"},
+                "status": {"type": "integer"}, "message": {"type": "string", "description": "In English"},
                 "field": {"type": "string", "nullable": True},
+                "code": MESSAGE_CODE, "params": MESSAGE_PARAMS,
                 "problems": {"type": "array", "items": {"type": "object", "properties": {
-                    "field": {"type": "string"}, "message": {"type": "string"}}}}}},
+                    "field": {"type": "string"}, "message": {"type": "string", "description": "In English"},
+                    "code": MESSAGE_CODE, "params": MESSAGE_PARAMS}}}}},
         }},
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphsvc.model.entities import KINDS
+from graphsvc.model.vocab import FREQUENCIES, KINDS, VIEWS
 
 
 def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
@@ -18,7 +18,7 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
         _param("depth", {"type": "integer", "enum": [1, 2], "default": 1}, "Steps out from `focus`"),
         _param("group", {"type": "string", "enum": ["auto", "none", "municipality", "sector"], "default": "auto"},
                "Aggregate nodes (auto: by municipality above 2,000 actors)"),
-        _param("freq", {"type": "string", "enum": ["year", "quarter", "month"], "default": "year"},
+        _param("freq", {"type": "string", "enum": list(FREQUENCIES), "default": "year"},
                "Steps of the time slider (`periods`)"),
     ]
     node = {"type": "object", "required": ["id", "label", "x", "y"], "properties": {
@@ -49,7 +49,8 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
                              "ei_index": {"type": "number", "nullable": True},
                              "ei_by_sector": {"type": "object"}, "library_degree": {"type": "object"}}}
     growth_schema = {"type": "object", "required": ["freq", "view", "periods"], "properties": {
-        "freq": {"type": "string"}, "view": {"type": "string"}, "groups": {"type": "array", "items": {"type": "string"}},
+        "freq": {"type": "string"}, "view": {"type": "string"},
+        "groups": {"type": "array", "items": {"type": "string"}},
         "libraries": {"type": "object"}, "periods": {"type": "array", "items": period}}}
     return {
         "/api/v1/map": {
@@ -62,9 +63,9 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
         "/api/v1/growth": {
             "get": {"summary": "The growth series: the network at the end of every year, quarter or month",
                     "operationId": "getGrowth",
-                    "parameters": [_param("freq", {"type": "string", "enum": ["year", "quarter", "month"],
+                    "parameters": [_param("freq", {"type": "string", "enum": list(FREQUENCIES),
                                                    "default": "year"}, "Period length"),
-                                   _param("view", {"type": "string", "enum": ["cumulative", "active"],
+                                   _param("view", {"type": "string", "enum": list(VIEWS),
                                                    "default": "cumulative"},
                                           "cumulative: everything started by the period's end; active: running then")],
                     "responses": {"200": _json(growth_schema, "The series"), "422": errors["422"]}},

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphsvc.analytics.compact import GROUP_BY
 from graphsvc.analytics.brokerage import ROLES
+from graphsvc.model.vocab import GROUP_BY, VIEWS
 from graphsvc.services import metrics as m
 
 NUMBER_OR_NULL = {"type": "number", "nullable": True}
@@ -13,7 +13,7 @@ _BY_GROUP = {"type": "object", "additionalProperties": NUMBER_OR_NULL}
 def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
     params = [
         _param("at", date_schema, "The network at this date (default: everything)"),
-        _param("view", {"type": "string", "enum": ["cumulative", "active"], "default": "cumulative"},
+        _param("view", {"type": "string", "enum": list(VIEWS), "default": "cumulative"},
                "cumulative: initiatives started by `at`; active: those running at `at`"),
         _param("group_by", {"type": "string", "enum": list(GROUP_BY), "default": "sector"},
                "The group attribute. Actors without it (externals have no sector) form one group per kind, "

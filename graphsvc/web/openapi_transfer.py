@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from graphsvc.model.vocab import VIEWS
+
 FORMATS = ["json", "graphml", "gexf", "csv", "xlsx"]
+#: Every message (errors, problems, rejected rows) carries its code and parameters beside the English text.
+MESSAGE_CODE = {"type": "string", "description": "The message's stable code from the catalogue "
+                                                 "(graphsvc.model.messages), e.g. `field.required`: translate or "
+                                                 "match on it, not on the English `message`"}
+MESSAGE_PARAMS = {"type": "object", "additionalProperties": True,
+                  "description": "The message's parameters by name (text, numbers, lists); a parameter that is "
+                                 "itself a message is an object with `code` and `params`"}
 
 _REJECTION = {"type": "object", "properties": {
     "table": {"type": "string", "description": "File or sheet, e.g. aktorer.csv or sheet 'aktører'"},
     "row": {"type": "integer", "nullable": True, "description": "Row number as a spreadsheet shows it (header = 1)"},
     "column": {"type": "string", "nullable": True, "description": "The column header as written in the file"},
-    "message": {"type": "string"}}}
+    "message": {"type": "string", "description": "What is wrong, in English"},
+    "code": MESSAGE_CODE, "params": MESSAGE_PARAMS}}
 _CHANGES = {"type": "object", "properties": {k: {"type": "array", "items": {"type": "string"}}
                                              for k in ("added", "changed", "unchanged")}}
 REPORT = {"type": "object", "description": "What the import did or (dry run) would do", "properties": {
@@ -60,7 +70,7 @@ def paths(_param, _json, _ref, errors: dict, date_schema: dict) -> dict:
                     _param("format", {"type": "string", "enum": FORMATS, "default": "json"},
                            "json, graphml, gexf (dynamic, for Gephi), csv (a zip of CSV files) or xlsx"),
                     _param("at", date_schema, "The network at this date"),
-                    _param("view", {"type": "string", "enum": ["cumulative", "active"], "default": "cumulative"},
+                    _param("view", {"type": "string", "enum": list(VIEWS), "default": "cumulative"},
                            "With `at`: what had started by then, or what was running then"),
                     _param("municipality", {"type": "string"}, "Actors of this municipality and their partners"),
                     _param("sector", {"type": "string"}, "Actors of this sector and their partners")],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graphsvc.web.context import current_cache, current_store
 from graphsvc.services import graph as svc
+from graphsvc.web.context import current_cache, current_store
 
 bp = Blueprint("pages", __name__)
 

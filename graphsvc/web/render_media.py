@@ -60,7 +60,9 @@ class _Scene:
         self.seg_v = np.array([pos[int(i)] for i in view.tie_v.tolist()], dtype=np.int64)
         self.segments = np.stack([xy[self.seg_u], xy[self.seg_v]], axis=1) if len(self.seg_u) else np.zeros((0, 2, 2))
         widths = 0.4 + np.log1p(view.tie_weight) if len(view.tie_weight) else np.zeros(0)
-        self.edges = LineCollection(self.segments, linewidths=widths, colors="#999999", alpha=0.45, zorder=1)
+        # An (N, 2, 2) array is a documented form of segments; matplotlib's stubs only name sequences.
+        self.edges = LineCollection(self.segments, linewidths=widths, colors="#999999",  # type: ignore[arg-type]
+                                    alpha=0.45, zorder=1)
         self.ax.add_collection(self.edges)
         self.colour = np.array([base.colour(base.group_labels[base.group[i]]) for i in idx.tolist()])
         kinds = np.array([base.kinds[i] for i in idx.tolist()])
@@ -110,11 +112,11 @@ class _Scene:
         for members, sc in self.scatters.values():
             alpha = np.where(node_on[members], 1.0, 0.0)
             face = [(*_rgb(c), a) for c, a in zip(self.colour[members], alpha)]
-            sc.set_facecolors(face)
+            sc.set_facecolor(face)
             edge = [((0.9, 0.62, 0.0, 1.0) if node_new is not None and node_new[m] else (0.2, 0.2, 0.2, a))
                     for m, a in zip(members, alpha)]
-            sc.set_edgecolors(edge)
-            sc.set_linewidths([2.0 if node_new is not None and node_new[m] else 0.4 for m in members])
+            sc.set_edgecolor(edge)
+            sc.set_linewidth([2.0 if node_new is not None and node_new[m] else 0.4 for m in members])
         for p, t in self.labels:
             t.set_visible(bool(node_on[p]))
 
@@ -146,7 +148,8 @@ def map_picture(base: MapBase, view: MapView, fmt: str, *, title: str) -> bytes:
     scene = _Scene(base, view)
     scene.show(np.ones(len(scene.idx), dtype=bool), np.ones(len(scene.seg_u), dtype=bool))
     scene.title.set_text(title)
-    scene.caption.set_text(_("%(actors)s actors · %(ties)s ties", actors=view.counts["actors"], ties=view.counts["ties"]))
+    scene.caption.set_text(_("%(actors)s actors · %(ties)s ties",
+                             actors=view.counts["actors"], ties=view.counts["ties"]))
     return scene.render(fmt)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import current_app, g, request
 
+from graphsvc.model import messages as msg
 from graphsvc.model.errors import GraphsvcError
 
 try:
@@ -78,7 +79,7 @@ def render_slot(what: str = "render") -> Iterator[None]:
     user_file = folder / f"{what}-{hashlib.sha256(_who().encode()).hexdigest()[:16]}.lock"
     with ExitStack() as stack:
         if not stack.enter_context(_slot(user_file)):
-            raise RenderBusy("you are already making an animation; wait until it is done")
+            raise RenderBusy(msg.RENDER_BUSY_USER())
         if not any(stack.enter_context(_slot(folder / f"{what}-{n}.lock")) for n in range(HOST_SLOTS)):
-            raise RenderBusy("another animation is being made right now; try again in a moment")
+            raise RenderBusy(msg.RENDER_BUSY())
         yield

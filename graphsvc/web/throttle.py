@@ -98,8 +98,8 @@ class LoginThrottle:
                     "SELECT COUNT(*), MIN(at), MAX(at) FROM attempts WHERE key = ?", (key,)).fetchone()
                 return count, first, last
 
-            trusted = device_key is not None and recent(device_key)[0] < self.free_attempts
-            if trusted:
+            counted: list[str]
+            if device_key is not None and recent(device_key)[0] < self.free_attempts:  # a trusted browser
                 counted = [device_key]
             else:
                 count, first, _ = recent(address_key)
@@ -113,7 +113,7 @@ class LoginThrottle:
                     return Attempt(False, max(1, int(last + wait - now) + 1), "name")
                 counted = [name_key, address_key] + ([device_key] if device_key else [])
             rows = [connection.execute("INSERT INTO attempts (key, at) VALUES (?, ?)", (key, now)).lastrowid
-                    for key in counted if key]
+                    for key in counted]
             connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:

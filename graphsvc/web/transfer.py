@@ -19,19 +19,25 @@ import stat
 import time
 from datetime import date
 from pathlib import Path
+from typing import Literal, overload
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from graphsvc.web.context import current_store
-from graphsvc.model.errors import Invalid, Problem
-from graphsvc.services.imports import ImportReport, import_files, import_json_file
-from graphsvc.model.serialize import to_document
-from graphsvc.model.validation import parse_date_param
 from graphsvc.interchange import FORMATS, filter_network
 from graphsvc.interchange.columns import ACTOR_COLUMNS, INITIATIVE_COLUMNS
 from graphsvc.interchange.limits import check_size
 from graphsvc.interchange.templates import TEMPLATES
+from graphsvc.model import messages as msg
+from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.serialize import to_document
+from graphsvc.model.validation import parse_date_param
+from graphsvc.model.vocab import VIEWS
+from graphsvc.services.imports import ImportReport, import_files, import_json_file
+from graphsvc.web import params
+from graphsvc.web.auth import acting_name
+from graphsvc.web.context import current_store
+from graphsvc.web.i18n import problem_message
 
 bp = Blueprint("transfer", __name__)
 
@@ -43,26 +49,14 @@ UPLOAD_LIFETIME_S = 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-def _acting_name() -> str | None:
-    from graphsvc.web.auth import acting_name
-
-    return acting_name()
-
-
 def _max_import_bytes() -> int:
     return int(current_app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
-
-
-def _flag(name: str) -> bool:
-    return request.values.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 # -- export ---------------------------------------------------------------------------------------
 def export_options() -> dict:
     """Export filters from the query string (empty fields mean "not given")."""
-    view = request.args.get("view") or "cumulative"
-    if view not in ("cumulative", "active"):
-        raise Invalid([Problem("view", f"must be one of: cumulative, active (got {view!r})")])
+    view = params.choice("view", VIEWS, "cumulative")
     return {"at": parse_date_param(request.args.get("at"), "at"), "view": view,
             "municipality": (request.args.get("municipality") or "").strip() or None,
             "sector": (request.args.get("sector") or "").strip() or None}
@@ -71,7 +65,7 @@ def export_options() -> dict:
 def export_response(fmt: str) -> Response:
     """``GET /api/v1/export?format=…``: a download of the (filtered) network."""
     if fmt not in EXPORT_FORMATS:
-        raise Invalid([Problem("format", f"must be one of: {', '.join(EXPORT_FORMATS)} (got {fmt!r})")])
+        raise Invalid([Problem("format", msg.CHOICE_INVALID(legal=EXPORT_FORMATS, value=fmt))])
     options = export_options()
     actors, initiatives = current_store().snapshot()
     stem = "graphsvc"
@@ -86,7 +80,6 @@ def export_response(fmt: str) -> Response:
         data = make(actors, initiatives, **options)
     response = Response(data, mimetype=media_type)
     if media_type.startswith("application/json") or media_type.endswith("+xml"):
-        response.charset = "utf-8"
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
     return response
@@ -105,7 +98,7 @@ def export_page():
 def import_template():
     fmt = request.args.get("format") or "xlsx"
     if fmt not in TEMPLATES:
-        raise Invalid([Problem("format", f"must be one of: {', '.join(TEMPLATES)} (got {fmt!r})")])
+        raise Invalid([Problem("format", msg.CHOICE_INVALID(legal=tuple(TEMPLATES), value=fmt))])
     make, filename, media_type = TEMPLATES[fmt]
     response = Response(make(), mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -113,12 +106,16 @@ def import_template():
 
 
 # -- import --------------------------------------------------------------------------------------
+@overload
+def _save(field: str, folder: Path, number: int, *, required: Literal[True]) -> tuple[str, Path]: ...
+@overload
+def _save(field: str, folder: Path, number: int, *, required: Literal[False]) -> tuple[str, Path] | None: ...
 def _save(field: str, folder: Path, number: int, *, required: bool) -> tuple[str, Path] | None:
     """An uploaded file copied (in chunks) into ``folder``; its size is checked before it is copied."""
     upload = request.files.get(field)
     if upload is None or not upload.filename:
         if required:
-            raise Invalid([Problem(field, "choose a file to upload")])
+            raise Invalid([Problem(field, msg.CHOOSE_A_FILE())])
         return None
     name = Path(upload.filename).name
     stream = upload.stream
@@ -127,10 +124,9 @@ def _save(field: str, folder: Path, number: int, *, required: bool) -> tuple[str
     stream.seek(0)
     if not name.lower().endswith(".json"):  # JSON is streamed; the upload limit (413) bounds it
         try:
-            check_size(name, size, _max_import_bytes(),
-                       what="graph file" if name.lower().endswith((".graphml", ".gexf")) else "spreadsheet")
+            check_size(name, size, _max_import_bytes(), graph_file=name.lower().endswith((".graphml", ".gexf")))
         except Invalid as exc:
-            raise Invalid([Problem(field, str(exc.problems[0]))]) from None
+            raise Invalid([Problem(field, exc.problems[0].located)]) from None
     path = folder / str(number)
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         shutil.copyfileobj(stream, out, 1024 * 1024)
@@ -138,9 +134,7 @@ def _save(field: str, folder: Path, number: int, *, required: bool) -> tuple[str
 
 
 def _uploads(folder: Path) -> tuple[list[tuple[str, Path]], list[str | None]]:
-    first = _save("file", folder, 0, required=True)
-    assert first is not None
-    files = [first]
+    files = [_save("file", folder, 0, required=True)]
     kinds: list[str | None] = [None]
     second = _save("initiatives", folder, 1, required=False)
     if second:
@@ -151,7 +145,7 @@ def _uploads(folder: Path) -> tuple[list[tuple[str, Path]], list[str | None]]:
 
 def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
     return import_files(current_store(), files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
-                        max_bytes=_max_import_bytes(), by=_acting_name())
+                        max_bytes=_max_import_bytes(), by=acting_name())
 
 
 def import_upload_response():
@@ -163,12 +157,14 @@ def import_upload_response():
     folder = _new_upload_folder()
     try:
         files, kinds = _uploads(folder)
-        report = _run(files, kinds, dry_run=_flag("dry_run"), valid_only=_flag("valid_only"))
+        report = _run(files, kinds, dry_run=params.flag("dry_run", form=True),
+                      valid_only=params.flag("valid_only", form=True))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if report.rejected and not report.valid_only and not report.dry_run:
         body = report.to_invalid().to_dict()
-        body["message"] = f"{len(report.rejected)} problem(s) in the file; nothing was changed"
+        rejected = msg.IMPORT_REJECTED(count=len(report.rejected))
+        body.update(message=str(rejected), **rejected.to_dict())
         body["report"] = report.to_dict()
         response = jsonify(body)
         response.status_code = 422
@@ -184,7 +180,7 @@ def import_json_body_response():
         path = folder / "body.json"
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             shutil.copyfileobj(request.stream, out, 1024 * 1024)
-        summary = import_json_file(current_store(), "the request body", path, by=_acting_name())
+        summary = import_json_file(current_store(), "the request body", path, by=acting_name())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return jsonify({"imported": summary.to_dict()})
@@ -228,7 +224,7 @@ def _new_upload_folder() -> Path:
 
 def _keep(folder: Path, files, kinds) -> str:
     """Keep the preview's files for the confirm step; the folder's name is the token."""
-    meta = {"names": [n for n, _ in files], "kinds": kinds, "user": _acting_name()}
+    meta = {"names": [n for n, _ in files], "kinds": kinds, "user": acting_name()}
     with open(os.open(folder / "meta.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w",
               encoding="utf-8") as out:
         json.dump(meta, out)
@@ -238,10 +234,10 @@ def _keep(folder: Path, files, kinds) -> str:
 def _kept(token: str):
     folder = _upload_dir() / token if _TOKEN.match(token or "") else None
     if folder is None or not (folder / "meta.json").exists():
-        raise Invalid([Problem("file", "the preview has expired or was already imported; upload the file again")])
+        raise Invalid([Problem("file", msg.PREVIEW_EXPIRED())])
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if meta.get("user") != _acting_name():
-        raise Invalid([Problem("file", "this preview belongs to another user; upload the file again")])
+    if meta.get("user") != acting_name():
+        raise Invalid([Problem("file", msg.PREVIEW_OTHER_USER())])
     files = [(name, folder / str(n)) for n, name in enumerate(meta["names"])]
     return folder, files, meta["kinds"]
 
@@ -253,23 +249,14 @@ def _page(status: int = 200, **context):
     return render_template("import.html", **context), status
 
 
-#: The upload page's own messages (English in the API) in the user's language.
-_PAGE_MESSAGES = {
-    "choose a file to upload": _l("Choose a file to upload."),
-    "the preview has expired or was already imported; upload the file again":
-        _l("The preview has expired or was already imported; upload the file again."),
-    "this preview belongs to another user; upload the file again":
-        _l("This preview belongs to another user; upload the file again."),
-}
-
-
 def _field_errors(exc: Invalid) -> dict[str, list[str]]:
+    """The problems in the user's language, each once, next to the file field it belongs to
+    (a problem located in a file, such as ``aktorer.csv``, goes to the first field with its path)."""
     errors: dict[str, list[str]] = {}
     for problem in exc.problems:
-        field = problem.path if problem.path in ("file", "initiatives") else "file"
-        message = problem.message if problem.path in ("file", "initiatives") else str(problem)
-        message = str(_PAGE_MESSAGES.get(message, message))
-        errors.setdefault(field, []).append(message)
+        own_field = problem.path in ("file", "initiatives")
+        message = problem_message(problem.message if own_field else problem.located)
+        errors.setdefault(problem.path if own_field else "file", []).append(message)
     return errors
 
 
@@ -306,7 +293,7 @@ def import_confirm():
         folder, files, kinds = _kept(request.form.get("token", ""))
     except Invalid as exc:
         return _page(422, errors=_field_errors(exc))
-    valid_only = _flag("valid_only")
+    valid_only = params.flag("valid_only", form=True)
     try:
         report = _run(files, kinds, dry_run=False, valid_only=valid_only)
     except Invalid as exc:
