@@ -1,12 +1,14 @@
 """Peak memory of a server worker for hostile and legitimate uploads (issue 11).
 
 For each file, a fresh ``graphsvc serve --workers 1`` (gunicorn, 127.0.0.1 only) on a SQLite store
-holding the demo network is warmed up (small CSV, xlsx and JSON dry runs, so the import code is
-loaded), then its worker's peak-RSS mark is reset (``/proc/PID/clear_refs``) and its resident size
-read as *idle*; the file is posted to ``POST /api/v1/import`` as an editor; the worker's
-``VmHWM`` after the answer, minus idle, is the cost of that upload. The server runs under an
-address-space cap (``--cap-gb``, default 4) so the old code's runaway cases end in MemoryError
-instead of taking the shared machine down; such a peak is reported as "≥ cap".
+holding the demo network (or, for the "again" cases, the file's own network as well) is warmed up
+(small CSV, xlsx and JSON dry runs, so the import code is loaded and the store has been read once),
+then its worker's peak-RSS mark is reset (``/proc/PID/clear_refs``) and its resident size read as
+*idle*; the file is posted to ``POST /api/v1/import`` as an editor; the worker's ``VmHWM`` after the
+answer, minus idle, is the cost of that upload ("above a fresh worker" subtracts the resident size
+before the warm-up instead). The server runs under an address-space cap (``--cap-gb``, default 4)
+so the old code's runaway cases end in MemoryError instead of taking the shared machine down; such
+a peak is reported as "≥ cap".
 
     python -m bench.bench_upload_memory                      # this checkout
     python -m bench.bench_upload_memory --tree /tmp/before   # another source tree (e.g. old main)
@@ -87,6 +89,32 @@ def legit_csv_zip(rows: int) -> tuple[str, bytes]:
             csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(table)
             archive.writestr(name, text.getvalue().encode("utf-8-sig"))
     return "network.zip", buffer.getvalue()
+
+
+def legit_text_heavy_zip(rows: int, text_chars: int) -> tuple[str, bytes]:
+    """A zip of two CSV files with ``rows`` rows each and long texts, just under the text limit: long names,
+    titles, tags and five partners per initiative (what the text limit is for)."""
+    import csv
+
+    per_row = int(text_chars * 0.97) // (2 * rows)  # characters per row, shared by the texts of each table
+    actors = [["id", "navn", "type", "kommune", "stikkord"]]
+    for n in range(rows):
+        ident = f"a{n}"
+        tags = ";".join(f"emne{t}-{n % 97}" for t in range(max(1, (per_row - 60) // 40)))
+        name = (f"Forening {n} for kultur og frivillighet i nærmiljøet " * 8)[:max(1, per_row - len(tags) - 30)]
+        actors.append([ident, name.strip() + f" {n}", "lag", f"Kommune {n % 300}", tags])
+    initiatives = [["id", "tittel", "startet", "initiativtaker", "sted", "partnere"]]
+    for n in range(rows):
+        partners = ";".join([f"a{n}:lead"] + [f"a{(n + k) % rows}:co_creator" for k in range(1, 5)])
+        title = (f"Samarbeid {n} om lesing, språk og møteplasser " * 8)[:max(1, per_row - len(partners) - 30)]
+        initiatives.append([f"i{n}", title.strip() + f" {n}", "2021-03-01", f"a{n}", "library", partners])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, table in (("aktorer.csv", actors), ("initiativ.csv", initiatives)):
+            text = io.StringIO(newline="")
+            csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(table)
+            archive.writestr(name, text.getvalue().encode("utf-8-sig"))
+    return "tekst.zip", buffer.getvalue()
 
 
 def legit_xlsx(rows: int) -> tuple[str, bytes]:
@@ -242,6 +270,7 @@ def measure(tree: Path, cases: dict, cap_bytes: int, workdir: Path) -> list[dict
             stored.unlink()
         server = Server(tree, env, f"sqlite:///{db}", cap_bytes)
         try:
+            fresh = _status(server.worker())["VmRSS"]  # before any import: the store not read yet
             _warm_up(server, token)
             pid = server.worker()
             Path(f"/proc/{pid}/clear_refs").write_text("5")
@@ -273,8 +302,10 @@ def measure(tree: Path, cases: dict, cap_bytes: int, workdir: Path) -> list[dict
             server.stop()
             db.unlink(missing_ok=True)
         row = {"file": label, "size": len(data), "dry_run": dry_run, "status": status, "seconds": round(seconds, 1),
-               "idle_mb": round(idle / 2**20), "peak_mb": None if peak is None else round(peak / 2**20),
+               "fresh_mb": round(fresh / 2**20), "idle_mb": round(idle / 2**20),
+               "peak_mb": None if peak is None else round(peak / 2**20),
                "above_idle_mb": None if peak is None else round((peak - idle) / 2**20),
+               "above_fresh_mb": None if peak is None else round((peak - fresh) / 2**20),
                "memory_error": oom, "message": message[:300]}
         print(json.dumps(row, ensure_ascii=False), file=sys.stderr, flush=True)
         results.append(row)
@@ -286,15 +317,16 @@ def _size(n: int) -> str:
 
 
 def table(results: list[dict], cap_bytes: int) -> str:
-    lines = ["| file | size | dry run | status | seconds | worker peak above idle | note |",
-             "|---|---:|---|---:|---:|---:|---|"]
+    lines = ["| file | size | dry run | status | seconds | worker peak above idle | above a fresh worker | note |",
+             "|---|---:|---|---:|---:|---:|---:|---|"]
     for r in results:
         above = "died" if r["above_idle_mb"] is None else f"{r['above_idle_mb']} MB"
         if r["memory_error"] or (r["peak_mb"] and r["peak_mb"] * 2**20 > 0.9 * cap_bytes):
             above = f"≥ {above} (cap {cap_bytes // 2**30} GB, MemoryError)"
         note = r["message"].replace("|", "\\|").replace("\n", " ")[:140]
+        fresh = "–" if r.get("above_fresh_mb") is None else f"{r['above_fresh_mb']} MB"
         lines.append(f"| {r['file']} | {_size(r['size'])} | {'yes' if r['dry_run'] else 'no'} | {r['status']} | "
-                     f"{r['seconds']} | {above} | {note} |")
+                     f"{r['seconds']} | {above} | {fresh} | {note} |")
     return "\n".join(lines)
 
 
@@ -303,7 +335,13 @@ def cases(rows: int) -> dict:
     chosen.update({name: (make, True, False) for name, make in hostile_uploads.VARIANTS.items()})
     chosen[f"legit zip of CSV, {rows:,} rows each"] = (lambda: legit_csv_zip(rows), False, False)
     chosen[f"legit zip of CSV, {rows:,} rows each, again"] = (lambda: legit_csv_zip(rows), False, True)
+    from graphsvc.interchange.limits import MAX_TEXT_CHARS
+
+    heavy = f"legit zip of CSV, {rows:,} rows each, long texts at the text limit"
+    chosen[heavy] = (lambda: legit_text_heavy_zip(rows, MAX_TEXT_CHARS), False, False)
+    chosen[heavy + ", again"] = (lambda: legit_text_heavy_zip(rows, MAX_TEXT_CHARS), False, True)
     chosen[f"legit xlsx, {rows:,} rows each"] = (lambda: legit_xlsx(rows), False, False)
+    chosen[f"legit xlsx, {rows:,} rows each, again"] = (lambda: legit_xlsx(rows), False, True)
     chosen["legit JSON, ~63 MiB"] = (legit_json, False, False)
     chosen["legit JSON, ~63 MiB, again"] = (legit_json, False, True)
     return chosen

@@ -90,7 +90,7 @@ def test_a_zip_that_unpacks_to_100_mib_is_refused_naming_the_limit(hostile_resul
 def test_a_csv_of_millions_of_rows_stops_at_the_row_limit(hostile_results):
     result = hostile_results["csv-20MiB"]
     assert result["outcome"] == "refused", result
-    assert "more than 50000 rows; the largest table accepted has 50000 data rows" in result["message"]
+    assert "more than 40000 rows; the largest table accepted has 40000 data rows" in result["message"]
 
 
 def test_a_json_of_millions_of_actors_stops_at_the_item_limit(hostile_results):
@@ -131,6 +131,16 @@ def test_a_header_row_wider_than_the_limit_is_refused(client):
     response = _upload(client, "a.csv", f"{header}\nLag;lag;Alta\n".encode())
     assert response.status_code == 422
     assert "the header row has 103 columns; the largest accepted has 64" in response.json["message"]
+
+
+def test_a_file_with_more_text_than_the_limit_is_refused_while_it_is_read():
+    from graphsvc.interchange.limits import ReadLimits
+    from graphsvc.interchange.readers import read_tables
+    from graphsvc.model.errors import Invalid
+
+    rows = "".join(f"{'Lang forening ' * 5}{n};lag;Alta\n" for n in range(10))
+    with pytest.raises(Invalid, match="more than 500 characters of text in its columns"):
+        read_tables([("a.csv", f"navn;type;kommune\n{rows}".encode())], limits=ReadLimits(text_chars=500))
 
 
 def test_a_zip_member_that_fails_its_crc_gets_422_not_500(client):
@@ -274,7 +284,8 @@ def test_the_spreadsheet_limits_are_the_documented_ones():
 
     readme = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
     for value in (f"{limits.MAX_ROWS:,}", f"{limits.MAX_COLUMNS}", f"{limits.MAX_SHARED_STRINGS:,}",
-                  f"{limits.MAX_UNPACKED_BYTES // 2**20} MiB", f"{limits.MAX_ZIP_MEMBERS:,}"):
+                  f"{limits.MAX_UNPACKED_BYTES // 2**20} MiB", f"{limits.MAX_ZIP_MEMBERS:,}",
+                  f"{limits.MAX_TEXT_CHARS:,}"):
         assert value in readme, value
 
 

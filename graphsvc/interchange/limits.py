@@ -18,7 +18,7 @@ from graphsvc.model.errors import Invalid, Problem
 #: Largest spreadsheet accepted by default (bytes of the file as uploaded); see GRAPHSVC_MAX_IMPORT_MB.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: Most data rows in one table. Larger networks travel as graphsvc/1 JSON, which is streamed.
-MAX_ROWS = 50_000
+MAX_ROWS = 40_000
 #: Most columns in a header row (the template has 10 and 8).
 MAX_COLUMNS = 64
 #: Most bytes unpacked from one zip or workbook, all members read together.
@@ -33,6 +33,9 @@ MAX_CELL_CHARS = 32_767
 MAX_LINE_CHARS = 1024 * 1024
 #: Rejected-row problems kept in a report; the rest are counted.
 MAX_PROBLEMS = 1000
+#: Most characters of text in the kept cells of one upload, all tables together (a typical 40,000-row
+#: table holds about 4 million): rows bound the number of objects, this bounds how long they are.
+MAX_TEXT_CHARS = 12_000_000
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class ReadLimits:
     cell_chars: int = MAX_CELL_CHARS
     line_chars: int = MAX_LINE_CHARS
     problems: int = MAX_PROBLEMS
+    text_chars: int = MAX_TEXT_CHARS
 
     @property
     def cells(self) -> int:
@@ -75,3 +79,15 @@ def check_size(name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES, *, grap
 
 def too_many_rows(name: str, limit: int) -> Invalid:
     return fail(name, msg.TOO_MANY_ROWS(limit=limit))
+
+
+class TextBudget:
+    """Characters of text kept so far from one upload, against ``limits.text_chars``."""
+
+    def __init__(self, limit: int):
+        self.limit, self.used = limit, 0
+
+    def take(self, name: str, cells) -> None:
+        self.used += sum(len(c) for c in cells if isinstance(c, str))
+        if self.used > self.limit:
+            raise fail(name, msg.TEXT_TOO_MUCH(limit=self.limit))

@@ -25,6 +25,7 @@ import csv
 import io
 import itertools
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -41,7 +42,7 @@ from graphsvc.interchange.columns import (
     table_kind_from_header,
     table_kind_from_name,
 )
-from graphsvc.interchange.limits import ReadLimits, check_size, fail, too_many_rows
+from graphsvc.interchange.limits import ReadLimits, TextBudget, check_size, fail, too_many_rows
 from graphsvc.interchange.xlsx import Workbook
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid
@@ -73,6 +74,12 @@ class Table:
     def columns(self) -> tuple[dict[str, int], dict[str, str], list[str]]:
         """(field → cell index in ``rows``, field → header as written, ignored headers)."""
         return {f: i for i, f in enumerate(self.fields)}, self.written, self.ignored
+
+
+def _shared(value):
+    """A cell's text interned: a municipality, kind or date repeated down 50,000 rows is kept once
+    (interned strings are freed with their last use)."""
+    return sys.intern(value) if isinstance(value, str) and len(value) <= 64 else value
 
 
 def _blank(value) -> bool:
@@ -165,15 +172,16 @@ def _detect_delimiter(first_line: str) -> str:
     return best
 
 
-def read_csv(source: Source | Opener, name: str, kind: str | None = None, limits: ReadLimits | None = None
-             ) -> Table | None:
+def read_csv(source: Source | Opener, name: str, kind: str | None = None, limits: ReadLimits | None = None,
+             text: TextBudget | None = None) -> Table | None:
     """One CSV file as a :class:`Table` (encoding and separator detected); None when it holds only blanks."""
     limits = limits or ReadLimits()
+    text = text or TextBudget(limits.text_chars)
     open_stream: Opener = source if callable(source) else (lambda counted: open_source(source))
     encoding, label = _encoding(open_stream, name)
     with open_stream(False) as raw:
-        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        lines = _lines(text, name, limits.line_chars)
+        decoded = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        lines = _lines(decoded, name, limits.line_chars)
         first = next(lines, None)
         if first is None:
             return None
@@ -186,14 +194,15 @@ def read_csv(source: Source | Opener, name: str, kind: str | None = None, limits
         reader = csv.reader(lines, delimiter=delimiter)
         try:
             separator = msg.TAB() if delimiter == "\t" else repr(delimiter)
-            return _csv_table(reader, name, kind, limits, msg.READ_AS(encoding=label, separator=separator))
+            return _csv_table(reader, name, kind, limits, msg.READ_AS(encoding=label, separator=separator), text)
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise fail(name, msg.CELL_TOO_LONG_CSV(line=reader.line_num, limit=csv.field_size_limit())) from None
             raise fail(name, msg.CSV_UNREADABLE(reason=str(exc), line=reader.line_num)) from None
 
 
-def _csv_table(reader, name: str, kind: str | None, limits: ReadLimits, details: msg.Message) -> Table | None:
+def _csv_table(reader, name: str, kind: str | None, limits: ReadLimits, details: msg.Message,
+               text: TextBudget) -> Table | None:
     record = next(reader, None)
     while record is not None and not any(c.strip() for c in record):  # leading blank lines
         record = next(reader, None)
@@ -210,7 +219,9 @@ def _csv_table(reader, name: str, kind: str | None, limits: ReadLimits, details:
         if len(table.rows) >= limits.rows:
             raise too_many_rows(name, limits.rows)
         size = len(record)
-        table.rows.append((number, tuple(record[i] if i < size else None for i in positions)))
+        cells = tuple(_shared(record[i]) if i < size else None for i in positions)
+        text.take(name, cells)
+        table.rows.append((number, cells))
         if size > width:
             extra = sum(1 for c in record[width:] if c.strip())
             if extra:
@@ -219,7 +230,7 @@ def _csv_table(reader, name: str, kind: str | None, limits: ReadLimits, details:
 
 
 # -- zip of CSV files ------------------------------------------------------------------------------------
-def read_zip(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> list[Table]:
+def read_zip(archive: zipfile.ZipFile, name: str, limits: ReadLimits, text: TextBudget | None = None) -> list[Table]:
     """The actors and initiatives CSV files of a zip (other members are ignored)."""
     budget = Budget(name, limits.unpacked_bytes)
     members = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith((".csv", ".txt"))
@@ -232,14 +243,16 @@ def read_zip(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> list[Ta
         raise fail(name, msg.ZIP_NO_CSV())
     tables = []
     for info, kind in named:
-        table = read_csv(member_opener(archive, info, budget, name), PurePosixPath(info.filename).name, kind, limits)
+        table = read_csv(member_opener(archive, info, budget, name), PurePosixPath(info.filename).name, kind, limits,
+                         text)
         if table is not None:
             tables.append(table)
     return tables
 
 
 # -- Excel ---------------------------------------------------------------------------------------------
-def _sheet_table(book: Workbook, title: str, path: str, kind: str, limits: ReadLimits) -> Table | None:
+def _sheet_table(book: Workbook, title: str, path: str, kind: str, limits: ReadLimits,
+                 text: TextBudget) -> Table | None:
     label = msg.SHEET(title=title)
     rows = book.rows(path, limits.columns + 1)
     first = next(rows, None)
@@ -263,11 +276,14 @@ def _sheet_table(book: Workbook, title: str, path: str, kind: str, limits: ReadL
             continue
         if len(table.rows) >= limits.rows:
             raise too_many_rows(label, limits.rows)
-        table.rows.append((number, tuple(values.get(c) for c in columns)))
+        kept = tuple(_shared(values.get(c)) for c in columns)
+        text.take(label, kept)
+        table.rows.append((number, kept))
     return table
 
 
-def read_xlsx(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> list[Table]:
+def read_xlsx(archive: zipfile.ZipFile, name: str, limits: ReadLimits, text: TextBudget | None = None
+              ) -> list[Table]:
     """The actors and initiatives sheets of an Excel workbook."""
     book = Workbook(archive, name, limits, Budget(name, limits.unpacked_bytes, "workbook"))
     by_kind: dict[str, tuple[str, str]] = {}
@@ -281,7 +297,9 @@ def read_xlsx(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> list[T
             kind = table_kind_from_header(first[1].values() if first else [])
             if kind and kind not in by_kind:
                 by_kind[kind] = (title, path)
-    tables = [t for kind, (title, path) in by_kind.items() if (t := _sheet_table(book, title, path, kind, limits))]
+    text = text or TextBudget(limits.text_chars)
+    tables = [t for kind, (title, path) in by_kind.items()
+              if (t := _sheet_table(book, title, path, kind, limits, text))]
     if not tables:
         raise fail(name, msg.XLSX_NO_SHEET())
     return tables
@@ -301,6 +319,7 @@ def read_tables(files: Iterable[tuple[str, Source]], *, limits: ReadLimits | Non
         limits = replace(limits, file_bytes=max_bytes)
     files = list(files)
     kinds = list(kinds) if kinds is not None else [None] * len(files)
+    text = TextBudget(limits.text_chars)  # one budget for every table of the upload
     tables: list[Table] = []
     for (name, source), kind in zip(files, kinds):
         check_size(name, source_size(source), limits.file_bytes)
@@ -310,13 +329,13 @@ def read_tables(files: Iterable[tuple[str, Source]], *, limits: ReadLimits | Non
             archive = open_zip(source, name, limits, "workbook" if is_workbook else "zip")
             with archive:
                 if is_workbook or "xl/workbook.xml" in archive.namelist():
-                    tables += read_xlsx(archive, name, limits)
+                    tables += read_xlsx(archive, name, limits, text)
                 else:
-                    tables += read_zip(archive, name, limits)
+                    tables += read_zip(archive, name, limits, text)
         elif head.startswith(b"\xd0\xcf\x11\xe0"):
             raise fail(name, msg.XLS_OLD())
         else:
-            table = read_csv(source, name, kind, limits)
+            table = read_csv(source, name, kind, limits, text)
             if table is None:
                 raise fail(name, msg.FILE_EMPTY())
             tables.append(table)

@@ -532,6 +532,11 @@ SHARED_STRINGS_TOO_MANY = define("xlsx.too_many_strings",
                                     "%(limit)s"),
                                  page=N_("The workbook has more than %(limit)s different texts; at most %(limit)s "
                                          "are accepted."))
+TEXT_TOO_MUCH = define("table.too_much_text",
+                       N_("the file holds more than %(limit)s characters of text in its columns; the largest "
+                          "accepted holds %(limit)s. Split it, or import it as graphsvc/1 JSON"),
+                       page=N_("The file holds more than %(limit)s characters of text; at most %(limit)s are "
+                               "accepted. Split it, or import it as graphsvc/1 JSON."))
 SHEET_TOO_MANY_CELLS = define("xlsx.too_many_cells",
                               N_("the sheet has more than %(limit)s cells; the largest accepted has %(limit)s"),
                               page=N_("The sheet has more than %(limit)s cells; at most %(limit)s are accepted."))
