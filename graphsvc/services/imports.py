@@ -311,7 +311,7 @@ def _import_streamed(store: Store, report: ImportReport, name: str, source: Sour
             return report
         try:
             streaming.import_file(store, path, today=today, by=by, max_items=MAX_DOCUMENT_OBJECTS,
-                                  max_problems=limits.problems)
+                                  max_problems=limits.problems, checked=checked)
         except Invalid as exc:  # the store changed between the check and the write
             report.rejected = _file_problems(exc, name, path)
             return report

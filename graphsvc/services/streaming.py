@@ -398,15 +398,18 @@ def _batches(checked: CheckedFile, prefix: str, parse, batch_size: int,
 
 def import_file(store: Store, path: str | Path, *, today: date | None = None, by: str | None = None,
                 batch_size: int = BATCH_SIZE, max_problems: int = MAX_PROBLEMS,
-                progress: Progress | None = None, max_items: int | None = None) -> ImportSummary:
+                progress: Progress | None = None, max_items: int | None = None,
+                checked: CheckedFile | None = None) -> ImportSummary:
     """Check a ``graphsvc/1`` JSON file, then store it in one transaction (all or nothing).
 
     The same rules and result as ``services.import_document`` on the decoded file: an actor
     without ``registered`` keeps the stored date (or gets ``today`` when new); importing the same
-    file twice changes nothing the second time.
+    file twice changes nothing the second time. ``checked``: what :func:`check_file` found moments
+    ago (the write step still compares the file's digest, so a file changed since is refused).
     """
-    checked = check_file(store, path, batch_size=batch_size, max_problems=max_problems, progress=progress,
-                         max_items=max_items)
+    if checked is None or Path(checked.path) != Path(path):
+        checked = check_file(store, path, batch_size=batch_size, max_problems=max_problems, progress=progress,
+                             max_items=max_items)
     total = checked.actors + checked.initiatives
     written = [0]
 
