@@ -28,15 +28,15 @@ from pathlib import Path
 from bench.synthetic import generate, to_graphsvc_json
 from graphsvc.services import graph as services
 from graphsvc.storage import open_store
-from graphsvc.storage.sqlite import (
+from graphsvc.storage.sqlite.rows import (
     INSERT_PARTNER,
-    MIGRATIONS,
     UPSERT_ACTOR,
     UPSERT_INITIATIVE,
-    _actor_row,
-    _initiative_row,
-    _partner_rows,
+    actor_row,
+    initiative_row,
+    partner_rows,
 )
+from graphsvc.storage.sqlite.schema import SCHEMA_VERSION, migrate
 
 
 def peak_rss_mb() -> float:
@@ -45,14 +45,13 @@ def peak_rss_mb() -> float:
 
 def raw_floor(path: Path, actors, initiatives) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
-    for statement in MIGRATIONS[1].split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    for version in range(1, SCHEMA_VERSION + 1):
+        migrate(conn, version)
     started = time.perf_counter()
     conn.execute("BEGIN")
-    conn.executemany(UPSERT_ACTOR, [_actor_row(a) for a in actors])
-    conn.executemany(UPSERT_INITIATIVE, [_initiative_row(i) for i in initiatives])
-    conn.executemany(INSERT_PARTNER, [row for i in initiatives for row in _partner_rows(i)])
+    conn.executemany(UPSERT_ACTOR, [actor_row(a) for a in actors])
+    conn.executemany(UPSERT_INITIATIVE, [initiative_row(i) for i in initiatives])
+    conn.executemany(INSERT_PARTNER, [row for i in initiatives for row in partner_rows(i)])
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - started
     conn.close()

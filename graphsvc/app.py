@@ -162,6 +162,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     from graphsvc.web import register
 
     register(app)
+    from graphsvc.web import compression
+
+    compression.init_app(app)  # JSON, scripts, styles, SVG: zstd/brotli/gzip (web/compression.py)
     proxies = int(app.config.get("GRAPHSVC_TRUSTED_PROXIES") or 0)
     if proxies > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix

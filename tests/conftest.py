@@ -48,7 +48,7 @@ def store(request, tmp_path):
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"GRAPHSVC_STORE_URL": f"sqlite:///{tmp_path / 'app.db'}", "SECRET_KEY": "test",
-                      "GRAPHSVC_SECRET_KEY": "test", "TESTING": True})
+                      "GRAPHSVC_SECRET_KEY": "test", "TESTING": True, "GRAPHSVC_INSTANCE_DIR": str(tmp_path)})
     yield app
     app.extensions["graphsvc"].store.close()
 

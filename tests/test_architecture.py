@@ -93,8 +93,6 @@ def test_the_package_root_loads_nothing_but_the_version(import_graph):
     assert set(import_graph.successors("graphsvc")) <= {"graphsvc.version", "graphsvc.app"}
 
 
-@pytest.mark.xfail(strict=True, reason="storage: sqlite/neo4j ↔ *_accounts mixins; goes with the store composition "
-                   "(remove this mark when it lands: strict, so the suite says so)")
 def test_no_module_imports_itself_in_a_circle(import_graph):
     cycles = [c for c in nx.simple_cycles(import_graph) if "graphsvc" not in c]
     assert not cycles, "import circles:\n" + "\n".join(" → ".join(c + [c[0]]) for c in cycles[:20])

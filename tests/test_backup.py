@@ -14,15 +14,14 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from fake_neo4j import fake_store
 from graphsvc.cli import main
 from graphsvc.model.entities import Actor, Initiative, Partner
 from graphsvc.model.errors import Invalid
 from graphsvc.services import accounts, backup
 from graphsvc.storage import open_store
 from graphsvc.storage.base import StoreDump
-from graphsvc.storage.neo4j import Neo4jStore
 from helpers import example_document
-from test_neo4j_store_offline import FakeDatabase, FakeDriver
 
 PASSWORD = "et langt passord"
 
@@ -154,13 +153,12 @@ def test_a_wrong_format_is_one_problem_naming_both_formats():
 
 # -- the Neo4j store's restore, through the recording fake driver -----------------------------------
 
-def test_neo4j_restore_is_one_write_transaction_that_empties_before_it_writes():
+def test_neo4j_restore_stages_everything_before_it_empties_the_store():
+    """A restore is a bulk job (issue 13): every row is staged first, in transactions of bounded
+    size; only after the commit is the store emptied and the staged rows applied."""
     from graphsvc.model.accounts import AuditEntry, Credential, User, now
 
-    store = Neo4jStore("neo4j://localhost:7687", user="neo4j", password="pw")
-    store._driver.close()
-    db = FakeDatabase()
-    store._driver = FakeDriver(db)
+    store, db = fake_store()
     moment = now()
     dump = StoreDump(
         graph_version=12,
@@ -171,30 +169,29 @@ def test_neo4j_restore_is_one_write_transaction_that_empties_before_it_writes():
         credentials=[Credential("d" * 64, "session", "eva", "", moment, moment)],
         proposals=[], audit=[AuditEntry(moment, "eva", "create", "actor", "a", None, {"id": "a"}, id="41")])
     store.restore_all(dump)
-    assert len(db.transactions) == 1
-    mode, log = db.transactions[0]
-    names = [name for name, _ in log]
-    assert mode == "write"
-    assert names[:2] == ["CLEAR_GRAPH", "CLEAR_ACCOUNTS"]
-    for name in ("UPSERT_ACTORS", "UPSERT_INITIATIVES", "CREATE_PARTNERS", "CREATE_CO_CREATES", "RESTORE_USERS",
-                 "RESTORE_CREDENTIALS", "RESTORE_AUDIT_ENTRIES", "RESTORE_AUDIT_SEQUENCE", "RESTORE_GRAPH_VERSION"):
+    assert {t.mode for t in db.transactions} == {"write"}
+    names = [name for t in db.transactions for name in t.names]
+    assert names.index("SET_JOB_STATE") > max(i for i, n in enumerate(names) if n == "STAGE_ROWS")
+    assert names.index("DELETE_GRAPH_BATCH") > names.index("SET_JOB_STATE")  # emptied only after the commit
+    assert names.index("DELETE_ACCOUNTS_BATCH") > names.index("SET_JOB_STATE")
+    for name in ("APPLY_STAGED_ACTORS", "APPLY_STAGED_INITIATIVES", "CREATE_STAGED_PARTNERS", "CREATE_CO_CREATES",
+                 "APPLY_STAGED_USERS", "APPLY_STAGED_CREDENTIALS", "APPLY_STAGED_AUDIT_ENTRIES",
+                 "RESTORE_AUDIT_SEQUENCE", "RESTORE_GRAPH_VERSION"):
         assert name in names, name
-    assert "RESTORE_PROPOSALS" not in names  # nothing to send
-    params = dict(log)
-    assert params["RESTORE_USERS"]["users"][0]["password_hash"] == "$argon2id$x"
-    assert params["RESTORE_AUDIT_ENTRIES"]["entries"][0]["seq"] == 41
+    assert "APPLY_STAGED_PROPOSALS" not in names  # nothing to send
+    staged = {p["kind"]: p["rows"][0] for t in db.transactions for name, p in t.statements if name == "STAGE_ROWS"}
+    assert staged["user"]["password_hash"] == "$argon2id$x"
+    assert staged["audit"]["seq"] == 41
+    params = dict(db.transactions[-1].statements)
     assert params["RESTORE_AUDIT_SEQUENCE"] == {"seq": 41}
     assert params["RESTORE_GRAPH_VERSION"] == {"version": 12}
 
 
-def test_neo4j_dump_is_one_read_transaction():
-    store = Neo4jStore("neo4j://localhost:7687", user="neo4j", password="pw")
-    store._driver.close()
-    db = FakeDatabase()
-    store._driver = FakeDriver(db)
+def test_neo4j_dump_is_one_consistent_read_transaction():
+    store, db = fake_store()
     dump = store.dump_all()
     assert dump == StoreDump(0, [], [], [], [], [], [])
-    assert [mode for mode, _ in db.transactions] == ["read"]
-    assert [name for name, _ in db.transactions[0][1]] == [
-        "ALL_ACTORS", "ALL_INITIATIVES", "GRAPH_VERSION", "LIST_USERS", "ALL_CREDENTIALS", "LIST_PROPOSALS",
-        "ALL_AUDIT_ENTRIES"]
+    assert [t.mode for t in db.transactions] == ["read"]
+    assert db.transactions[0].names == [
+        "READ_VERSIONS", "ALL_ACTORS", "ALL_INITIATIVES", "GRAPH_VERSION", "LIST_USERS", "ALL_CREDENTIALS",
+        "LIST_PROPOSALS", "ALL_AUDIT_ENTRIES", "READ_VERSIONS"]

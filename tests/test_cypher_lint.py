@@ -1,7 +1,7 @@
 """Every Cypher statement the Neo4j store sends passes Neo4j's own analyzer, offline.
 
 No Neo4j server runs in development or in most CI jobs, so this is the check that the
-statements in graphsvc/storage/cypher.py parse, use only the labels, relationship types and
+statements in graphsvc/storage/neo4j/cypher.py parse, use only the labels, relationship types and
 property keys of docs/neo4j-schema.md, and call functions that exist. The analyzer is
 @neo4j-cypher/language-support under node (tests/cypher_lint); the store itself is kept from
 sending anything else by the source checks at the end of this file.
@@ -19,17 +19,20 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc.storage import cypher
+from graphsvc.storage.neo4j import cypher
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_DIR = ROOT / "tests" / "cypher_lint"
-CYPHER_PY = ROOT / "graphsvc" / "storage" / "cypher.py"
-NEO4J_PY = ROOT / "graphsvc" / "storage" / "neo4j.py"
+NEO4J_PACKAGE = ROOT / "graphsvc" / "storage" / "neo4j"
+CYPHER_PY = NEO4J_PACKAGE / "cypher.py"
+#: The Neo4j store's modules other than cypher.py: they send statements, they hold none.
+NEO4J_MODULES = sorted(p for p in NEO4J_PACKAGE.glob("*.py") if p != CYPHER_PY)
 SCHEMA_DOC = ROOT / "docs" / "neo4j-schema.md"
 
 #: Parameters are supplied at run time; the analyzer only knows them if told, so these are expected.
 PARAMETER_NOT_DEFINED = re.compile(r"^Parameter \$\w+ is not defined\.?$")
-#: Words that start Cypher clauses; a string literal in neo4j.py with one of them is Cypher out of place.
+#: Words that start Cypher clauses; a string literal in the store's other modules with one of them is
+#: Cypher out of place.
 CYPHER_CLAUSE = re.compile(r"\b(MATCH|MERGE|CREATE|UNWIND|RETURN|DELETE|DETACH|CALL|REMOVE|FOREACH)\b")
 
 
@@ -137,19 +140,23 @@ def test_cypher_module_holds_only_literal_statements():
         assert cypher.__annotations__.get(name) == "LiteralString", f"{name} should be typed LiteralString"
 
 
+def _trees() -> dict[str, ast.Module]:
+    assert len(NEO4J_MODULES) >= 4, "the Neo4j store's package should hold its parts"
+    return {p.name: ast.parse(p.read_text(encoding="utf-8")) for p in NEO4J_MODULES}
+
+
 def test_neo4j_store_has_no_cypher_of_its_own():
-    tree = ast.parse(NEO4J_PY.read_text(encoding="utf-8"))
     offending = [
-        (node.lineno, node.value) for node in ast.walk(tree)
+        (name, node.lineno, node.value) for name, tree in _trees().items() for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and CYPHER_CLAUSE.search(node.value)
     ]
-    assert not offending, f"Cypher in neo4j.py outside cypher.py: {offending}"
+    assert not offending, f"Cypher in the Neo4j store outside cypher.py: {offending}"
 
 
 def test_neo4j_store_runs_only_statements_from_the_cypher_module():
-    """Every ``tx.run(...)`` in neo4j.py sends ``cypher.NAME`` (or a parameter that receives one)."""
-    tree = ast.parse(NEO4J_PY.read_text(encoding="utf-8"))
-    runs = [node for node in ast.walk(tree)
+    """Every ``tx.run(...)`` in the store's modules sends ``cypher.NAME`` (or a parameter that receives one)."""
+    trees = _trees()
+    runs = [node for tree in trees.values() for node in ast.walk(tree)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run"]
     assert runs
     for call in runs:
@@ -159,19 +166,16 @@ def test_neo4j_store_runs_only_statements_from_the_cypher_module():
             continue
         assert (isinstance(statement, ast.Attribute) and isinstance(statement.value, ast.Name)
                 and statement.value.id == "cypher" and statement.attr in cypher_statements()), ast.unparse(call)
-    # Helpers that take a ``statement`` parameter are only ever handed cypher.NAME.
-    helpers = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
-               and any(arg.arg == "statement" for arg in node.args.args)}
-    for call in ast.walk(tree):
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in helpers:
-            index = next(i for i, a in enumerate(_function(tree, call.func.id).args.args) if a.arg == "statement")
-            argument = call.args[index]
-            assert isinstance(argument, ast.Attribute) and argument.value.id == "cypher" \
-                or isinstance(argument, ast.Name) and argument.id == "statement", ast.unparse(call)
-
-
-def _function(tree: ast.AST, name: str) -> ast.FunctionDef:
-    return next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
+    # Helpers that take a ``statement`` parameter are only ever handed cypher.NAME (from any module).
+    helpers = {node.name: node for tree in trees.values() for node in ast.walk(tree)
+               if isinstance(node, ast.FunctionDef) and any(arg.arg == "statement" for arg in node.args.args)}
+    for tree in trees.values():
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in helpers:
+                index = next(i for i, a in enumerate(helpers[call.func.id].args.args) if a.arg == "statement")
+                argument = call.args[index]
+                assert isinstance(argument, ast.Attribute) and argument.value.id == "cypher" \
+                    or isinstance(argument, ast.Name) and argument.id == "statement", ast.unparse(call)
 
 
 def test_lint_schema_is_the_documented_schema():

@@ -161,3 +161,42 @@ def test_gexf_is_well_formed_gexf_1_2(demo):
     for edge in graph.iter(f"{ns}edge"):
         spells = edge.findall(f"{ns}spells/{ns}spell")
         assert spells and all(s.get("start") for s in spells)
+
+
+@pytest.mark.parametrize("export, read_nodes", [
+    pytest.param(to_graphml, lambda data: nx.read_graphml(io.BytesIO(data)), id="graphml"),
+    pytest.param(to_gexf, lambda data: nx.read_gexf(io.BytesIO(data)), id="gexf")])
+def test_node_attributes_are_plain_values_a_tool_can_filter_on(export, read_nodes, awkward_network):
+    graph = read_nodes(export(*awkward_network))
+    for node, data in graph.nodes(data=True):
+        for key, value in data.items():
+            assert isinstance(value, (str, int, float, bool)), (node, key, value)
+            assert not (isinstance(value, str) and value.startswith(("[", "{"))), (node, key, value)  # no JSON
+    lib = graph.nodes["lib"]
+    assert (lib["kind"], lib["kind_label"]) == ("library", "Bibliotek")
+    assert lib["partner_in"] == 3 and lib["initiated"] == 2 and graph.nodes["lonely"]["partner_in"] == 0
+    assert lib["tags"] == "samskaping;æøå\\; <b>;a,b"  # a ";" inside a tag is escaped
+    assert [n for n, d in graph.nodes(data=True) if "samskaping" in d["tags"].split(";")] == ["lib"]
+
+
+def test_files_written_before_plain_attributes_are_still_read(awkward_network):
+    """Initiatives as JSON in the initiator's ``initiated``, tags as JSON: the earlier GraphML."""
+    actors, initiatives = awkward_network
+    graph = nx.Graph(format="graphsvc/1")
+    for actor in actors:
+        data = {"label": actor.name, "name": actor.name, "kind": actor.kind, "municipality": actor.municipality,
+                "tags": json.dumps(list(actor.tags)),
+                "initiated": json.dumps([{"id": i.id, "title": i.title, "category": i.category,
+                                          "started": i.started.isoformat(),
+                                          "ended": i.ended.isoformat() if i.ended else None,
+                                          "initiator": i.initiator, "location": i.location,
+                                          "partners": [{"actor": p.actor, "role": p.role} for p in i.partners]}
+                                         for i in initiatives if i.initiator == actor.id])}
+        for name in ("sector", "municipality_number", "org_number", "service_model"):
+            if getattr(actor, name) is not None:
+                data[name] = getattr(actor, name)
+        if actor.registered:
+            data["registered"] = actor.registered.isoformat()
+        graph.add_node(actor.id, **data)
+    old = "\n".join(nx.generate_graphml(graph)).encode("utf-8")
+    assert from_graphml(old) == (by_id(actors), by_id(initiatives))

@@ -72,7 +72,13 @@ def test_csv_read_back_by_the_csv_module(network):
     assert initiatives["kafe"]["partners"] == "lib:lead;xss:co_creator;formula:participant"
     assert initiatives["kafe"]["ended"] == "" and initiatives["les"]["ended"] == "2022-05-02"
     partners = rows(files["partners.csv"])
-    assert len(partners) == 5 and partners[0] == {"initiative": "kafe", "actor": "lib", "role": "lead"}
+    assert len(partners) == 5
+    assert partners[0] == {"initiative": "kafe", "actor": "lib", "role": "lead", "role_label": "Leder"}
+    # Codes for scripts, and beside them the words the pages show.
+    assert (nodes["xss"]["kind"], nodes["xss"]["kind_label"]) == ("association", "Lag eller forening")
+    assert initiatives["kafe"]["location_label"] == "I biblioteket"
+    english = read_zip(to_csv_zip(*network, lang="en"))
+    assert {r["id"]: r for r in rows(english["nodes.csv"])}["xss"]["kind_label"] == "Association or club"
 
 
 def test_semicolon_variant_for_norwegian_excel(network):
@@ -120,7 +126,9 @@ def test_xlsx_read_back_by_openpyxl(network):
     assert by_id["lib"]["registered"] == datetime(2020, 1, 1)
     assert by_id["lib"]["public"] is True
     initiatives = list(book["initiatives"].iter_rows(values_only=True))
-    assert initiatives[0] == ("id", "title", "category", "started", "ended", "initiator", "location", "partners")
+    assert initiatives[0] == ("id", "title", "category", "started", "ended", "initiator", "location",
+                              "location_label", "partners")
+    assert by_id["xss"]["kind_label"] == "Lag eller forening"
     ties = list(book["ties"].iter_rows(values_only=True))
     assert len(ties) == 5 and ties[0][:3] == ("source", "target", "weight")
 

@@ -44,19 +44,29 @@ def test_a_likely_duplicate_asks_for_confirmation_and_an_exact_one_is_refused(ap
 
 
 def test_new_initiative_with_three_partners_and_a_new_partner_made_on_the_way(app, librarian_store):
+    """Without scripts: "New partner" beside a row opens the panel inside the form, with the name typed in
+    the row and the municipality of the partners already chosen; saving it puts the partner into that row."""
     eva = login(app, "eva")
-    typed = {"title": "Lesesirkel på huset", "category": "lesesirkel", "started": "2024-09-01", "location": "library",
+    typed = {"title": "Lesesirkel på huset", "category": "lesesirkel", "started": "01.09.2024", "location": "library",
              "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)",
              "partner-0-role": "lead", "partner-1-actor": "Røde Kors Drammen", "partner-1-role": "co_creator",
-             "initiator": "0"}
-    away = post_form(eva, "/initiatives/new", {**typed, "action": "new_partner"})
-    assert away.status_code == 302 and "return=initiative" in away.headers["Location"]
-    back = post_form(eva, "/partners/new?return=initiative", {"name": "Bokormen lesegruppe", "kind": "citizen_group",
-                                                              "municipality": "Drammen", "return": "initiative"})
-    assert back.status_code == 302 and "draft=1" in back.headers["Location"]
-    draft = eva.get(back.headers["Location"])
-    assert 'value="Lesesirkel på huset"' in draft.text
-    assert "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)" in draft.text
+             "partner-2-actor": "Bokormen lesegruppe", "partner-2-role": "participant", "initiator": "0"}
+    opened = post_form(eva, "/initiatives/new", {**typed, "action": "new_partner-2"})
+    assert opened.status_code == 200 and 'id="new-partner"' in opened.text
+    assert 'id="new-partner" aria-labelledby="np-legend"' in opened.text and "hidden>" not in opened.text.split(
+        'id="new-partner"')[1].split("\n")[0]
+    assert 'name="np-name" type="text" value="Bokormen lesegruppe"' in opened.text
+    assert 'name="np-municipality" type="text" value="Drammen"' in opened.text
+    assert 'value="Lesesirkel på huset"' in opened.text and 'value="01.09.2024"' in opened.text
+    back = post_form(eva, "/initiatives/new", {**typed, "action": "create_partner", "np-row": "2",
+                                               "np-name": "Bokormen lesegruppe", "np-kind": "citizen_group",
+                                               "np-municipality": "Drammen"})
+    assert back.status_code == 200
+    assert 'value="Bokormen lesegruppe — Drammen (bokormen-lesegruppe)"' in back.text
+    assert back.text.count("Bokormen lesegruppe — Drammen (bokormen-lesegruppe)") >= 1
+    assert 'name="partner-3-actor"' not in back.text  # the partner is in its own row, not an extra one
+    assert 'value="Lesesirkel på huset"' in back.text and "Bokormen lesegruppe er registrert som partner." in back.text
+    assert librarian_store.get_actor("bokormen-lesegruppe").municipality == "Drammen"
 
     form = {**typed, "partner-2-actor": "Bokormen lesegruppe — Drammen (bokormen-lesegruppe)",
             "partner-2-role": "participant", "action": "save"}

@@ -1,4 +1,5 @@
-"""In a real browser (Debian chromium via Playwright): the map draws, the slider moves through time,
+"""In a real browser (Debian chromium via Playwright): the map draws first on a laptop screen, the
+slider moves through time without moving a node, a view lives in its URL, focus is one click away,
 hostile names stay text, nothing loads from the internet, and axe finds no violations."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def server(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("browser") / "app.db"
     app = create_app({"GRAPHSVC_STORE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "GRAPHSVC_SECRET_KEY": "test",
-                      "TESTING": True})
+                      "TESTING": True, "GRAPHSVC_INSTANCE_DIR": str(path.parent)})
     load(app, evil_document())
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -62,6 +63,90 @@ def page(browser, server):
 def open_map(page, server, query=""):
     page.goto(f"{server}/map{query}")
     page.wait_for_selector("#map-canvas[data-ready=true]", timeout=20_000)
+
+
+# The drawn network (map.js puts it on the canvas element for tests and the browser console).
+POSITIONS = "() => document.getElementById('map-canvas').mapNetwork.getPositions()"
+SCREEN = """ids => { const net = document.getElementById('map-canvas').mapNetwork; const out = {};
+  const at = net.getPositions(ids); for (const id of ids) { out[id] = net.canvasToDOM(at[id]); } return out; }"""
+
+
+def test_the_map_comes_first_on_a_laptop_screen(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    open_map(page, server)
+    box = page.locator("#map-canvas").bounding_box()
+    assert box["y"] < 130 and box["y"] + box["height"] <= 768  # all of it on the first screen
+    assert box["height"] >= 0.6 * 768 and box["width"] >= 0.7 * 1366
+    assert page.locator("#time-slider").bounding_box()["y"] < 768  # the slider too
+    toggle = page.locator("#panel-toggle")
+    assert toggle.get_attribute("aria-expanded") == "true" and page.locator("#f-municipality").is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "false" and not page.locator("#f-municipality").is_visible()
+    assert page.locator("#map-canvas").bounding_box()["width"] > box["width"] + 200
+    context.close()
+
+
+def test_playing_the_slider_on_a_filtered_view_moves_no_node(page, server):
+    open_map(page, server, "?municipality=Drammen")
+    api = page.request.get(f"{server}/api/v1/map?municipality=Drammen").json()
+    drawn = page.evaluate(POSITIONS)
+    # The page draws the API's positions (vis-network reports them cut to whole canvas units).
+    assert drawn.keys() == {n["id"] for n in api["nodes"]}
+    assert all(abs(drawn[n["id"]]["x"] - n["x"]) < 1 and abs(drawn[n["id"]]["y"] - n["y"]) < 1 for n in api["nodes"])
+    slider = page.locator("#time-slider")
+    shown = set()
+    for step in range(int(slider.get_attribute("max")) + 1):
+        slider.fill(str(step))
+        shown.add(page.locator("#map-canvas").get_attribute("data-visible-nodes"))
+        now = page.evaluate(POSITIONS)  # the nodes on the map at this step, each where it always is
+        assert now and all(drawn[i] == xy for i, xy in now.items()), step
+    assert len(shown) > 2  # the steps did show different networks
+    page.click("#play")
+    for _ in range(30):  # no wait_for_function: the page's CSP forbids eval
+        page.wait_for_timeout(100)
+        assert all(drawn[i] == xy for i, xy in page.evaluate(POSITIONS).items())
+    page.click("#play")
+
+
+def test_a_view_lives_in_its_url(page, server):
+    open_map(page, server, "?municipality=Drammen")
+    page.select_option("#f-colour", "municipality")
+    page.select_option("#f-size", "betweenness")
+    page.locator("#time-slider").fill("3")
+    label = page.locator("#time-label").text_content()
+    url = page.url
+    assert "colour=municipality" in url and "size=betweenness" in url and "at=" in url and "municipality=Drammen" in url
+    assert page.locator('[data-legend="municipality"]').is_visible()
+    assert not page.locator('[data-legend="sector"]').is_visible()
+    png = page.locator("a[href*='export.png']").get_attribute("href")
+    assert "colour=municipality" in png and "at=" in png  # the downloads follow the view
+    page.goto(url)
+    page.wait_for_selector("#map-canvas[data-ready=true]", timeout=20_000)
+    assert page.locator("#f-colour").input_value() == "municipality"
+    assert page.locator("#f-size").input_value() == "betweenness"
+    assert page.locator("#time-slider").input_value() == "3" and page.locator("#time-label").text_content() == label
+    assert page.locator('[data-legend="municipality"]').is_visible()
+
+
+def test_focus_from_the_map_centres_and_rings_the_actor(page, server):
+    open_map(page, server, "?municipality=Drammen")
+    where = page.evaluate(SCREEN, ["drammen-bibliotek"])["drammen-bibliotek"]
+    box = page.locator("#map-canvas").bounding_box()
+    page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+    panel = page.locator("#node-panel")
+    assert panel.is_visible() and panel.locator("h2").text_content() == "Drammen bibliotek"
+    panel.get_by_role("link", name="1 steg").click()
+    page.wait_for_selector("#map-canvas[data-ready=true]", timeout=20_000)
+    assert "focus=drammen-bibliotek" in page.url and "municipality=Drammen" in page.url
+    assert "Drammen bibliotek" in page.locator(".focus-bar").text_content()
+    box = page.locator("#map-canvas").bounding_box()
+    centre = page.evaluate(SCREEN, ["drammen-bibliotek"])["drammen-bibliotek"]
+    assert abs(centre["x"] - box["width"] / 2) < 0.1 * box["width"]
+    assert abs(centre["y"] - box["height"] / 2) < 0.15 * box["height"]
+    page.get_by_role("link", name="Tilbake til hele kartet").click()
+    page.wait_for_selector("#map-canvas[data-ready=true]", timeout=20_000)
+    assert "focus=" not in page.url and "municipality=Drammen" in page.url
 
 
 def test_the_slider_shows_the_network_at_each_step(page, server):

@@ -43,9 +43,9 @@ from graphsvc.model.validation import (
 )
 from graphsvc.services import accounts, editing, graph as svc
 from graphsvc.services.backup import parse_backup
+from graphsvc.services.graph import import_document_file as import_file
 from graphsvc.services.imports import import_files
 from graphsvc.services.metrics import check_parameters
-from graphsvc.services.streaming import import_file
 from graphsvc.storage import open_store
 from graphsvc.web import i18n
 from graphsvc.web.i18n import TRANSLATIONS, problem_message
@@ -414,7 +414,7 @@ def api_messages(app, client, anonymous_client, viewer_client) -> list[Message]:
                           ({"Content-Type": "application/json"}, '{"name": "\\ud800"}'),
                           ({"Content-Type": "application/json"}, "[]")):
         bodies.append(client.post("/api/v1/actors", data=data, headers=headers).json)
-    for path in ("/api/v1/nope", "/api/v1/map?depth=3", "/api/v1/metrics/silo?weighted=maybe",
+    for path in ("/api/v1/nope", "/api/v1/map?depth=4", "/api/v1/metrics/silo?weighted=maybe",
                  "/api/v1/metrics/silo?permutations=x", "/api/v1/metrics/silo?library_tag=" + "x" * 81,
                  "/map/export.bmp", "/growth/animation.avi", "/growth/chart/nope.svg",
                  "/api/v1/map?from=2021-05-01&to=2021-01-01", "/api/v1/export?format=doc"):

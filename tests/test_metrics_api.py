@@ -112,9 +112,15 @@ def test_csv_tables(demo, cli, tmp_path):
     assert [g["group"] for g in groups] == r["mixing_matrix"]["groups"]
     assert (float(next(g for g in groups if g["group"] == "skole")["ei_index"])
             == pytest.approx(r["ei_index"]["groups"]["skole"], abs=1e-9))
+    # Labels as the pages show them, beside the stable code.
+    assert next(g for g in groups if g["group"] == "(association)")["group_label"] == "(lag og foreninger)"
     mixing = list(csv.reader(io.StringIO(demo.get("/api/v1/metrics/silo.csv?table=mixing").data.decode("utf-8-sig"))))
-    assert mixing[0] == ["group", *r["mixing_matrix"]["groups"]]
-    assert [[float(x) for x in row[1:]] for row in mixing[1:]] == r["mixing_matrix"]["matrix"]
+    assert mixing[0] == ["group", "group_label", *r["mixing_matrix"]["groups"]]
+    assert [[float(x) for x in row[2:]] for row in mixing[1:]] == r["mixing_matrix"]["matrix"]
+    ratios = list(csv.reader(io.StringIO(demo.get("/api/v1/metrics/silo.csv?table=mixing_ratios").data.decode(
+        "utf-8-sig"))))
+    for row, expected in zip(ratios[1:], r["mixing_matrix"]["ratio"]):
+        assert [float(x) if x else None for x in row[2:]] == pytest.approx(expected)
 
     out = tmp_path / "actors.csv"
     result = cli("metrics", "--csv", "actors", "-o", out)
@@ -134,7 +140,9 @@ def test_karate_club_through_the_import(client):
     assert r["assortativity"]["value"] == pytest.approx(
         nx.attribute_assortativity_coefficient(nx.karate_club_graph(), "club"))
     # The store keeps sectors in their normalised spelling.
-    assert r["mixing_matrix"] == {"groups": ["mr. hi", "officer"], "matrix": [[35, 11], [11, 32]]}
+    mixing = r["mixing_matrix"]
+    assert (mixing["groups"], mixing["matrix"]) == (["mr. hi", "officer"], [[35, 11], [11, 32]])
+    assert mixing["row_shares"][0] == pytest.approx([35 / 46, 11 / 46])
     G = nx.karate_club_graph()
     expected = nx.betweenness_centrality(G)
     assert [r["actors"][f"n{n:02d}"]["betweenness"] for n in G] == pytest.approx([expected[n] for n in G])

@@ -230,3 +230,108 @@ def test_options_are_checked_with_the_legal_values(karate):
         attribute_assortativity(karate, "club", directed="both")
     with pytest.raises(ValueError, match="non-negative"):
         ei_index(karate, "club", permutations=-1)
+
+
+def _small_three_group_graph():
+    """8 actors in groups of 3, 3 and 2 with a closed group a, an open group c, weights 1–3."""
+    G = nx.Graph()
+    groups = {0: "a", 1: "a", 2: "a", 3: "b", 4: "b", 5: "b", 6: "c", 7: "c"}
+    for n, g in groups.items():
+        G.add_node(n, sector=g)
+    G.add_weighted_edges_from([(0, 1, 2), (1, 2, 1), (0, 2, 3), (2, 3, 1), (3, 4, 1), (4, 5, 2), (5, 6, 1),
+                               (6, 0, 1), (7, 4, 1), (7, 1, 2)])
+    return G
+
+
+def _brute_group_ei(G, label_of, weighted, convention="ties"):
+    """Each group's E-I by looping over the edges (plain Python, independent of the kernels)."""
+    parts = {g: [0.0, 0.0] for g in set(label_of.values())}
+    for u, v, d in G.edges(data=True):
+        w = d["weight"] if weighted else 1
+        gu, gv = label_of[u], label_of[v]
+        if gu == gv:
+            parts[gu][1] += w * (2 if convention == "members" else 1)
+        else:
+            parts[gu][0] += w
+            parts[gv][0] += w
+    return {g: (None if e + i == 0 else (e - i) / (e + i)) for g, (e, i) in parts.items()}
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("convention", ["ties", "members"])
+def test_group_p_values_equal_a_brute_force_run_of_the_same_shuffles(weighted, convention):
+    """The same seed, the same shuffles: numpy's generator draws ``permutation(codes)`` in node order;
+    each group's E-I is then recounted edge by edge and compared with the observed one."""
+    import numpy as np
+
+    G = _small_three_group_graph()
+    permutations, seed = 400, 11
+    r = ei_index(G, weighted=weighted, convention=convention, permutations=permutations, seed=seed)
+    nodes = list(G)
+    labels = sorted({G.nodes[n]["sector"] for n in nodes})
+    codes = np.array([labels.index(G.nodes[n]["sector"]) for n in nodes], dtype=np.int64)
+    observed = _brute_group_ei(G, {n: G.nodes[n]["sector"] for n in nodes}, weighted, convention)
+    assert observed == pytest.approx(r["groups"])
+    rng = np.random.default_rng(seed)
+    at_most = {g: 0 for g in labels}
+    defined = {g: 0 for g in labels}
+    for _ in range(permutations):
+        shuffled = rng.permutation(codes)
+        values = _brute_group_ei(G, {n: labels[c] for n, c in zip(nodes, shuffled)}, weighted, convention)
+        for g in labels:
+            if values[g] is not None:
+                defined[g] += 1
+                at_most[g] += values[g] <= observed[g] + 1e-12
+    assert r["group_p_values"] == {g: at_most[g] / defined[g] for g in labels}
+    assert set(r["group_p_values"]) == set(r["groups"])  # keyed like the groups
+
+
+def test_group_p_values_approach_the_exact_permutation_distribution():
+    """Against all 8!/(3!·3!·2!) = 560 distinct relabellings, each as likely as any other."""
+    G = _small_three_group_graph()
+    nodes = list(G)
+    sizes = Counter(G.nodes[n]["sector"] for n in nodes)
+    observed = _brute_group_ei(G, {n: G.nodes[n]["sector"] for n in nodes}, False)
+    seen, at_most = set(), Counter()
+    total = 0
+    for labelling in itertools.permutations([g for g, s in sorted(sizes.items()) for _ in range(s)]):
+        if labelling in seen:
+            continue
+        seen.add(labelling)
+        total += 1
+        values = _brute_group_ei(G, dict(zip(nodes, labelling)), False)
+        for g, value in values.items():
+            at_most[g] += value is not None and value <= observed[g] + 1e-12
+    assert total == 560
+    exact = {g: at_most[g] / total for g in sizes}  # every group has ties in every relabelling here
+    r = ei_index(G, permutations=20_000, seed=3)
+    for g, p in exact.items():
+        assert r["group_p_values"][g] == pytest.approx(p, abs=0.015), g
+    assert exact["a"] < 0.1  # the closed group is a silo at the 10 % level
+    assert r["permutation"]["p_two_sided"] == min(1.0, 2 * min(r["permutation"]["p_le"], r["permutation"]["p_ge"]))
+    assert "shuffled" in r["permutation"] and "one-sided" in r["permutation"]["alternative"]
+
+
+def test_group_p_values_are_none_when_undefined_or_skipped():
+    G = nx.Graph([(1, 2)])
+    G.add_node(3)
+    nx.set_node_attributes(G, {1: "a", 2: "a", 3: "b"}, "sector")
+    r = ei_index(G, permutations=50)
+    assert r["group_p_values"]["b"] is None  # b has no ties: its E-I is undefined
+    assert ei_index(G)["group_p_values"] == {"a": None, "b": None}
+
+
+def test_mixing_shares_and_ratios_against_hand_counts(karate):
+    m = mixing_matrix(karate, "club")
+    views = silo.mixing_shares_and_ratios(m["matrix"])
+    ties = karate.number_of_edges()
+    for g, row in enumerate(m["matrix"]):
+        assert sum(views["row_shares"][g]) == pytest.approx(1)
+        ends = sum(d for n, d in karate.degree() if karate.nodes[n]["club"] == m["groups"][g])
+        for h, observed in enumerate(row):
+            other = sum(d for n, d in karate.degree() if karate.nodes[n]["club"] == m["groups"][h])
+            expected = ends * other / (2 * ties) if g != h else ends * ends / (4 * ties)
+            assert views["expected"][g][h] == pytest.approx(expected)
+            assert views["ratio"][g][h] == pytest.approx(observed / expected)
+    upper = sum(views["expected"][g][h] for g in range(2) for h in range(g, 2))
+    assert upper == pytest.approx(ties)  # the expected ties add up to the ties there are

@@ -59,7 +59,7 @@ def test_metrics_page_follows_the_form_and_speaks_norwegian(client):
     build_bridge_network(client)
     html = client.get("/metrics?group_by=kind&view=active&at=2021-03-15&weighted=true").data.decode()
     assert '<option value="kind" selected>' in html and '<option value="active" selected>' in html
-    assert 'value="2021-03-15"' in html and 'name="weighted" value="true" checked' in html
+    assert 'value="15.03.2021"' in html and 'name="weighted" value="true" checked' in html  # dd.mm.åååå
     assert "Blandingsmatrise" in html and "forandringsagenter" in html
     assert 'href="/metrics"' in client.get("/").data.decode()  # in the main menu
 

@@ -51,7 +51,8 @@ def test_report_on_karate_through_domain_objects():
     assert r["ei_index"]["p_value"] == 0.0
     assert r["assortativity"]["value"] == pytest.approx(nx.attribute_assortativity_coefficient(
         nx.karate_club_graph(), "club"))
-    assert r["mixing_matrix"] == {"groups": ["Mr. Hi", "Officer"], "matrix": [[35, 11], [11, 32]]}
+    mixing = r["mixing_matrix"]
+    assert (mixing["groups"], mixing["matrix"]) == (["Mr. Hi", "Officer"], [[35, 11], [11, 32]])
     G = nx.karate_club_graph()
     ours = [r["actors"][f"n{n:02d}"] for n in G]
     assert [a["betweenness"] for a in ours] == pytest.approx(list(nx.betweenness_centrality(G).values()))

@@ -17,13 +17,12 @@ import pytest
 from neo4j import exceptions as neo4j_errors
 from neo4j.time import Date as Neo4jDate
 
+from fake_neo4j import fake_store
 from graphsvc.model.entities import Actor, Initiative, Partner
 from graphsvc.model.errors import Conflict, Invalid, NotFound, StoreUnavailable
-from graphsvc.storage import cypher, neo4j as neo4j_store, open_store
+from graphsvc.storage import open_store
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
-from graphsvc.storage.neo4j import Neo4jStore
-
-STATEMENT_NAMES = {value: name for name, value in vars(cypher).items() if name.isupper() and isinstance(value, str)}
+from graphsvc.storage.neo4j import Neo4jStore, bulk, cypher, records
 
 
 @pytest.fixture
@@ -118,143 +117,10 @@ def test_programming_errors_are_not_disguised(store_factory):
 
 # -- the shape of each transaction, through a fake driver -----------------------------------------
 
-class FakeResult:
-    def __init__(self, records: list[dict]):
-        self._records = records
-
-    def __iter__(self):
-        return iter([FakeRecord(r) for r in self._records])
-
-    def single(self, strict: bool = False):
-        if not self._records:
-            assert not strict, "single(strict=True) on an empty result"
-            return None
-        assert len(self._records) == 1
-        return FakeRecord(self._records[0])
-
-    def consume(self):
-        return None
-
-
-class FakeRecord(dict):
-    def data(self):
-        return dict(self)
-
-
-class FakeTransaction:
-    """Answers like a database that holds the actors and initiatives it is told about."""
-
-    def __init__(self, db: FakeDatabase, log: list):
-        self.db = db
-        self.log = log
-
-    def run(self, statement, parameters=None):
-        assert statement in STATEMENT_NAMES, f"not a cypher.py constant: {statement!r}"
-        name = STATEMENT_NAMES[statement]
-        parameters = dict(parameters or {})
-        self.log.append((name, parameters))
-        if name == "BUMP_GRAPH_VERSION":
-            self.db.version += 1
-            return FakeResult([{"version": self.db.version}])
-        if name == "GRAPH_VERSION":
-            return FakeResult([{"version": self.db.version}])
-        if name == "GET_ACTOR":
-            return FakeResult([{"actor": self.db.actor_props(parameters["id"])}] if parameters["id"] in self.db.actors
-                              else [])
-        if name == "GET_ACTORS":
-            return FakeResult([{"actor": self.db.actor_props(i)} for i in parameters["ids"] if i in self.db.actors])
-        if name in ("GET_INITIATIVE", "GET_INITIATIVES"):
-            ids = [parameters["id"]] if name == "GET_INITIATIVE" else parameters["ids"]
-            return FakeResult([self.db.initiative_record(i) for i in ids if i in self.db.initiatives])
-        if name == "ACTOR_WITH_IDENTITY":
-            return FakeResult([{"id": "someone-else"}] if parameters["identity_key"] in self.db.identities else [])
-        if name == "CREATE_AUDIT_ENTRY":
-            self.db.audit.append(parameters["entry"])
-            return FakeResult([])
-        if name == "EXISTING_ACTOR_IDS":
-            return FakeResult([{"id": i} for i in parameters["ids"] if i in self.db.actors])
-        if name == "EXISTING_INITIATIVE_IDS":
-            return FakeResult([{"id": i} for i in parameters["ids"] if i in self.db.initiatives])
-        if name == "UPSERT_ACTORS":
-            self.db.actors.update(row["id"] for row in parameters["actors"])
-        if name == "CREATE_PARTNERS":
-            return FakeResult([{"created": sum(row["actor"] in self.db.actors for row in parameters["partners"])}])
-        if name in ("UPDATE_INITIATIVE", "UPDATE_ACTOR"):
-            row = parameters.get("initiative") or parameters.get("actor")
-            known = self.db.initiatives if name == "UPDATE_INITIATIVE" else self.db.actors
-            return FakeResult([{"id": row["id"]}] if row["id"] in known else [])
-        if name == "ACTOR_INITIATIVE_IDS":
-            if parameters["id"] not in self.db.actors:
-                return FakeResult([])
-            return FakeResult([{"initiative_ids": self.db.partner_in.get(parameters["id"], [])}])
-        if name in ("COUNT_ACTORS", "COUNT_INITIATIVES"):
-            return FakeResult([{"total": 0}])
-        if name == "SERVER_COMPONENTS":
-            return FakeResult([{"name": "Neo4j Kernel", "versions": ["5.26.0"], "edition": "community"}])
-        return FakeResult([])
-
-
-class FakeDatabase:
-    def __init__(self):
-        self.version = 0
-        self.actors: set[str] = set()
-        self.initiatives: set[str] = set()
-        self.partner_in: dict[str, list[str]] = {}
-        self.transactions: list[tuple[str, list]] = []  # (read|write, statements)
-        self.identities: set[str] = set()
-        self.audit: list[dict] = []
-
-    def actor_props(self, actor_id: str) -> dict:
-        return {"id": actor_id, "name": actor_id, "kind": "association", "municipality": "Drammen"}
-
-    def initiative_record(self, initiative_id: str) -> dict:
-        return {"initiative": {"id": initiative_id, "title": "T", "started": Neo4jDate(2021, 1, 1),
-                               "location": "library", "initiator": "a"},
-                "partners": [{"actor": "a", "role": "lead", "position": 0},
-                             {"actor": "b", "role": "participant", "position": 1}]}
-
-
-class FakeSession:
-    def __init__(self, db: FakeDatabase):
-        self.db = db
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def _run(self, mode, work):
-        log: list = []
-        self.db.transactions.append((mode, log))
-        return work(FakeTransaction(self.db, log))
-
-    def execute_read(self, work):
-        return self._run("read", work)
-
-    def execute_write(self, work):
-        return self._run("write", work)
-
-
-class FakeDriver:
-    def __init__(self, db: FakeDatabase):
-        self.db = db
-
-    def session(self, **config):
-        return FakeSession(self.db)
-
-    def close(self):
-        pass
-
-
 @pytest.fixture
 def fake():
-    """A Neo4jStore whose driver is a recording fake, and the fake database behind it."""
-    store = Neo4jStore("neo4j://localhost:7687", user="neo4j", password="pw")
-    store._driver.close()
-    db = FakeDatabase()
-    store._driver = FakeDriver(db)
-    return store, db
+    """A Neo4jStore whose driver is a recording fake (tests/fake_neo4j.py), and the fake database behind it."""
+    return fake_store()
 
 
 LIBRARY = Actor(id="drammen-bibliotek", name="Drammen  Bibliotek", kind="library", municipality="Drammen",
@@ -279,9 +145,7 @@ def test_every_write_bumps_the_graph_version_first(fake):
         lambda: store.update_actor(LIBRARY),
         lambda: store.update_initiative(CAFE),
         lambda: store.delete_initiative(CAFE.id),
-        lambda: store.import_graph([LIBRARY], [CAFE]),
         lambda: store.delete_actor(RED_CROSS.id),
-        store.clear,
     ]
     for number, write in enumerate(writes, start=1):
         write()
@@ -289,33 +153,55 @@ def test_every_write_bumps_the_graph_version_first(fake):
         assert mode == "write" and _statements(log)[0] == "BUMP_GRAPH_VERSION"
         assert db.version == number
     assert store.graph_version() == len(writes)
+    for bulk_write in (lambda: store.import_graph([LIBRARY], [CAFE]), store.clear):  # jobs: see below
+        before = db.version
+        bulk_write()
+        assert db.version > before and store.graph_version() == db.version
 
 
-def test_import_is_one_transaction_of_batched_statements(fake):
+def _job_transactions(db, start: int = 0):
+    return [t for t in db.transactions[start:] if t.mode == "write"]
+
+
+def test_an_import_is_a_job_of_small_transactions_that_changes_the_graph_only_after_its_commit(fake):
+    """Issue 13.1: begin (a mark), stage batch by batch (nothing visible), commit (one small
+    transaction), apply batch by batch, finish (the audit entry, the mark gone)."""
     store, db = fake
     db.actors.add(SCHOOL.id)
-    summary = store.import_graph([LIBRARY, RED_CROSS], [CAFE])
-    assert len(db.transactions) == 1
-    mode, log = db.transactions[0]
-    assert mode == "write"
-    names = _statements(log)
-    assert names[0] == "BUMP_GRAPH_VERSION"
-    for name in ("UPSERT_ACTORS", "UPSERT_INITIATIVES", "DELETE_PARTNERS", "CREATE_PARTNERS",
-                 "DELETE_CO_CREATES", "CREATE_CO_CREATES"):
-        assert names.count(name) == 1, name
-    assert names.index("UPSERT_ACTORS") < names.index("UPSERT_INITIATIVES") < names.index("CREATE_PARTNERS")
-    assert names.index("CREATE_PARTNERS") < names.index("CREATE_CO_CREATES")
-    params = dict(log)
-    assert [row["id"] for row in params["UPSERT_ACTORS"]["actors"]] == [LIBRARY.id, RED_CROSS.id]
-    assert params["UPSERT_INITIATIVES"]["initiatives"][0]["started"] == "2021-02-01"
-    assert params["UPSERT_INITIATIVES"]["initiatives"][0]["ended"] is None
-    assert params["UPSERT_INITIATIVES"]["initiatives"][0]["category_key"] == "språkkafé"
-    assert [(r["actor"], r["role"], r["position"]) for r in params["CREATE_PARTNERS"]["partners"]] == [
-        ("drammen-bibliotek", "lead", 0), ("rode-kors-drammen", "co_creator", 1), ("fjell-skole", "participant", 2)]
+    summary = store.import_graph([LIBRARY, RED_CROSS], [CAFE], by="imp")
+    transactions = _job_transactions(db)
+    names = [t.names for t in transactions]
+    assert names[0] == ["BUMP_GRAPH_VERSION", "BEGIN_JOB"]
+    assert names[1] == ["RENEW_JOB", "GET_ACTORS", "ACTORS_WITH_IDENTITIES", "STAGE_ROWS"]
+    assert names[2] == ["RENEW_JOB", "EXISTING_ACTOR_IDS", "GET_INITIATIVES", "STAGE_ROWS"]
+    assert names[3] == ["RENEW_JOB", "SET_JOB_STATE"]  # the commit
+    applying = names[4:-1]
+    assert ["BUMP_GRAPH_VERSION", "RENEW_JOB", "NEXT_STAGED_BATCH", "STAGED_KEYS", "APPLY_STAGED_ACTORS",
+            "DELETE_STAGED"] in applying
+    assert ["BUMP_GRAPH_VERSION", "RENEW_JOB", "NEXT_STAGED_BATCH", "STAGED_KEYS", "APPLY_STAGED_INITIATIVES",
+            "DELETE_PARTNERS", "CREATE_STAGED_PARTNERS", "DELETE_CO_CREATES", "CREATE_CO_CREATES",
+            "DELETE_STAGED"] in applying
+    assert names[-1] == ["BUMP_GRAPH_VERSION", "RENEW_JOB", "CREATE_AUDIT_ENTRY", "END_JOB"]
+    # Nothing touches the stored graph before the commit.
+    graph_writes = {"APPLY_STAGED_ACTORS", "APPLY_STAGED_INITIATIVES", "DELETE_PARTNERS", "CREATE_STAGED_PARTNERS",
+                    "UPSERT_ACTORS", "UPSERT_INITIATIVES", "CREATE_PARTNERS", "CREATE_CO_CREATES"}
+    assert not graph_writes & {n for t in names[:4] for n in t}
+    staged = dict(transactions[1].statements)["STAGE_ROWS"]
+    assert [row["id"] for row in staged["rows"]] == [LIBRARY.id, RED_CROSS.id] and staged["kind"] == "actor"
+    assert staged["rows"][0]["kind_of"] == "library" and staged["rows"][0]["registered"] == "2020-01-15"
+    cafe = dict(transactions[2].statements)["STAGE_ROWS"]["rows"][0]
+    assert (cafe["started"], cafe["ended"], cafe["category_key"]) == ("2021-02-01", None, "språkkafé")
+    assert list(zip(cafe["partner_actors"], cafe["partner_roles"], strict=True)) == [
+        ("drammen-bibliotek", "lead"), ("rode-kors-drammen", "co_creator"), ("fjell-skole", "participant")]
     assert summary.to_dict() == {"actors_created": 2, "actors_updated": 0, "actors_unchanged": 0,
                                  "initiatives_created": 1, "initiatives_updated": 0, "initiatives_unchanged": 0}
-    assert [(e["action"], e["object_kind"]) for e in db.audit] == [("import", "graph")]
-    assert names[-1] == "CREATE_AUDIT_ENTRY"
+    assert [(e["action"], e["object_kind"], e["user"]) for e in db.audit] == [("import", "graph", "imp")]
+    assert db.staged == [] and db.meta == {}
+    assert all(t.timeout == bulk.BATCH_TIMEOUT for t in transactions)
+    # 13.7: the stored objects compared are those of the batch's ids, read inside its transaction;
+    # never the whole graph (the default Store.import_batches once read snapshot() for undated actors).
+    assert dict(transactions[1].statements)["GET_ACTORS"] == {"ids": [LIBRARY.id, RED_CROSS.id]}
+    assert not {"ALL_ACTORS", "ALL_INITIATIVES"} & {n for t in db.transactions for n in t.names}
 
 
 def test_import_with_an_unknown_partner_names_its_path(fake):
@@ -358,7 +244,7 @@ def test_create_initiative_writes_partners_derived_ties_and_an_audit_entry(fake)
 
 def test_an_actor_with_a_taken_name_is_a_conflict_on_name(fake):
     store, db = fake
-    db.identities.add(neo4j_store._actor_row(LIBRARY)["identity_key"])
+    db.identities.add(records.actor_row(LIBRARY)["identity_key"])
     with pytest.raises(Conflict) as caught:
         store.create_actor(LIBRARY)
     assert caught.value.field == "name" and "Drammen" in str(caught.value)
@@ -369,13 +255,14 @@ def test_a_repeated_import_rewrites_nothing(fake):
     store, db = fake
     db.actors.update({"a", "b"})
     db.initiatives.add("t")
-    same_actor = neo4j_store._actor_from(db.actor_props("a"))
+    same_actor = records.actor_from(db.actor_props("a"))
     record = db.initiative_record("t")
-    same_initiative = neo4j_store._initiative_from(record["initiative"], record["partners"])
+    same_initiative = records.initiative_from(record["initiative"], record["partners"])
     summary = store.import_graph([same_actor], [same_initiative])
     assert (summary.actors_unchanged, summary.initiatives_unchanged, summary.actors_created) == (1, 1, 0)
-    names = _statements(db.transactions[-1][1])
-    assert "UPSERT_ACTORS" not in names and "UPSERT_INITIATIVES" not in names and "CREATE_AUDIT_ENTRY" not in names
+    names = {n for t in db.transactions for n in t.names}
+    assert not names & {"STAGE_ROWS", "SET_JOB_STATE", "APPLY_STAGED_ACTORS", "CREATE_AUDIT_ENTRY"}
+    assert db.meta == {}  # the job was ended without a commit
 
 
 def test_missing_things_are_not_found(fake):
@@ -425,15 +312,15 @@ def test_check_reports_the_server(fake):
 # -- between domain objects and Neo4j values ------------------------------------------------------
 
 def test_actor_round_trips_through_its_row_and_neo4j_dates():
-    row = neo4j_store._actor_row(LIBRARY)
+    row = records.actor_row(LIBRARY)
     assert row["name_key"] == "drammen bibliotek" and row["sector_key"] == "bibliotek"
     assert row["registered"] == "2020-01-15" and row["tags"] == ["hybrid", "innbyggertorg"]
     stored = {k: v for k, v in row.items() if v is not None}
     stored["registered"] = Neo4jDate(2020, 1, 15)  # what the driver hands back for a Neo4j date
-    assert neo4j_store._actor_from(stored) == LIBRARY
-    bare = neo4j_store._actor_row(RED_CROSS)
+    assert records.actor_from(stored) == LIBRARY
+    bare = records.actor_row(RED_CROSS)
     assert bare["tags"] is None and bare["registered"] is None and bare["sector_key"] is None
-    assert neo4j_store._actor_from({k: v for k, v in bare.items() if v is not None}) == RED_CROSS
+    assert records.actor_from({k: v for k, v in bare.items() if v is not None}) == RED_CROSS
 
 
 def test_initiative_partners_come_back_in_their_stored_order():
@@ -442,6 +329,342 @@ def test_initiative_partners_come_back_in_their_stored_order():
     partners = [{"actor": "fjell-skole", "role": "participant", "position": 2},
                 {"actor": "drammen-bibliotek", "role": "lead", "position": 0},
                 {"actor": "rode-kors-drammen", "role": "co_creator", "position": 1}]
-    initiative = neo4j_store._initiative_from(props, partners)
+    initiative = records.initiative_from(props, partners)
     assert initiative == CAFE
     assert isinstance(initiative.started, date) and initiative.ended is None
+
+
+def test_an_import_is_summed_up_and_audited_exactly_as_the_sqlite_store_does(fake, tmp_path):
+    """One rule for both stores (storage.rules): the same summary, and one audit entry of counts
+    and the first 1,000 ids — not every id of an L import (7 MB) and no counts, as before."""
+    import json
+
+    store, db = fake
+    actors = [Actor(f"lag-{n:04d}", f"Lag {n}", "association", "Lier") for n in range(1004)] + [LIBRARY, RED_CROSS]
+    db.actors.add(SCHOOL.id)
+    summary = store.import_graph(actors, [CAFE], by="imp")
+    sqlite = open_store(f"sqlite:///{tmp_path / 'same.db'}")
+    sqlite.ensure_schema()
+    sqlite.create_actor(SCHOOL)
+    try:
+        assert sqlite.import_graph(actors, [CAFE], by="imp") == summary
+        expected = sqlite.list_audit(object_kind="graph", limit=1).items[0]
+    finally:
+        sqlite.close()
+    entry = db.audit[-1]
+    assert (entry["user"], entry["action"], entry["object_kind"], entry["object_id"]) == ("imp", "import", "graph",
+                                                                                          None)
+    assert json.loads(entry["after"]) == expected.after
+    assert expected.after["actors_changed"] == 1006 and len(expected.after["actors"]) == 1000
+
+
+# -- issue 13: causal consistency, timeouts, retries, consistent reads, locks, bulk jobs ------------------
+
+def test_every_session_of_a_store_shares_one_bookmark_manager(fake):
+    """13.4: on a cluster, a session sees what the store's earlier sessions committed only through
+    bookmarks: a login, then a request that must find its session."""
+    from graphsvc.model.accounts import Credential, User
+
+    store, db = fake
+    db.actors.add(LIBRARY.id)
+    store.create_user(User("eva", "editor"))
+    store.add_credential(Credential("d" * 64, "session", "eva"))
+    store.find_credential("d" * 64)
+    store.get_actor(LIBRARY.id)
+    store.import_graph([RED_CROSS], [])
+    store.dump_all()
+    managers = [config.get("bookmark_manager") for config in db.sessions]
+    assert len(managers) >= 8 and managers[0] is not None
+    assert all(m is managers[0] for m in managers) and managers[0] is store.db.bookmarks
+    other, _ = fake_store()
+    assert other.db.bookmarks is not store.db.bookmarks  # one per store, not one per process
+
+
+def test_web_writes_carry_a_transaction_timeout_and_reads_none(fake):
+    from graphsvc.storage.neo4j.database import WRITE_TIMEOUT
+
+    store, db = fake
+    db.actors.update({LIBRARY.id, RED_CROSS.id, SCHOOL.id})
+    store.update_actor(LIBRARY)
+    store.get_actor(LIBRARY.id)
+    assert [(t.mode, t.timeout) for t in db.transactions] == [("write", WRITE_TIMEOUT), ("read", None)]
+
+
+def _error(code: str, message: str = "boom") -> neo4j_errors.Neo4jError:
+    return neo4j_errors.Neo4jError._hydrate_neo4j(code=code, message=message)
+
+
+def test_a_transaction_out_of_memory_is_not_retried_and_says_what_to_change(fake):
+    """13.1: the driver retries MemoryPoolOutOfMemoryError (a TransientError) whole, for as long as
+    its retry time allows; it must fail at once, as a 503 that names the cause."""
+    store, db = fake
+    db.actors.update({LIBRARY.id, RED_CROSS.id, SCHOOL.id})
+    db.fail_on["UPDATE_ACTOR"] = [_error("Neo.TransientError.General.MemoryPoolOutOfMemoryError")]
+    with pytest.raises(StoreUnavailable, match="too large for the memory") as caught:
+        store.update_actor(LIBRARY)
+    assert caught.value.status == 503 and len(db.transactions) == 1  # one attempt
+    db.fail_on["UPDATE_ACTOR"] = [_error("Neo.TransientError.Transaction.DeadlockDetected")]
+    store.update_actor(LIBRARY)  # a deadlock is retried, and the retry succeeds
+    assert [t.outcome for t in db.transactions[1:]] == ["rolled back", "committed"]
+
+
+@pytest.mark.parametrize(("raised", "expected", "words"), [
+    (_error("Neo.ClientError.General.TransactionOutOfMemoryError"), StoreUnavailable, "too large for the memory"),
+    (_error("Neo.ClientError.Statement.EntityNotFound", "Node 12 not found"), Conflict, "deleted at the same moment"),
+    (_error("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"), StoreUnavailable,
+     "did not finish the change in time"),
+    (neo4j_errors.IncompleteCommit("connection lost"), StoreUnavailable, "may or may not have been saved"),
+])
+def test_errors_that_once_reached_users_as_500_get_their_own_answer(store_factory, raised, expected, words):
+    store = store_factory("neo4j://localhost:7687", user="neo4j", password="pw", direct=True)
+    with pytest.raises(expected, match=words), store._translated_errors():
+        raise raised
+
+
+def test_a_duplicate_user_name_is_a_conflict_on_name_as_in_sqlite(fake):
+    from graphsvc.model.accounts import User
+
+    store, db = fake
+    db.fail_on["CREATE_USER"] = [_error("Neo.ClientError.Schema.ConstraintValidationFailed", "already exists")]
+    with pytest.raises(Conflict) as caught:
+        store.create_user(User("eva", "editor"))
+    assert caught.value.field == "name" and "eva" in str(caught.value)
+
+
+def test_a_dump_that_saw_a_write_commit_is_read_again(fake):
+    """13.2: Neo4j reads committed data; a dump is consistent only if no write committed while it
+    read, which the graph version and the audit counter, read before and after, tell."""
+    store, db = fake
+    db.versions = [{"graph": 7, "audit": 3, "job_state": None}, {"graph": 8, "audit": 4, "job_state": None}]
+    store.dump_all()
+    reads = [t for t in db.transactions if t.mode == "read"]
+    assert len(reads) == 2
+    assert reads[0].names[0] == "READ_VERSIONS" and reads[0].names[-1] == "READ_VERSIONS"
+    assert "ALL_ACTORS" in reads[0].names and "ALL_AUDIT_ENTRIES" in reads[0].names
+    assert reads[1].names == reads[0].names
+
+
+def test_a_snapshot_waits_while_a_bulk_write_is_being_applied(fake, monkeypatch):
+    from graphsvc.storage.neo4j import database
+
+    store, db = fake
+    monkeypatch.setattr(database.time, "sleep", lambda seconds: None)
+    db.versions = [{"graph": 9, "audit": 0, "job_state": "applying"}] * 3
+    store.snapshot()
+    reads = [t for t in db.transactions if t.mode == "read"]
+    assert [t.names for t in reads[:3]] == [["READ_VERSIONS"]] * 3  # not read at all while half applied
+    assert reads[3].names == ["READ_VERSIONS", "ALL_ACTORS", "ALL_INITIATIVES", "READ_VERSIONS"]
+
+
+def test_a_read_that_never_sees_one_moment_gives_up_with_a_503(fake, monkeypatch):
+    from graphsvc.storage.neo4j import database
+
+    store, db = fake
+    monkeypatch.setattr(database.time, "sleep", lambda seconds: None)
+    answers = iter(range(10_000))
+    monkeypatch.setattr(db, "answer_READ_VERSIONS", lambda p: [{"graph": next(answers), "audit": 0,
+                                                                "job_state": None}])
+    with pytest.raises(StoreUnavailable, match="kept changing"):
+        store.db.consistent_read(lambda tx: None, wait=0.0)
+
+
+def test_accepting_a_proposal_locks_it_before_reading_its_status():
+    """13.3: the Cypher manual's lost-update pattern — a property set (the write lock) before the
+    status is compared; without it two editors could both accept one proposal."""
+    statement = cypher.DECIDE_PROPOSAL
+    assert statement.index("SET p.lock = true") < statement.index("WHERE p.status = $expected_status")
+    assert "REMOVE p.lock" in statement
+
+
+def test_a_credential_hangs_on_its_user_and_is_found_only_through_that_tie(fake):
+    """13.6: linked by a relationship (which locks the user node), found through it: a credential
+    can no longer outlive its user and log in as a later user of the same name."""
+    from graphsvc.model.accounts import Credential
+
+    assert "(u)-[:HAS_CREDENTIAL]->(c:Credential" in cypher.ADD_CREDENTIAL
+    assert "MATCH (u:User)-[:HAS_CREDENTIAL]->(c:Credential {digest: $digest})" in cypher.FIND_CREDENTIAL
+    assert "c.user" not in cypher.FIND_CREDENTIAL
+    assert "HAS_CREDENTIAL" in cypher.DELETE_USER and "u.created <= c.created" in cypher.LINK_CREDENTIALS
+    store, db = fake
+    store.add_credential(Credential("d" * 64, "token", "eva"))
+    assert db.transactions[-1].names == ["LOCK_GRAPH_META", "ADD_CREDENTIAL"]
+
+
+def test_writes_are_refused_while_a_bulk_job_holds_the_graph_and_an_abandoned_one_is_completed(fake):
+    from graphsvc.model.accounts import Credential
+
+    store, db = fake
+    db.actors.add(LIBRARY.id)
+    db.meta = {"job": "j1", "owner": "o1", "kind": "import", "state": "staging", "expired": False}
+    with pytest.raises(StoreUnavailable, match="an import is being written"):
+        store.update_actor(LIBRARY)
+    store.add_credential(Credential("d" * 64, "token", "eva"))  # accounts go on during an import…
+    db.meta["kind"] = "restore"
+    with pytest.raises(StoreUnavailable, match="a restore"):
+        store.add_credential(Credential("e" * 64, "token", "eva"))  # …but not during a restore
+    # The importing process died after its commit: the next write completes the import first.
+    db.meta = {"job": "j1", "owner": "o1", "kind": "import", "state": "applying", "step": "initiatives",
+               "audit": '{"actors_changed": 0, "initiatives_changed": 1}', "by": "imp", "expired": True}
+    db.staged = [{"job": "j1", "kind": "initiative", "batch": 2, "key": "t", "id": "t",
+                  "partner_actors": ["a", "b"], "partner_roles": ["lead", "participant"]}]
+    start = len(db.transactions)
+    store.update_actor(LIBRARY)
+    names = [t.names for t in db.transactions[start:]]
+    assert names[0] == ["BUMP_GRAPH_VERSION"]  # refused: an abandoned job
+    assert names[1] == ["BUMP_GRAPH_VERSION", "TAKE_OVER_JOB"]
+    assert "APPLY_STAGED_INITIATIVES" in names[2] and "CREATE_AUDIT_ENTRY" in names[-2]
+    assert names[-1][:2] == ["BUMP_GRAPH_VERSION", "GET_ACTOR"]  # then the write itself
+    assert db.initiatives == {"t"} and db.staged == [] and db.meta == {}
+    assert [(e["user"], e["action"]) for e in db.audit[-2:]] == [("imp", "import"), (None, "update")]
+
+
+def test_an_abandoned_job_that_never_committed_is_discarded(fake):
+    store, db = fake
+    db.meta = {"job": "j1", "owner": "o1", "kind": "restore", "state": "staging", "expired": True}
+    db.staged = [{"job": "j1", "kind": "actor", "batch": 1, "key": "a", "id": "a"}]
+    db.actors.add("kept")
+    store.ensure_schema()  # a restart
+    assert db.staged == [] and db.meta == {} and db.actors == {"kept"}
+
+
+def test_a_failed_import_deletes_what_it_staged_and_changes_nothing(fake):
+    store, db = fake
+    db.actors.add(SCHOOL.id)
+    broken = Initiative("broken", "B", date(2021, 1, 1), "drammen-bibliotek", "library",
+                        (Partner("drammen-bibliotek", "lead"), Partner("ghost", "participant")))
+    with pytest.raises(Invalid) as caught:
+        store.import_batches([[LIBRARY], [RED_CROSS]], [[CAFE], [broken]])
+    assert [p.path for p in caught.value.problems] == ["initiatives[1].partners[1].actor"]
+    names = {n for t in db.transactions for n in t.names}
+    assert "STAGE_ROWS" in names and "SET_JOB_STATE" not in names
+    assert not {n for n in names if n.startswith("APPLY_STAGED")}
+    assert db.staged == [] and db.meta == {} and db.actors == {SCHOOL.id}
+
+
+def test_a_name_taken_by_a_stored_actor_is_refused_while_staging(fake):
+    store, db = fake
+    db.identities.add(records.identity_key(RED_CROSS))
+    with pytest.raises(Conflict) as caught:
+        store.import_graph([LIBRARY, RED_CROSS], [])
+    assert caught.value.field == "name" and "Someone else" in str(caught.value)
+    assert db.staged == [] and db.meta == {}
+
+
+def test_a_job_taken_over_by_another_process_stops_this_one(fake):
+    store, db = fake
+    job = store.bulk.begin("import", None)
+    db.meta["owner"] = "someone-else"
+    with pytest.raises(bulk.JobLost):
+        store.bulk.stage(job, "actor", lambda tx: (None, []))
+
+
+def test_a_restore_takes_the_graph_lock_before_the_audit_counter_and_replaces_everything(fake):
+    """13.5 and 13.1: a restore is a job; its every transaction begins with the graph's lock (the
+    job mark refuses other writes from the first to the last), and its last one moves the graph
+    version, then the audit counter — in the order every other write takes them."""
+    from graphsvc.model.accounts import AuditEntry, Credential, User, now
+    from graphsvc.storage.base import StoreDump
+
+    store, db = fake
+    db.actors.update({"old-1", "old-2"})
+    db.accounts = 3
+    moment = now()
+    dump = StoreDump(
+        graph_version=12,
+        actors=[Actor("a", "A-lag", "association", "Lier"), Actor("b", "B bibliotek", "library", "Lier")],
+        initiatives=[Initiative("i", "Lesesirkel", date(2021, 1, 1), "b", "library",
+                                (Partner("b", "lead"), Partner("a", "co_creator")))],
+        users=[User("eva", "editor", "$argon2id$x", False, moment)],
+        credentials=[Credential("d" * 64, "session", "eva", "", moment, moment)],
+        proposals=[], audit=[AuditEntry(moment, "eva", "create", "actor", "a", None, {"id": "a"}, id="41")])
+    store.restore_all(dump)
+    transactions = _job_transactions(db)
+    for t in transactions:
+        assert t.names[0] in ("BUMP_GRAPH_VERSION", "RENEW_JOB"), t.names
+        assert "CREATE_AUDIT_ENTRY" not in t.names
+    finish = transactions[-1].names
+    assert finish == ["BUMP_GRAPH_VERSION", "RENEW_JOB", "RESTORE_GRAPH_VERSION", "RESTORE_AUDIT_SEQUENCE",
+                      "END_JOB"]
+    params = dict(transactions[-1].statements)
+    assert params["RESTORE_GRAPH_VERSION"] == {"version": 12} and params["RESTORE_AUDIT_SEQUENCE"] == {"seq": 41}
+    staged: dict[str, dict] = {}
+    for t in transactions:
+        for name, p in t.statements:
+            if name == "STAGE_ROWS":
+                staged[p["kind"]] = p["rows"][0]
+    assert staged["user"]["password_hash"] == "$argon2id$x" and staged["audit"]["seq"] == 41
+    assert staged["credential"]["kind_of"] == "session"
+    applied = [n for t in transactions for n in t.names if n.startswith(("APPLY_STAGED", "DELETE_GRAPH",
+                                                                           "DELETE_ACCOUNTS"))]
+    assert applied.index("DELETE_GRAPH_BATCH") < applied.index("APPLY_STAGED_ACTORS")
+    assert applied.index("DELETE_ACCOUNTS_BATCH") < applied.index("APPLY_STAGED_USERS")
+    assert "APPLY_STAGED_PROPOSALS" not in applied  # nothing staged, nothing to apply
+    assert db.actors == {"a", "b"} and db.initiatives == {"i"} and db.staged == [] and db.meta == {}
+
+
+def test_a_backup_that_would_fail_half_way_is_refused_before_anything_is_written(fake):
+    from graphsvc.model.errors import GraphsvcError
+    from graphsvc.storage.base import StoreDump
+
+    store, db = fake
+    dump = StoreDump(3, [Actor("a", "A", "association", "Lier")],
+                     [Initiative("i", "T", date(2021, 1, 1), "a", "library",
+                                 (Partner("a", "lead"), Partner("gone", "participant")))], [], [], [], [])
+    with pytest.raises(GraphsvcError, match="unknown actor .gone."):
+        store.restore_all(dump)
+    assert db.transactions == []
+
+
+def _l_shaped(actors: int, initiatives: int):
+    """Actor and initiative batches shaped like the L network (about 2.4 partners an initiative)."""
+    from itertools import islice
+
+    def actor_batches():
+        people = (Actor(f"a{n}", f"Aktør {n}", "association", f"Kommune {n % 50}") for n in range(actors))
+        while batch := list(islice(people, 5000)):
+            yield batch
+
+    def initiative_batches():
+        def make(n):
+            count = 2 + (n % 5 == 0)
+            partners = tuple(Partner(f"a{(n * 7 + k * 13) % actors}", "participant") for k in range(count))
+            return Initiative(f"i{n}", f"Tiltak {n}", date(2020, 1, 1), partners[0].actor, "library", partners)
+        items = (make(n) for n in range(initiatives))
+        while batch := list(islice(items, 5000)):
+            yield batch
+
+    return actor_batches(), initiative_batches()
+
+
+def _assert_bounded(db, rows: int):
+    for t in db.transactions:
+        for name, p in t.statements:
+            for key in ("rows", "keys", "ids", "actors", "initiatives", "partners"):
+                assert len(p.get(key) or ()) <= rows, (name, key, len(p[key]))
+
+
+def test_an_import_is_staged_and_applied_in_transactions_of_at_most_one_batch(fake):
+    store, db = fake
+    actor_batches, initiative_batches = _l_shaped(12_000, 21_000)
+    summary = store.import_batches(actor_batches, initiative_batches, today=date(2024, 1, 1))
+    assert (summary.actors_created, summary.initiatives_created) == (12_000, 21_000)
+    _assert_bounded(db, bulk.JOB_BATCH)
+    staging = [t for t in db.transactions if "STAGE_ROWS" in t.names]
+    applying = [t for t in db.transactions if any(n.startswith("APPLY_STAGED") for n in t.names)]
+    assert len(staging) == 3 + 5 and len(applying) == 3 + 5  # ceil(12,000 / 5,000) + ceil(21,000 / 5,000)
+    assert len(db.actors) == 12_000 and len(db.initiatives) == 21_000
+
+
+@pytest.mark.slow
+def test_the_l_network_is_imported_in_transactions_of_at_most_one_batch(fake):
+    """The L network's size (50,000 actors, 300,000 initiatives): 70 staging and 70 applying
+    transactions of at most 5,000 rows each, where one transaction once held all of it."""
+    store, db = fake
+    actor_batches, initiative_batches = _l_shaped(50_000, 300_000)
+    summary = store.import_batches(actor_batches, initiative_batches, today=date(2024, 1, 1))
+    assert (summary.actors_created, summary.initiatives_created) == (50_000, 300_000)
+    _assert_bounded(db, bulk.JOB_BATCH)
+    assert sum("STAGE_ROWS" in t.names for t in db.transactions) == 10 + 60
+    assert sum("APPLY_STAGED_INITIATIVES" in t.names for t in db.transactions) == 60
+    audit = db.audit[-1]
+    assert len(audit["after"]) < 40_000  # counts and the first 1,000 ids, not 350,000 ids

@@ -29,9 +29,22 @@ def test_organisation_numbers_are_checked_with_mod11(number, valid):
     assert org_number_is_valid(number) is valid
 
 
-def test_an_actor_needs_name_kind_and_municipality_and_a_sector_when_public():
+def test_an_actor_needs_name_kind_and_a_sector_when_public_and_may_have_no_municipality():
     found = problems(parse_actor, {"id": "x", "kind": "library"})
-    assert set(found) == {"name", "municipality", "sector"}
+    assert set(found) == {"name", "sector"}  # a study's data may have no municipality (domain.md)
+    unknown = parse_actor({"id": "w", "name": "Evelyn", "kind": "citizen_group", "municipality": None})
+    assert unknown.municipality is None
+
+
+def test_initiator_and_location_may_be_unknown_but_a_known_initiator_is_a_partner():
+    from graphsvc.model.validation import parse_initiative
+
+    data = {"id": "e1", "title": "Event 1", "started": "1933-01-01", "initiator": None, "location": None,
+            "partners": [{"actor": "w1", "role": "participant"}, {"actor": "w2", "role": "participant"}]}
+    initiative = parse_initiative(data)
+    assert (initiative.initiator, initiative.location) == (None, None)
+    found = problems(parse_initiative, {**data, "initiator": "w3", "location": "moon"})
+    assert set(found) == {"initiator", "location"}
 
 
 def test_sectors_are_an_open_vocabulary_compared_without_case_and_spaces():

@@ -18,6 +18,8 @@ from graphsvc.model.vocab import PUBLIC_KINDS
 
 REASON_NO_INITIATIVES = "no initiatives at this date: the share is 0/0"
 REASON_NO_LIBRARIES = "no libraries at this date: the share is 0/0"
+REASON_NO_INITIATOR = ("the initiator is unknown (data that does not come from a municipality): who invited whom "
+                       "cannot be read, so the initiative is left out of the initiated and invited counts")
 
 
 def _share(part, whole):
@@ -41,7 +43,9 @@ def cocreation(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Itera
       municipal unit (figure 16, "was invited into co-creation by other municipal units");
     * ``initiated`` and ``partner_in``: all its initiatives as initiator and as partner.
 
-    Any municipality counts; compare ``municipality`` on the actors to restrict.
+    Any municipality counts; compare ``municipality`` on the actors to restrict. An initiative
+    whose initiator is unknown counts in the co-creation share and in ``partner_in``, but not in
+    ``initiated`` or the two municipal-unit counts; ``left_out`` says how many were left out and why.
 
     Parameters
     ----------
@@ -89,12 +93,19 @@ def cocreation(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Itera
     kind_of = {a_id: a.kind for a_id, a in by_id.items()}
     public = PUBLIC_KINDS
     with_external = 0
+    unknown = 0
     for initiative in selected:
         partners = [p.actor for p in initiative.partners]
         kinds = [kind_of[a] for a in partners]
         if not public.issuperset(kinds):
             with_external += 1
         initiator = initiative.initiator
+        if initiator is None:
+            unknown += 1
+            for a in partners:
+                if a in counts:
+                    counts[a]["partner_in"] += 1
+            continue
         mine = counts.get(initiator)
         if mine is not None:
             mine["initiated"] += 1
@@ -106,7 +117,7 @@ def cocreation(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Itera
                 counts[a]["partner_in"] += 1
                 if invited_by_unit:
                     counts[a]["invited_by_municipal_units"] += 1
-    return _summarise(len(selected), with_external, counts)
+    return _summarise(len(selected), with_external, counts, unknown)
 
 
 def cocreation_from_projection(projection, libraries: Iterable[str]) -> dict:
@@ -119,12 +130,14 @@ def cocreation_from_projection(projection, libraries: Iterable[str]) -> dict:
     external_node = np.fromiter((k not in PUBLIC_KINDS for k in kinds), dtype=bool, count=n)
     unit_node = np.fromiter((k == "municipal_unit" for k in kinds), dtype=bool, count=n)
     with_external = int(np.count_nonzero(np.bincount(owner, weights=external_node[member], minlength=count)))
+    known = initiator >= 0                                # −1: the initiator is unknown
     other = member != initiator[owner]                    # partner rows that are not the initiator
     unit_partner = np.bincount(owner, weights=other & unit_node[member], minlength=count) > 0
-    initiated = np.bincount(initiator, minlength=n)
-    initiated_units = np.bincount(initiator, weights=unit_partner, minlength=n)
+    initiated = np.bincount(initiator[known], minlength=n)
+    initiated_units = np.bincount(initiator[known], weights=unit_partner[known], minlength=n)
     partner_in = np.bincount(member[other], minlength=n)
-    invited = np.bincount(member[other & unit_node[initiator[owner]]], minlength=n)
+    invited_by_unit = known[owner] & unit_node[np.where(known, initiator, 0)[owner]]
+    invited = np.bincount(member[other & invited_by_unit], minlength=n)
     index = {a: i for i, a in enumerate(ties.ids)}
     counts = {}
     for lib in sorted(libraries):
@@ -132,10 +145,10 @@ def cocreation_from_projection(projection, libraries: Iterable[str]) -> dict:
         counts[lib] = {"initiated": int(initiated[i]), "partner_in": int(partner_in[i]),
                        "initiated_with_municipal_units": int(initiated_units[i]),
                        "invited_by_municipal_units": int(invited[i])}
-    return _summarise(count, with_external, counts)
+    return _summarise(count, with_external, counts, int(count - np.count_nonzero(known)))
 
 
-def _summarise(total: int, with_external: int, counts: dict) -> dict:
+def _summarise(total: int, with_external: int, counts: dict, unknown_initiator: int = 0) -> dict:
     n_lib = len(counts)
     initiated = sum(1 for c in counts.values() if c["initiated_with_municipal_units"])
     invited = sum(1 for c in counts.values() if c["invited_by_municipal_units"])
@@ -159,4 +172,6 @@ def _summarise(total: int, with_external: int, counts: dict) -> dict:
             "invited_by_municipal_units_share": _share(invited, n_lib),
         },
         "undefined": undefined,
+        "left_out": {"initiated_and_invited": unknown_initiator,
+                     "reason": REASON_NO_INITIATOR if unknown_initiator else None},
     }

@@ -152,7 +152,7 @@ class Projection:
     #: Partner rows of the selected initiatives: node index and initiative position (sorted, unique).
     members: np.ndarray | None = None
     member_of: np.ndarray | None = None
-    #: Node index of each selected initiative's initiator.
+    #: Node index of each selected initiative's initiator (−1: unknown).
     initiators: np.ndarray | None = None
     #: Per node: the actor's name and tags.
     names: list | None = None
@@ -177,7 +177,7 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     flat = [p.actor for i in selected for p in i.partners]
     initiator_ids = [i.initiator for i in selected]
     keep.update(flat)
-    keep.update(initiator_ids)
+    keep.update(a for a in initiator_ids if a is not None)
     unknown = keep - by_id.keys()
     if unknown:
         raise ValueError(f"initiatives refer to unknown actors: {', '.join(sorted(unknown)[:5])}")
@@ -186,7 +186,7 @@ def from_domain(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     attrs = {a: [getattr(by_id[i], a) for i in ids] for a in _NODE_ATTRS}
     count = len(selected)
     member = np.fromiter((index[a] for a in flat), dtype=np.int64, count=len(flat))
-    src_all = np.fromiter((index[a] for a in initiator_ids), dtype=np.int64, count=count)
+    src_all = np.fromiter((-1 if a is None else index[a] for a in initiator_ids), dtype=np.int64, count=count)
     day_all = np.fromiter((i.started.toordinal() for i in selected), dtype=np.int64, count=count)
     owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
     return _assemble(ids, attrs, member, owner, src_all, day_all, initiatives=selected, actors=by_id,
@@ -229,7 +229,7 @@ def from_rows(rows, *, at: date | None = None, view: str = "cumulative") -> Proj
     # Nodes: actors registered by ``at`` (or undated), and everyone in a selected initiative.
     keep = np.ones(n_all, dtype=bool) if at is None else _ordinals(rows.actor_registered, -1) <= at.toordinal()
     keep[p_actor] = True
-    keep[initiator] = True
+    keep[initiator[initiator >= 0]] = True
     kept = sorted(np.flatnonzero(keep).tolist(), key=rows.actor_ids.__getitem__)  # node order: by id
     node_of = np.full(n_all, -1, dtype=np.int64)
     node_of[kept] = np.arange(len(kept), dtype=np.int64)
@@ -243,7 +243,8 @@ def from_rows(rows, *, at: date | None = None, view: str = "cumulative") -> Proj
     attrs = {a: pick(columns[a]) for a in _NODE_ATTRS}
     ids = pick(rows.actor_ids)
     # Partner rows in any order: _assemble sorts them by (initiative, member).
-    return _assemble(ids, attrs, node_of[p_actor], position[p_init], node_of[initiator], started[selected],
+    return _assemble(ids, attrs, node_of[p_actor], position[p_init], np.where(initiator >= 0, node_of[initiator], -1),
+                     started[selected],
                      initiatives=[rows.initiative_ids[i] for i in selected.tolist()], actors=None,
                      names=pick(rows.actor_names), tags=pick(rows.actor_tags))
 
@@ -274,7 +275,8 @@ def _assemble(ids, attrs, member, owner, src_all, day_all, *, initiatives, actor
             parts_u.append(block[:, x].ravel())
             parts_v.append(block[:, y].ravel())
             parts_f.append(np.repeat(day, len(x)))
-        keep_arc = block != src[:, None]
+        # No arcs from an unknown initiator (−1): who invited whom is not known.
+        keep_arc = (block != src[:, None]) & (src[:, None] >= 0)
         arcs_s.append(np.broadcast_to(src[:, None], block.shape)[keep_arc])
         arcs_d.append(block[keep_arc])
         arcs_f.append(np.broadcast_to(day[:, None], block.shape)[keep_arc])

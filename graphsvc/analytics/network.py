@@ -6,7 +6,8 @@ Definitions (../shared/domain.md, "The network" and "Time"):
   number of initiatives they share, ``first`` the earliest and ``last`` the latest start date of
   those initiatives, ``initiatives`` their ids (sorted).
 * The directed invitation graph has a tie initiator → every other partner of each initiative
-  ("who invited whom"), weighted the same way.
+  ("who invited whom"), weighted the same way; an initiative whose initiator is unknown (None)
+  adds no invitation ties.
 * At a date ``t``, the *cumulative* view holds the initiatives started on or before ``t``; the
   *active* view those running at ``t`` (started on or before ``t`` and not ended before ``t``).
   Without a date every initiative counts.
@@ -114,6 +115,8 @@ def invitation_graph(actors: Iterable[Actor], initiatives: Iterable[Initiative],
     graph: nx.DiGraph[str] = nx.DiGraph(at=at, view=view, initiatives=len(selected))
     _add_nodes(graph, actors, selected, at)
     for initiative in selected:
+        if initiative.initiator is None:
+            continue
         for partner in sorted(set(initiative.actor_ids) - {initiative.initiator}):
             _add_tie(graph, initiative.initiator, partner, initiative)
     for _, _, data in graph.edges(data=True):

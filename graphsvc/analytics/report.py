@@ -75,13 +75,19 @@ def silo_report(actors: Iterable[Actor] | Mapping[str, Actor], initiatives: Iter
     dict
         ``at`` (ISO date or None), ``view``, ``group_by``, ``weighted``, ``parameters``,
         ``counts``, ``groups`` ({group: {actors, ties_internal, ties_external}}),
-        ``mixing_matrix`` ({groups, matrix}), ``ei_index`` (see ``silo.ei_index``),
+        ``mixing_matrix`` ({groups, matrix, row_shares, expected, ratio}, see
+        ``silo.mixing_shares_and_ratios``), ``ei_index`` (see ``silo.ei_index``, with
+        ``group_p_values``),
         ``assortativity`` ({value, weighted, reason}), ``actors`` ({id: {name, kind, group,
         degree, strength, ei_index, betweenness, constraint, effective_size, blau, brokerage
         {5 roles}, community, undefined {metric: reason}}}), ``betweenness`` ({method, k,
         seed, normalized}), ``communities`` ({method, seed, weighted, count, sizes, modularity,
         group_modularity, composition, undefined}), ``cocreation`` (see
-        ``cocreation.cocreation``). Values that are 0/0 are None with a reason next to them.
+        ``cocreation.cocreation``), ``left_out`` (a list: which initiatives a measure left out
+        and why, e.g. brokerage and the invited/initiated counts leave out initiatives whose
+        initiator is unknown) and ``unknown`` (how many actors have no municipality, grouped by
+        their kind when grouping by municipality, and how many initiatives no initiator). Values
+        that are 0/0 are None with a reason next to them.
     """
     _check_parameters(view=view, group_by=group_by, weighted=weighted, convention=convention, missing=missing,
                       exact_betweenness=exact_betweenness, permutations=permutations, seed=seed,
@@ -198,7 +204,8 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
                    "invitations": arcs.m, "isolates": int((degree == 0).sum()), "groups": k},
         "groups": {label: {"actors": int(sizes_g[g]), "ties_internal": _num(g_int[g]),
                            "ties_external": _num(g_ext[g])} for g, label in enumerate(labels)},
-        "mixing_matrix": {"groups": labels, "matrix": [[_num(x) for x in row] for row in matrix]},
+        "mixing_matrix": {"groups": labels, "matrix": [[_num(x) for x in row] for row in matrix],
+                          **silo.mixing_shares_and_ratios(matrix)},
         "ei_index": ei,
         "assortativity": {"value": r, "weighted": weighted, "reason": r_reason},
         "actors": actors_out,
@@ -212,7 +219,31 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
                                                    "group_modularity": "no ties: Q is 0/0"},
         },
         "cocreation": cocreation_from_projection(projection, _libraries(projection, library_tag)),
+        "left_out": _left_out(projection),
+        "unknown": {"municipality": sum(1 for m in ties.attrs["municipality"] if m in (None, "")),
+                    "initiator": int(np.count_nonzero(projection.initiators < 0))},
     }
+
+
+#: How many left-out initiatives a report names (the count is always complete).
+LEFT_OUT_NAMED = 100
+
+
+def _left_out(projection) -> list[dict]:
+    """The initiatives a measure had to leave out, and why: brokerage (initiator → partner arcs)
+    and the invited/initiated counts need the initiator, which data from outside a municipality
+    may not have."""
+    unknown = np.flatnonzero(projection.initiators < 0)
+    if not len(unknown):
+        return []
+    ids = sorted(_initiative_id(projection.initiatives[i]) for i in unknown.tolist())
+    return [{"measures": ["brokerage", "initiated_with_municipal_units", "invited_by_municipal_units"],
+             "count": len(ids), "initiatives": ids[:LEFT_OUT_NAMED],
+             "reason": "the initiator is unknown: who invited whom cannot be read from these initiatives"}]
+
+
+def _initiative_id(item) -> str:
+    return item if isinstance(item, str) else item.id
 
 
 def _libraries(projection, tag: str | None) -> list[str]:

@@ -99,6 +99,50 @@ def mixing_matrix(G, attribute: str = "sector", *, weighted: bool = False, missi
     return {"groups": labels, "matrix": [[_number(x) for x in row] for row in matrix]}
 
 
+def mixing_shares_and_ratios(matrix) -> dict:
+    """The mixing matrix as row shares and as observed/expected ratios.
+
+    ``row_shares[g][h]`` = M[g][h] / Σ_h M[g][h]: of the ties group g takes part in, the share
+    with group h (the diagonal: inside g). ``expected[g][h]`` is the number of ties between g and
+    h if ties were made at random given each group's tie ends ``D_g`` (its members' degrees, or
+    strengths when weighted; the configuration model behind Newman's assortativity):
+    ``D_g·D_h / 2m`` for g ≠ h and ``D_g² / 4m`` inside g, with m the number of ties (or total
+    weight); ``ratio`` = observed / expected, above 1 more ties than chance, below 1 fewer. A row
+    without ties has undefined shares and ratios (None). For the undirected matrix of
+    :func:`mixing_matrix` only.
+
+    Examples
+    --------
+    >>> r = mixing_shares_and_ratios([[1, 1], [1, 1]])
+    >>> r["row_shares"], r["expected"]
+    ([[0.5, 0.5], [0.5, 0.5]], [[0.75, 1.5], [1.5, 0.75]])
+    >>> [[round(x, 3) for x in row] for row in r["ratio"]]
+    [[1.333, 0.667], [0.667, 1.333]]
+
+    References
+    ----------
+    M. E. J. Newman, "Mixing patterns in networks", Phys. Rev. E 67, 026126 (2003).
+    """
+    m = np.asarray(matrix, dtype=np.float64)
+    if m.size == 0:
+        return {"row_shares": [], "expected": [], "ratio": []}
+    diag = np.diag(m)
+    rows = m.sum(axis=1)
+    ends = rows + diag  # a tie inside g has both its ends in g
+    ties = float(np.triu(m).sum())
+    expected = np.outer(ends, ends) / (2 * ties) if ties else np.zeros_like(m)
+    if ties:
+        np.fill_diagonal(expected, ends * ends / (4 * ties))
+
+    def cell(a, b):
+        return None if b == 0 else float(a / b)
+
+    k = len(m)
+    return {"row_shares": [[cell(m[g, h], rows[g]) for h in range(k)] for g in range(k)],
+            "expected": [[float(expected[g, h]) if ties else None for h in range(k)] for g in range(k)],
+            "ratio": [[cell(m[g, h], expected[g, h]) for h in range(k)] for g in range(k)]}
+
+
 # ----------------------------------------------------------------------------------------- E-I
 
 
@@ -129,34 +173,81 @@ def _expected_parts(sizes: np.ndarray, directed: bool, convention: str):
     return possible - internal_net, internal_net, group_external, group_internal
 
 
-def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed):
-    """E-I of the network after randomly reassigning group labels to nodes (sizes kept)."""
+#: What the permutation test shuffles and which side it tests (reported with every p-value).
+PERMUTATION_SCHEME = ("group labels are shuffled among the actors (each group keeps its size; the ties "
+                      "and their weights stay where they are)")
+PERMUTATION_ALTERNATIVE = ("one-sided, lower tail: p is the share of shuffles whose E-I is at most the observed "
+                           "one (the group or network is more closed than chance)")
+
+
+def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed, *, k: int | None = None,
+                    group_observed=None, convention: str = "ties"):
+    """E-I of the network — and of each group — after randomly reassigning group labels to nodes
+    (sizes kept), ``permutations`` times with one seeded generator.
+
+    The network's p-values are shares of all permutations; a group's are shares of the
+    permutations in which its E-I is defined (its members have at least one tie).
+    """
     rng = np.random.default_rng(seed)
     small = codes.astype(np.int64)  # numpy shuffles int64 fastest
     total = float(w.sum())
     binary = bool(np.all(w == 1))
     values = np.empty(permutations)
+    k = int(small.max(initial=-1)) + 1 if k is None else k
+    groups = group_observed is not None
+    if groups:
+        g_values = np.full((permutations, k), np.nan)
     # Narrow index and label types: the two gathers per permutation move 4-8× fewer bytes
     # (same values, same draws: the shuffle is of ``small``; only the copy is narrowed).
     index_type: type[np.signedinteger] = np.int32 if c.n < 2**31 else np.int64
     u, v = c.u.astype(index_type), c.v.astype(index_type)
     label_type = np.min_scalar_type(max(int(small.max(initial=0)), 0))
+    # A group's tie ends are its members' degrees (strengths): one bincount over the nodes per
+    # permutation instead of two over the ties.
+    degree = (np.bincount(c.u, weights=w, minlength=c.n) + np.bincount(c.v, weights=w, minlength=c.n)) \
+        if groups else None
     for i in range(permutations):
         p = rng.permutation(small).astype(label_type)
-        same = p.take(u) == p.take(v)
+        pu, pv = p.take(u), p.take(v)
+        same = pu == pv
         internal = float(np.count_nonzero(same)) if binary else float(w[same].sum())
         values[i] = (total - 2 * internal) / total
+        if groups:
+            ends = np.bincount(p, weights=degree, minlength=k)
+            inside = np.bincount(pu[same], weights=None if binary else w[same], minlength=k).astype(np.float64)
+            outside = ends - 2 * inside
+            counted = inside if convention == "ties" else 2 * inside
+            denominator = outside + counted
+            with np.errstate(invalid="ignore", divide="ignore"):
+                g_values[i] = np.where(denominator > 0, (outside - counted) / denominator, np.nan)
     tol = 1e-12
-    return {
+    p_le = float(np.mean(values <= observed + tol))
+    p_ge = float(np.mean(values >= observed - tol))
+    result = {
         "permutations": permutations,
         "seed": seed,
+        "shuffled": PERMUTATION_SCHEME,
+        "alternative": PERMUTATION_ALTERNATIVE,
         "mean": float(values.mean()),
         "sd": float(values.std(ddof=1)) if permutations > 1 else None,
         "min": float(values.min()),
         "max": float(values.max()),
-        "p_le": float(np.mean(values <= observed + tol)),
-        "p_ge": float(np.mean(values >= observed - tol)),
+        "p_le": p_le,
+        "p_ge": p_ge,
+        "p_two_sided": min(1.0, 2 * min(p_le, p_ge)),
     }
+    if groups:
+        result["groups"] = {}
+        for g, obs in enumerate(group_observed):
+            column = g_values[:, g]
+            defined = column[~np.isnan(column)]
+            if obs is None or len(defined) == 0:
+                result["groups"][g] = None
+                continue
+            result["groups"][g] = {"p_le": float(np.mean(defined <= obs + tol)),
+                                   "p_ge": float(np.mean(defined >= obs - tol)),
+                                   "mean": float(defined.mean()), "defined": int(len(defined))}
+    return result
 
 
 def ei_index(G, attribute: str = "sector", *, weighted: bool = False, convention: str = "ties",
@@ -181,10 +272,14 @@ def ei_index(G, attribute: str = "sector", *, weighted: bool = False, convention
     ``E*_g = n_g (n - n_g)`` and ``I*_g = n_g(n_g-1)/2`` (doubled under ``"members"``).
 
     *Permutation test* (as UCINET runs it): group labels are shuffled among the nodes
-    ``permutations`` times with a seeded generator, keeping the group sizes; ``p_le`` is the
-    share of permutations with an E-I at most the observed one (evidence of a silo, the
-    one-sided test we report as ``p_value``), ``p_ge`` the share at least as high. The same seed
-    gives the same p-value.
+    ``permutations`` times with a seeded generator, keeping the group sizes and leaving the ties
+    where they are; ``p_le`` is the share of permutations with an E-I at most the observed one
+    (evidence of a silo, the one-sided test we report as ``p_value``), ``p_ge`` the share at
+    least as high, ``p_two_sided`` = min(1, 2·min(p_le, p_ge)). The same shuffles give each
+    group's E-I too: ``group_p_values[g]`` is the one-sided ``p_le`` of group g among the
+    shuffles in which its E-I is defined (None when the observed value is undefined or the
+    test is skipped); ``permutation["groups"]`` has both tails. The same seed gives the same
+    p-values.
 
     Parameters
     ----------
@@ -206,7 +301,8 @@ def ei_index(G, attribute: str = "sector", *, weighted: bool = False, convention
     -------
     dict
         ``network``, ``groups`` ({group: value}), ``expected``, ``expected_groups``,
-        ``p_value`` and ``permutation`` (None when skipped), ``internal``, ``external``,
+        ``p_value`` and ``permutation`` (None when skipped), ``group_p_values`` ({group: p}),
+        ``internal``, ``external``,
         ``convention``, ``weighted``, and ``undefined``: ``{"network": reason or None,
         "groups": {group: reason}}``. A value is None when the network has no ties, has a single
         group, or (per group) the group has no ties.
@@ -257,14 +353,20 @@ def ei_from_compact(c, codes, labels, *, weighted, convention, permutations, see
     expected = None if one_group else _ei(e_net, i_net)
     expected_groups = {label: (None if one_group else _ei(e_grp[i], i_grp[i])) for i, label in enumerate(labels)}
     permutation = None
+    group_p_values = {label: None for label in labels}
     if permutations and network is not None:
-        permutation = _permutation_ei(codes, c, w, permutations, seed, network)
+        permutation = _permutation_ei(codes, c, w, permutations, seed, network, k=k,
+                                      group_observed=[groups[label] for label in labels], convention=convention)
+        by_group = permutation.pop("groups")
+        permutation["groups"] = {labels[g]: value for g, value in by_group.items()}
+        group_p_values = {label: (value["p_le"] if value else None) for label, value in permutation["groups"].items()}
     return {
         "network": network,
         "groups": groups,
         "expected": expected,
         "expected_groups": expected_groups,
         "p_value": permutation["p_le"] if permutation else None,
+        "group_p_values": group_p_values,
         "permutation": permutation,
         "internal": _number(internal),
         "external": _number(external),

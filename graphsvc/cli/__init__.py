@@ -18,9 +18,20 @@ import click
 from flask import Flask
 
 from graphsvc.app import PROJECT_ROOT, create_app
+from graphsvc.interchange.limits import check_size
+from graphsvc.interchange.plan import PROGRESS_FROM_ROWS
 from graphsvc.model.errors import GraphsvcError, Invalid
 from graphsvc.model.vocab import FREQUENCIES, VIEWS
 from graphsvc.services import graph as svc
+from graphsvc.services.imports import (
+    DocumentFile,
+    ImportReport,
+    ImportSource,
+    Upload,
+    is_document,
+    report_lines,
+    run_import,
+)
 
 
 class Context:
@@ -145,24 +156,28 @@ def _seed_path(app) -> Path:
 PROGRESS_FROM_BYTES = 1024 * 1024
 
 
-def _import_file(obj: Context, path: Path, what: str) -> None:
-    """A graphsvc/1 JSON file, streamed (checked first, then written in batches in one transaction)."""
+def _run_import(obj: Context, source: ImportSource, what: str, **options) -> ImportReport:
+    """The one import pipeline (``services.imports.run_import``); every problem of a file that cannot
+    be imported at all is listed and the command exits 1."""
     try:
-        large = path.is_file() and path.stat().st_size >= PROGRESS_FROM_BYTES
-        summary = svc.import_document_file(obj.store, path, by=cli_user(), progress=_ProgressBars() if large else None)
+        return run_import(obj.store, source, by=cli_user(), **options)
     except Invalid as exc:
-        report_invalid(exc, f"{what} {path}")
-    s = summary
-    click.echo(f"{what} {path}: actors {s.actors_created} new, {s.actors_updated} updated, "
-               f"{s.actors_unchanged} unchanged; initiatives {s.initiatives_created} new, "
-               f"{s.initiatives_updated} updated, {s.initiatives_unchanged} unchanged.")
+        report_invalid(exc, what)
+
+
+def _json_progress(path: Path):
+    """Progress bars for a large JSON file (its checking reads count bytes); none for small ones."""
+    large = path.is_file() and path.stat().st_size >= PROGRESS_FROM_BYTES
+    return _ProgressBars() if large else None
 
 
 @main.command()
 @pass_context
 def seed(obj: Context) -> None:
     """Load the demo data into the store (running it again changes nothing)."""
-    _import_file(obj, _seed_path(obj.app), "seed")
+    path = _seed_path(obj.app)
+    report = _run_import(obj, DocumentFile(path), f"seed {path}", progress=_json_progress(path))
+    click.echo("\n".join(report_lines(report)))
 
 
 class _ProgressBars:
@@ -172,8 +187,6 @@ class _ProgressBars:
         self.bars: dict = {}
 
     def __call__(self, label: str, done: int, total: int) -> None:
-        from graphsvc.interchange.plan import PROGRESS_FROM_ROWS
-
         if total < PROGRESS_FROM_ROWS:
             return
         bar = self.bars.get(label)
@@ -187,9 +200,6 @@ class _ProgressBars:
 
 def _read_input(path: Path, max_bytes: int) -> tuple[str, Path]:
     """The file to import, checked before it is read (the import reads it as a stream)."""
-    from graphsvc.interchange.limits import check_size
-    from graphsvc.services.imports import is_document
-
     try:
         size = path.stat().st_size
         if not is_document(path.name):
@@ -219,24 +229,20 @@ def import_(obj: Context, file: Path, initiatives_file: Path | None, dry_run: bo
     Everything is checked first. A file with problems changes nothing (each rejected row is
     listed with its row number, column and reason) unless --valid-only is given.
     """
-    from graphsvc.services.imports import import_files, is_document, report_lines
-
-    if file.suffix.lower() == ".json" and not (dry_run or valid_only or initiatives_file):
-        _import_file(obj, file, "import")  # the graphsvc/1 path, unchanged
-        return
     if initiatives_file and is_document(file.name):
         raise click.ClickException("--initiatives goes with an actors CSV file, not with a JSON/GraphML/GEXF file")
-    max_bytes = int(obj.app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
-    files = [_read_input(file, max_bytes)]
-    kinds: list[str | None] = [None]
-    if initiatives_file:
-        files.append(_read_input(initiatives_file, max_bytes))
-        kinds = ["actors", "initiatives"]
-    try:
-        report = import_files(obj.store, files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
-                              progress=_ProgressBars(), max_bytes=max_bytes)
-    except Invalid as exc:
-        report_invalid(exc, f"import {file}")
+    options = {"dry_run": dry_run, "valid_only": valid_only}
+    if file.suffix.lower() == ".json":  # graphsvc/1: read incrementally, whatever its size
+        report = _run_import(obj, DocumentFile(file), f"import {file}", progress=_json_progress(file), **options)
+    else:
+        max_bytes = int(obj.app.config.get("GRAPHSVC_MAX_IMPORT_MB", 20)) * 1024 * 1024
+        files = [_read_input(file, max_bytes)]
+        kinds: list[str | None] = [None]
+        if initiatives_file:
+            files.append(_read_input(initiatives_file, max_bytes))
+            kinds = ["actors", "initiatives"]
+        report = _run_import(obj, Upload(files, kinds, max_bytes), f"import {file}", progress=_ProgressBars(),
+                             **options)
     click.echo("\n".join(report_lines(report)))
     if report.rejected and not report.valid_only:
         sys.exit(1)

@@ -268,10 +268,11 @@ def _tick(progress: Progress | None, label: str, done: int, total: int) -> None:
 
 
 def plan(tables: list[Table], stored_actors: list[Actor], stored_initiatives: list[Initiative], *,
-         today: date, progress: Progress | None = None, max_problems: int = MAX_PROBLEMS) -> Plan:
+         progress: Progress | None = None, max_problems: int = MAX_PROBLEMS) -> Plan:
     """Check every row against the model and the stored graph; nothing is written.
 
-    Returns the actors and initiatives to upsert (ids assigned) and the rejected rows. An
+    Returns the actors and initiatives to upsert (ids assigned; ``registered`` left None when the
+    row has none: the import pipeline applies ``storage.rules.with_registered``) and the rejected rows. An
     initiative whose partner or initiator is on a rejected actor row (and not already stored)
     is rejected too, so importing only the valid rows leaves a consistent graph.
     """
@@ -291,7 +292,7 @@ def plan(tables: list[Table], stored_actors: list[Actor], stored_initiatives: li
         if re.search("Ã[¦¸¥†˜…]", text):
             result.warnings.append(msg.MOJIBAKE(table=table.name))
     stored_by_id = {a.id: a for a in stored_actors}
-    actor_ids = _plan_actors(by_kind.get("actors"), stored_by_id, result, today, progress)
+    actor_ids = _plan_actors(by_kind.get("actors"), stored_by_id, result, progress)
     if "initiatives" in by_kind:
         _plan_initiatives(by_kind["initiatives"], stored_by_id, stored_initiatives, actor_ids, result, progress)
     result.finish()
@@ -308,7 +309,7 @@ class _ActorIndex:
     table: str
 
 
-def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, today: date,
+def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan,
                  progress: Progress | None) -> _ActorIndex:
     by_name: dict[str, set[str]] = {}
     for known in stored.values():
@@ -365,9 +366,6 @@ def _plan_actors(table: Table | None, stored: dict[str, Actor], result: Plan, to
         seen_ids[actor.id] = row.number
         seen_places[(normalise_key(actor.name), normalise_key(actor.municipality))] = row.number
         seen_identity[_identity(actor)] = (actor.id, row.number)
-        if actor.registered is None:
-            previous = stored.get(actor.id)
-            actor = replace(actor, registered=previous.registered if previous and previous.registered else today)
         index.valid[actor.id] = actor
         if actor.id not in stored or normalise_key(stored[actor.id].name) != normalise_key(actor.name):
             index.by_name.setdefault(normalise_key(actor.name), set()).add(actor.id)

@@ -15,7 +15,9 @@ CSV choices (documented in the zip's README.txt):
   every text as text.
 
 ``initiatives.csv`` has the partners both as one ``actor:role;actor:role`` column (the form
-the spreadsheet import reads) and, normalised, in ``partners.csv``.
+the spreadsheet import reads) and, normalised, in ``partners.csv``. Coded columns (``kind``,
+``location``, ``role``) keep the stable code; beside each, a ``*_label`` column has the word the
+pages show (the glossary's, bokmål by default, ``lang="en"`` for English).
 """
 
 from __future__ import annotations
@@ -28,25 +30,28 @@ from datetime import date
 
 from graphsvc.interchange.filters import filter_network
 from graphsvc.interchange.records import partners_cell, tie_rows
+from graphsvc.model import glossary
 from graphsvc.model.entities import Actor, Initiative
 
-NODE_COLUMNS = ("id", "label", "kind", "sector", "municipality", "municipality_number", "org_number",
+NODE_COLUMNS = ("id", "label", "kind", "kind_label", "sector", "municipality", "municipality_number", "org_number",
                 "service_model", "registered", "tags", "public")
 EDGE_COLUMNS = ("source", "target", "weight", "first", "last", "initiatives")
-INITIATIVE_COLUMNS = ("id", "title", "category", "started", "ended", "initiator", "location", "partners")
-PARTNER_COLUMNS = ("initiative", "actor", "role")
+INITIATIVE_COLUMNS = ("id", "title", "category", "started", "ended", "initiator", "location", "location_label",
+                      "partners")
+PARTNER_COLUMNS = ("initiative", "actor", "role", "role_label")
 
 _ZIP_README = """graphsvc export: co-creation network as CSV
 ============================================
 
-nodes.csv        one row per actor (id, label = name, kind, sector, municipality, ...)
+nodes.csv        one row per actor (id, label = name, kind, kind_label, sector, municipality, ...)
 edges.csv        one row per co-creation tie: two actors who are partners in the same
                  initiative; weight = number of shared initiatives, first/last = earliest
                  and latest start date, initiatives = their ids joined by ";"
 initiatives.csv  one row per initiative; partners as "actor:role;actor:role"
 partners.csv     one row per (initiative, actor, role)
 
-Encoding: UTF-8 with BOM. Separator: "{delimiter}". Dates: YYYY-MM-DD. Empty = not set.
+Encoding: UTF-8 with BOM. Separator: "{delimiter}". Dates: YYYY-MM-DD. Empty = not set (unknown).
+kind, location and role are codes; kind_label, location_label and role_label the words the pages use.
 
 R (igraph):  library(readr); library(igraph)
              nodes <- read_csv("nodes.csv"); edges <- read_csv("edges.csv")
@@ -69,22 +74,23 @@ def _cell(value) -> str:
     return str(value)
 
 
-def node_rows(actors: Iterable[Actor]) -> list[dict]:
-    return [{"id": a.id, "label": a.name, "kind": a.kind, "sector": a.sector, "municipality": a.municipality,
-             "municipality_number": a.municipality_number, "org_number": a.org_number,
-             "service_model": a.service_model, "registered": a.registered, "tags": list(a.tags),
-             "public": a.is_public}
+def node_rows(actors: Iterable[Actor], lang: str = "nb") -> list[dict]:
+    return [{"id": a.id, "label": a.name, "kind": a.kind, "kind_label": glossary.label("kind", a.kind, lang),
+             "sector": a.sector, "municipality": a.municipality, "municipality_number": a.municipality_number,
+             "org_number": a.org_number, "service_model": a.service_model, "registered": a.registered,
+             "tags": list(a.tags), "public": a.is_public}
             for a in sorted(actors, key=lambda a: a.id)]
 
 
-def initiative_rows(initiatives: Iterable[Initiative]) -> list[dict]:
+def initiative_rows(initiatives: Iterable[Initiative], lang: str = "nb") -> list[dict]:
     return [{"id": i.id, "title": i.title, "category": i.category, "started": i.started, "ended": i.ended,
-             "initiator": i.initiator, "location": i.location, "partners": partners_cell(i)}
+             "initiator": i.initiator, "location": i.location,
+             "location_label": glossary.label("location", i.location, lang), "partners": partners_cell(i)}
             for i in sorted(initiatives, key=lambda i: i.id)]
 
 
-def partner_rows(initiatives: Iterable[Initiative]) -> list[dict]:
-    return [{"initiative": i.id, "actor": p.actor, "role": p.role}
+def partner_rows(initiatives: Iterable[Initiative], lang: str = "nb") -> list[dict]:
+    return [{"initiative": i.id, "actor": p.actor, "role": p.role, "role_label": glossary.label("role", p.role, lang)}
             for i in sorted(initiatives, key=lambda i: i.id) for p in i.partners]
 
 
@@ -99,17 +105,17 @@ def _csv(columns: tuple[str, ...], rows: list[dict], delimiter: str) -> bytes:
 
 def to_csv_zip(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: date | None = None,
                view: str = "cumulative", municipality: str | None = None, sector: str | None = None,
-               delimiter: str = ",") -> bytes:
+               delimiter: str = ",", lang: str = "nb") -> bytes:
     """A zip with nodes.csv, edges.csv, initiatives.csv, partners.csv and README.txt."""
     if delimiter not in (",", ";", "\t"):
         raise ValueError(f"delimiter must be one of ',', ';', tab, not {delimiter!r}")
     actors, initiatives = filter_network(actors, initiatives, at=at, view=view, municipality=municipality,
                                          sector=sector)
     files = {
-        "nodes.csv": _csv(NODE_COLUMNS, node_rows(actors), delimiter),
+        "nodes.csv": _csv(NODE_COLUMNS, node_rows(actors, lang), delimiter),
         "edges.csv": _csv(EDGE_COLUMNS, tie_rows(actors, initiatives), delimiter),
-        "initiatives.csv": _csv(INITIATIVE_COLUMNS, initiative_rows(initiatives), delimiter),
-        "partners.csv": _csv(PARTNER_COLUMNS, partner_rows(initiatives), delimiter),
+        "initiatives.csv": _csv(INITIATIVE_COLUMNS, initiative_rows(initiatives, lang), delimiter),
+        "partners.csv": _csv(PARTNER_COLUMNS, partner_rows(initiatives, lang), delimiter),
         "README.txt": _ZIP_README.format(delimiter="tab" if delimiter == "\t" else delimiter).encode("utf-8"),
     }
     buffer = io.BytesIO()
@@ -128,7 +134,8 @@ ACTOR_SHEET_COLUMNS = NODE_COLUMNS[:1] + ("name",) + NODE_COLUMNS[2:]
 
 
 def to_xlsx(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: date | None = None,
-            view: str = "cumulative", municipality: str | None = None, sector: str | None = None) -> bytes:
+            view: str = "cumulative", municipality: str | None = None, sector: str | None = None,
+            lang: str = "nb") -> bytes:
     """An Excel workbook with the sheets ``actors``, ``initiatives`` and ``ties``.
 
     Dates are real Excel dates (shown as YYYY-MM-DD), numbers are numbers, and every text is
@@ -142,10 +149,10 @@ def to_xlsx(actors: Iterable[Actor], initiatives: Iterable[Initiative], *, at: d
 
     actors, initiatives = filter_network(actors, initiatives, at=at, view=view, municipality=municipality,
                                          sector=sector)
-    actor_rows = [{"name": r.pop("label"), **r} for r in node_rows(actors)]
+    actor_rows = [{"name": r.pop("label"), **r} for r in node_rows(actors, lang)]
     sheets = (
         ("actors", ACTOR_SHEET_COLUMNS, actor_rows),
-        ("initiatives", INITIATIVE_COLUMNS, initiative_rows(initiatives)),
+        ("initiatives", INITIATIVE_COLUMNS, initiative_rows(initiatives, lang)),
         ("ties", EDGE_COLUMNS, tie_rows(actors, initiatives)),
     )
     workbook = Workbook()

@@ -18,10 +18,12 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$")
 
 @dataclass(frozen=True)
 class Actor:
+    """An actor. ``municipality`` is None when unknown (data that does not come from a municipality)."""
+
     id: str
     name: str
     kind: str
-    municipality: str
+    municipality: str | None
     sector: str | None = None
     municipality_number: str | None = None
     org_number: str | None = None
@@ -43,11 +45,13 @@ class Partner(NamedTuple):
 
 @dataclass(frozen=True)
 class Initiative:
+    """An initiative. ``initiator`` and ``location`` are None when unknown (a study's data may lack them)."""
+
     id: str
     title: str
     started: date
-    initiator: str
-    location: str
+    initiator: str | None
+    location: str | None
     partners: tuple[Partner, ...]
     category: str | None = None
     ended: date | None = None
@@ -70,8 +74,9 @@ class Page:
     offset: int
 
 
-def normalise_key(text: str) -> str:
-    """Case- and space-insensitive comparison key (sectors, municipalities, duplicate names).
+def normalise_key(text: str | None) -> str:
+    """Case- and space-insensitive comparison key (sectors, municipalities, duplicate names);
+    an unknown value (None) has the key ``""``.
 
     Invisible format characters (Unicode category Cf: zero-width space and joiners, word joiner,
     byte-order mark, soft hyphen, tag characters) are left out, so a name cannot pass for a new one
@@ -80,6 +85,8 @@ def normalise_key(text: str) -> str:
     >>> normalise_key("Alta\u200b  Bibliotek\ufeff") == normalise_key("alta bibliotek")
     True
     """
+    if text is None:
+        return ""
     if not text.isprintable():  # fast path: printable text has no Cf character
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())

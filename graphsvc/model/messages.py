@@ -203,9 +203,6 @@ TEXT_DIRECTION_CHARACTERS = define(
     "text.direction_characters",
     N_("contains invisible text-direction characters (U+202A-U+202E, U+2066-U+2069)"),
     page=N_("Contains invisible characters that change the direction of the text; remove them."))
-TEXT_FORMAT_CHARACTER = define(
-    "text.format_character", N_("contains an invisible formatting character (%(character)s); remove it"),
-    page=N_("Contains an invisible formatting character (%(character)s); remove it."))
 ID_INVALID = define("id.invalid", N_("must be a URL-safe id: letters a-z, A-Z, digits and . _ ~ -, "
                                      "starting with a letter or digit, at most 128 characters"),
                     page=N_("Use only letters a-z, A-Z, digits and . _ ~ - (at most 128 characters, "
@@ -251,9 +248,6 @@ TAG_DIRECTION_CHARACTERS = define(
     "tags.direction_characters",
     N_("has a tag that contains invisible text-direction characters (U+202A-U+202E, U+2066-U+2069)"),
     page=N_("A tag contains invisible characters that change the direction of the text; remove them."))
-TAG_FORMAT_CHARACTER = define(
-    "tags.format_character", N_("has a tag that contains an invisible formatting character (%(character)s)"),
-    page=N_("A tag contains an invisible formatting character (%(character)s); remove it."))
 ENDED_BEFORE_STARTED = define("initiative.ended_before_started", N_("must not be before started (%(started)s)"),
                               page=N_("The end date cannot be before the start date (%(started)s)."))
 PARTNERS_REQUIRED = define("initiative.partners_required",
@@ -310,8 +304,9 @@ SQLITE_CANNOT_READ = define("store.sqlite_cannot_read", N_("cannot read the SQLi
                             page=_STORE_DOWN)
 SQLITE_CANNOT_WRITE = define("store.sqlite_cannot_write",
                              N_("cannot write to the SQLite database %(path)r: %(reason)s"), page=_STORE_DOWN)
+_STORE_BUSY_PAGE = N_("The database is busy with other changes. Try again in a moment.")
 STORE_BUSY = define("store.busy", N_("the database is busy with other writes; try again in a moment"),
-                    page=N_("The database is busy with other changes. Try again in a moment."))
+                    page=_STORE_BUSY_PAGE)
 SCHEMA_NEWER = define("store.schema_newer", N_("the database %(path)r has schema version %(found)s, newer than "
                                                "this graphsvc (%(supported)s): upgrade graphsvc"),
                       page=_STORE_DOWN)
@@ -327,6 +322,44 @@ NEO4J_NO_DATABASE = define("store.neo4j_no_database", N_("Neo4j at %(uri)s has n
                            page=_STORE_DOWN)
 NEO4J_DUPLICATE = define("store.neo4j_duplicate", N_("Neo4j refused a duplicate: %(reason)s"),
                          page=N_("This is already registered."))
+NEO4J_INCOMPLETE_COMMIT = define(
+    "store.neo4j_incomplete_commit",
+    N_("Neo4j at %(uri)s lost the connection while the change was being committed: it may or may not have "
+       "been saved; check before you repeat it"),
+    page=N_("The connection to the database was lost while the change was being saved: it may or may not have "
+            "been saved. Check before you repeat it."))
+NEO4J_TIMED_OUT = define("store.neo4j_timed_out",
+                         N_("Neo4j at %(uri)s did not finish the change in time (other writes held what it needed, "
+                            "or it was too large); nothing was changed"),
+                         page=N_("The database did not finish the change in time; nothing was changed. Try again "
+                                 "in a moment."))
+NEO4J_TOO_LARGE = define("store.neo4j_too_large",
+                         N_("the change is too large for the memory Neo4j allows one transaction (%(reason)s); "
+                            "nothing was changed (OPERATIONS.md, \"Neo4j memory\")"),
+                         page=N_("The change is too large for the database's memory settings; nothing was changed. "
+                                 "Tell the administrator."))
+CHANGED_MEANWHILE = define("store.changed_meanwhile",
+                           N_("something this change refers to was deleted at the same moment; reload and try again"),
+                           page=N_("Something this change refers to was deleted at the same moment. Reload the page "
+                                   "and try again."))
+GRAPH_KEPT_CHANGING = define("store.kept_changing",
+                             N_("the graph kept changing while it was being read (a large import?); try again in a "
+                                "moment"),
+                             page=_STORE_BUSY_PAGE)
+IMPORT_RUNNING = define("store.import_running", N_("an import is being written to the graph; try again in a moment"),
+                        page=N_("An import is being saved. Try again in a moment."))
+RESTORE_RUNNING = define("store.restore_running", N_("a restore is being written to the graph; try again in a "
+                                                     "moment"),
+                         page=N_("A backup is being restored. Try again in a moment."))
+CLEAR_RUNNING = define("store.clear_running", N_("the graph is being emptied; try again in a moment"),
+                       page=_STORE_BUSY_PAGE)
+BULK_INTERRUPTED = define("store.bulk_interrupted",
+                          N_("an interrupted import or restore is being completed; try again in a moment"),
+                          page=_STORE_BUSY_PAGE)
+BULK_TAKEN_OVER = define("store.bulk_taken_over",
+                         N_("the import or restore paused so long that another process took it over; this one "
+                            "changed nothing"),
+                         page=_STORE_DOWN)
 STORE_REFUSED = define("store.refused", N_("the database refused the change: %(reason)s"),
                        page=N_("The database refused the change."))
 STORE_URL_NO_FILE = define("config.store_url_no_file",
@@ -430,6 +463,9 @@ SAME_INITIATIVE_EXISTS = define(
     "initiative.same_exists",
     N_("an initiative with this title, start date and partners already exists (id %(id)r, %(title)r)"),
     page=N_("An initiative with this title, start date and partners is already registered: “%(title)s”."))
+NEW_PARTNERS_ONLY_PROPOSED = define("initiative.new_partners_proposed_only",
+                                    N_("only a proposal brings new partners; editors register them first"),
+                                    page=N_("Register the new partner first, then save the initiative."))
 MERGE_CHOOSE_TWO = define("merge.choose_two", N_("choose two different actors"),
                           page=N_("Choose two different partners."))
 MERGE_ONLY_PARTNERS = define("merge.only_partners",
@@ -444,9 +480,6 @@ CHOOSE_A_FILE = define("file.choose", N_("choose a file to upload"), page=N_("Ch
 FILE_EMPTY = define("file.empty", N_("the file is empty"), page=N_("The file is empty."))
 FILE_MISSING = define("file.missing", N_("%(path)s: no such file"), page=N_("%(path)s: there is no such file."))
 FILE_UNREADABLE = define("file.unreadable", N_("%(path)s: cannot be read: %(reason)s"))
-FILE_NOT_UTF8_AT = define("file.path_not_utf8", N_("%(path)s: not UTF-8 text (%(reason)s at byte %(position)s)"))
-FILE_NOT_JSON_AT = define("file.path_not_json",
-                          N_("%(path)s: not valid JSON: %(reason)s at line %(line)s column %(column)s"))
 FILE_NOT_UTF8_NEAR = define("file.path_not_utf8_near", N_("%(path)s: not UTF-8 text (near byte %(position)s)"))
 FILE_NOT_JSON_NEAR = define("file.path_not_json_near",
                             N_("%(path)s: not valid JSON: %(reason)s (near byte %(position)s)"))
@@ -621,7 +654,8 @@ ACTOR_NOT_FOUND_IN_FILE = define("row.actor_unknown",
 
 # -- graph files (interchange.records) ----------------------------------------------------------------
 GRAPH_FILE_UNREADABLE = define("graph_file.unreadable", N_("not a readable %(format)s file: %(reason)s"))
-NODE_TAGS_NOT_JSON = define("graph_file.tags_not_json", N_("tags of node %(node)r is not valid JSON: %(reason)s"))
+GRAPH_INITIATIVES_NOT_JSON = define("graph_file.initiatives_not_json",
+                                    N_("the initiatives of the graph are not valid JSON: %(reason)s"))
 NODE_INITIATED_NOT_JSON = define("graph_file.initiated_not_json",
                                  N_("initiated of node %(node)r is not valid JSON: %(reason)s"))
 
@@ -648,7 +682,8 @@ RENDER_BUSY_USER = define("growth.render_busy_user",
                           page=N_("You are already making an animation; wait until it is done."))
 RENDER_BUSY = define("growth.render_busy", N_("another animation is being made right now; try again in a moment"),
                      page=N_("Another animation is being made right now; try again in a moment."))
-DEPTH_INVALID = define("map.depth", N_("must be 1 or 2 (got %(value)r)"), page=N_("Choose 1 or 2 steps."))
+DEPTH_INVALID = define("map.depth", N_("must be a whole number from 1 to %(deepest)s (got %(value)r)"),
+                       page=N_("Choose 1 to %(deepest)s steps."))
 NO_EXPORT_FORMAT = define("map.no_export_format", N_("no export format %(format)r: use html, png or svg"),
                           page=N_("There is no picture format “%(format)s”: use html, png or svg."))
 NO_CHART = define("growth.no_chart", N_("no chart %(name)r"), page=N_("There is no chart “%(name)s”."))

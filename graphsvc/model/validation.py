@@ -25,7 +25,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: Direction overrides and isolates: invisible, they make a name display as something else ("Trojan Source").
 _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: Zero-width (non-)joiners shape emoji sequences and some scripts; other format characters (Unicode
-#: category Cf: U+200B, U+2060, U+FEFF, tags U+E0020…) are invisible and only hide what a name is.
+#: category Cf: U+200B, U+2060, U+FEFF, tags U+E0020…) are invisible and only hide what a name is:
+#: they are left out of every text (see :func:`without_format_characters`).
 _JOINERS = "\u200c\u200d"
 #: Half of a UTF-16 pair ("\\ud800" in JSON) is not a character: no store can encode it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -44,11 +45,22 @@ def _bad_characters(value: str, *, tag: bool = False) -> msg.Message | None:
         return (msg.TAG_UNPAIRED_SURROGATE if tag else msg.TEXT_UNPAIRED_SURROGATE)()
     if _BIDI_CONTROL.search(value):
         return (msg.TAG_DIRECTION_CHARACTERS if tag else msg.TEXT_DIRECTION_CHARACTERS)()
-    if not value.isprintable():
-        hidden = next((ch for ch in value if unicodedata.category(ch) == "Cf" and ch not in _JOINERS), None)
-        if hidden is not None:
-            return (msg.TAG_FORMAT_CHARACTER if tag else msg.TEXT_FORMAT_CHARACTER)(character=f"U+{ord(hidden):04X}")
     return None
+
+
+def without_format_characters(value: str) -> str:
+    """``value`` without invisible format characters (Unicode category Cf: U+200B, U+2060, U+FEFF, the
+    soft hyphen, tags U+E0020…) but the zero-width joiners that shape emoji and some scripts, spaces
+    collapsed again: they only hide what a name is ("Alta\u200b bibliotek" is "Alta bibliotek").
+    Text-direction controls are Cf too, but are refused before this (:func:`_bad_characters`).
+
+    >>> without_format_characters("Alta\u200b bibliotek\ufeff")
+    'Alta bibliotek'
+    """
+    if value.isprintable():  # fast path: printable text has no Cf character
+        return value
+    kept = "".join(ch for ch in value if ch in _JOINERS or unicodedata.category(ch) != "Cf")
+    return " ".join(kept.split()) if "\n" not in kept else kept.strip()
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MUNICIPALITY_NUMBER = re.compile(r"^\d{4}$")
 _ORG_NUMBER = re.compile(r"^\d{9}$")
@@ -118,6 +130,11 @@ class _Checker:
         if bad:
             self.fail(name, bad)
             return None
+        value = without_format_characters(value)
+        if not value:  # nothing but invisible characters
+            if required:
+                self.fail(name, msg.REQUIRED())
+            return None
         return value
 
     def given(self, name: str, required: bool, missing: msg.Message | None = None):
@@ -169,6 +186,8 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
 
     ``registered`` defaults to ``today`` when given and the field is missing. With
     ``require_id=False`` a missing id becomes ``""`` for the caller to fill in (from the name).
+    ``municipality`` may be unknown (missing or null): data that does not come from a municipality
+    has none; the forms still ask for it (``services.editing``).
     """
     c = _Checker(data, path)
     c.unknown_fields(ACTOR_FIELDS)
@@ -176,7 +195,7 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
     name = c.text("name")
     kind = c.choice("kind", KINDS)
     sector = c.text("sector", required=kind in KINDS_REQUIRING_SECTOR, max_len=80)
-    municipality = c.text("municipality", max_len=120)
+    municipality = c.text("municipality", required=False, max_len=120)
     number = c.data.get("municipality_number")
     if number not in (None, ""):
         if not isinstance(number, str) or not _MUNICIPALITY_NUMBER.match(number):
@@ -215,10 +234,12 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
                 if bad:
                     c.fail("tags", bad)
                     break
-                tags.append(tag)
+                tag = without_format_characters(tag)
+                if tag and tag not in tags:
+                    tags.append(tag)
     if c.problems:
         raise Invalid(c.problems)
-    assert name is not None and kind is not None and municipality is not None  # required: else a problem above
+    assert name is not None and kind is not None  # required: else a problem above (municipality may be unknown)
     return Actor(id=actor_id, name=name, kind=kind, municipality=municipality,
                  sector=normalise_key(sector) if sector else None, municipality_number=number,
                  org_number=org, service_model=service_model, registered=registered, tags=tuple(tags))
@@ -229,8 +250,11 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     """Check an initiative and return an :class:`Initiative`.
 
     Rules: dates are ISO dates and ``ended`` ≥ ``started``; at least two partners, each a
-    distinct actor with a legal role; the initiator is among the partners; when
-    ``known_actor_ids`` is given, every partner must be one of them.
+    distinct actor with a legal role; the initiator, when known, is among the partners; when
+    ``known_actor_ids`` is given, every partner must be one of them. ``initiator`` and
+    ``location`` may be unknown (missing or null), as in a study's two-mode data; the forms still
+    ask for them (``services.editing``), and metrics that need the initiator leave such
+    initiatives out and say so.
     """
     c = _Checker(data, path)
     c.unknown_fields(INITIATIVE_FIELDS)
@@ -241,8 +265,8 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     ended = c.day("ended", required=False)
     if started and ended and ended < started:
         c.fail("ended", msg.ENDED_BEFORE_STARTED(started=started.isoformat()))
-    initiator = c.identifier("initiator")
-    location = c.choice("location", LOCATIONS)
+    initiator = c.identifier("initiator", required=False)
+    location = c.choice("location", LOCATIONS, required=False)
     known = known_actor_ids if known_actor_ids is None or isinstance(known_actor_ids, (set, frozenset)) \
         else set(known_actor_ids)
     partners: list[Partner] = []
@@ -272,7 +296,7 @@ def parse_initiative(data, *, path: str = "", known_actor_ids: Iterable[str] | N
     if c.problems:
         raise Invalid(c.problems)
     # Required: else a problem above.
-    assert title is not None and started is not None and initiator is not None and location is not None
+    assert title is not None and started is not None  # initiator and location may be unknown (None)
     return Initiative(id=initiative_id, title=title, category=category, started=started, ended=ended,
                       initiator=initiator, location=location, partners=tuple(partners))
 

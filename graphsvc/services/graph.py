@@ -6,9 +6,7 @@ and returns model objects or JSON-ready dicts.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,8 +15,11 @@ from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, normalise_key, slugify
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.serialize import to_document
-from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.model.validation import parse_actor, parse_initiative
+from graphsvc.services import streaming
 from graphsvc.services.cache import ResultCache
+from graphsvc.services.imports import Document, DocumentFile, run_import
+from graphsvc.services.streaming import partner_ids
 from graphsvc.storage.base import ImportSummary, InitiativeFilter, NetworkRows, Store
 
 _default_cache = ResultCache()
@@ -59,13 +60,6 @@ def update_actor(store: Store, actor_id: str, data, *, by: str | None = None) ->
 
 
 # -- initiatives -----------------------------------------------------------------------
-def partner_ids(data) -> list[str]:
-    partners = data.get("partners") if isinstance(data, Mapping) else None
-    if not isinstance(partners, list):
-        return []
-    return [p["actor"] for p in partners if isinstance(p, Mapping) and isinstance(p.get("actor"), str)]
-
-
 def same_initiatives(store: Store, initiative: Initiative, *, exclude: str | None = None) -> list[Initiative]:
     """Stored initiatives that are the same as ``initiative``: the same normalised title, the same
     start date and the same set of partners (roles and initiator aside). Saving one twice would
@@ -115,56 +109,23 @@ def update_initiative(store: Store, initiative_id: str, data, *, by: str | None 
 
 
 # -- documents -------------------------------------------------------------------------
-def read_document_file(path: str | Path) -> dict:
-    """Read a ``graphsvc/1`` JSON file; unreadable or malformed files raise ``Invalid``."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise Invalid([Problem("file", msg.FILE_MISSING(path=str(path)))]) from None
-    except UnicodeDecodeError as exc:
-        problem = Problem("file", msg.FILE_NOT_UTF8_AT(path=str(path), reason=exc.reason, position=exc.start))
-        raise Invalid([problem]) from None
-    except OSError as exc:
-        raise Invalid([Problem("file", msg.FILE_UNREADABLE(path=str(path), reason=exc.strerror))]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        problem = Problem("file", msg.FILE_NOT_JSON_AT(path=str(path), reason=exc.msg, line=exc.lineno,
-                                                       column=exc.colno))
-        raise Invalid([problem]) from None
-
-
+# Every import goes through services.imports.run_import (plan → compare → write); these two are its
+# shortcuts for a graphsvc/1 document, returning the store's summary.
 def import_document(store: Store, doc, *, today: date | None = None, by: str | None = None) -> ImportSummary:
-    """Validate a whole ``graphsvc/1`` document, then store it in one transaction (all or nothing).
-
-    An actor without ``registered`` keeps the date already stored for it (or gets today's when
-    new), so importing the same hand-written file on another day still changes nothing.
-    """
-    referenced = []
-    if isinstance(doc, Mapping) and isinstance(doc.get("initiatives"), list):
-        for item in doc["initiatives"]:
-            referenced += partner_ids(item)
-    existing = store.existing_actor_ids(referenced) if referenced else set()
-    actors, initiatives = parse_document(doc, existing_actor_ids=existing)
-    undated = [a for a in actors if a.registered is None]
-    if undated:
-        stored = {a.id: a.registered for a in store.snapshot()[0]} if store.existing_actor_ids(
-            [a.id for a in undated]) else {}
-        today = today or date.today()
-        dated = {a.id: replace(a, registered=stored.get(a.id) or today) for a in undated}
-        actors = [dated.get(a.id, a) for a in actors]
-    return store.import_graph(actors, initiatives, by=by)
+    """Validate a whole ``graphsvc/1`` document, then store it all or nothing (``Invalid`` lists every
+    problem). An actor without ``registered`` keeps the date already stored for it (or gets today's
+    when new), so importing the same hand-written file on another day still changes nothing."""
+    return run_import(store, Document(doc), today=today, by=by).to_summary()
 
 
 def import_document_file(store: Store, path: str | Path, *, today: date | None = None, by: str | None = None,
-                         progress=None, batch_size: int | None = None) -> ImportSummary:
+                         progress=None, batch_size: int | None = None,
+                         max_problems: int = streaming.MAX_PROBLEMS) -> ImportSummary:
     """Import a ``graphsvc/1`` JSON file without holding it in memory (``services.streaming``): the
-    same checks, messages and result as ``import_document(store, read_document_file(path))``,
-    one transaction, memory of one batch. ``progress(label, done, total)`` is told how far it got."""
-    from graphsvc.services import streaming
-
-    return streaming.import_file(store, path, today=today, by=by, progress=progress,
-                                 batch_size=batch_size or streaming.BATCH_SIZE)
+    same checks, messages and result as :func:`import_document` on the decoded file, all or
+    nothing, memory of one batch. ``progress(label, done, total)`` is told how far it got."""
+    source = DocumentFile(Path(path), batch_size or streaming.BATCH_SIZE, max_problems)
+    return run_import(store, source, today=today, by=by, progress=progress).to_summary()
 
 
 def export_document(store: Store) -> dict:

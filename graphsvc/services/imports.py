@@ -1,16 +1,26 @@
-"""Importing files into a store — graphsvc/1 JSON, GraphML, GEXF, CSV, zip and xlsx — with a report.
+"""Importing into a store — graphsvc/1 JSON, GraphML, GEXF, CSV, zip and xlsx — through one pipeline.
 
-One service for the CLI, the API and the upload page. Every import first compares what the
-file holds with a snapshot of the store (added, changed, unchanged, rejected); a dry run stops
-there. A file with rejected rows changes nothing unless ``valid_only`` is asked for (spreadsheets
-only: JSON, GraphML and GEXF documents are all or nothing). Writing is one
-``Store.import_graph`` transaction (``Store.import_batches`` for a streamed JSON document).
+:func:`run_import` is the one entry point the CLI, the API and the upload pages call. Every
+format goes through the same three steps:
 
-Files are untrusted and read within :class:`~graphsvc.interchange.limits.ReadLimits`, applied
-while reading: spreadsheets through the streaming readers, JSON documents larger than
-:data:`IN_MEMORY_DOCUMENT_BYTES` through ``services.streaming`` (never decoded whole), GraphML
-and GEXF only up to the spreadsheet size limit and after a count of their nodes. The problems a
-report keeps are bounded too (the rest are counted).
+1. **plan** — read and check the input (per format: :class:`Upload` files, a decoded
+   :class:`Document`, or a :class:`DocumentFile` streamed from disk) into actors and initiatives,
+   in batches, and the rows it rejects. A file that cannot be read at all raises
+   :class:`Invalid`; so do the problems of a document given on its own (the API's body, a JSON
+   file on the command line), which is all or nothing.
+2. **compare** — each batch with the stored objects of just its ids, by the stores' own rules
+   (:class:`storage.rules.ImportTally`, :func:`storage.rules.with_registered`): what is added,
+   changed, unchanged. A dry run stops here. Streamed files skip this step unless it is a dry
+   run: the store compares inside its write.
+3. **write** — ``Store.import_batches``: all or nothing, unchanged objects not rewritten, one
+   audit entry. It is skipped when the comparison found nothing to change, or found rejected
+   rows and ``valid_only`` was not asked for (spreadsheets only: documents are all or nothing).
+
+Uploads are untrusted and read within :class:`~graphsvc.interchange.limits.ReadLimits`, applied
+while reading (issue 11): spreadsheets through the streaming readers; a JSON document larger than
+:data:`IN_MEMORY_DOCUMENT_BYTES` through ``services.streaming`` (never decoded whole, at most
+:data:`MAX_DOCUMENT_OBJECTS` actors and initiatives); GraphML and GEXF only up to the spreadsheet
+size limit and after a count of their nodes. The problems a report keeps are bounded too.
 """
 
 from __future__ import annotations
@@ -19,29 +29,31 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePath
+from typing import Any
 from xml.parsers import expat
 
-import ijson
-
+from graphsvc.interchange import from_gexf, from_graphml
 from graphsvc.interchange.archive import Source, open_source, source_size
 from graphsvc.interchange.limits import DEFAULT_MAX_BYTES, ReadLimits, check_size, fail
-from graphsvc.interchange.plan import Plan, Progress, Rejection, plan
+from graphsvc.interchange.plan import Progress, Rejection, plan
 from graphsvc.interchange.readers import read_tables
 from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.validation import parse_actor, parse_document, parse_initiative
+from graphsvc.model.validation import parse_document
 from graphsvc.services import streaming
 from graphsvc.storage.base import ImportSummary, Store
+from graphsvc.storage.rules import ImportTally
 
-#: What ``import`` reads, by file extension; anything else is read as a spreadsheet (by content).
+#: What ``import`` reads as a document, by file extension; anything else is read as a spreadsheet.
 DOCUMENT_EXTENSIONS = (".json", ".graphml", ".gexf")
-#: graphsvc/1 documents up to this size are decoded whole (so every oddity gets its exact message:
+#: Objects per batch handed to the store (and per look-up of stored objects while comparing).
+BATCH_SIZE = streaming.BATCH_SIZE
+#: graphsvc/1 uploads up to this size are decoded whole (so every oddity gets its exact message:
 #: deep nesting, unpaired surrogates); larger ones are streamed, never held in memory.
 IN_MEMORY_DOCUMENT_BYTES = 256 * 1024
 #: Most actors, and most initiatives, in one uploaded JSON document (counted while parsing).
@@ -55,9 +67,77 @@ def _changes() -> dict[str, list[str]]:
     return {"added": [], "changed": [], "unchanged": []}
 
 
+# -- sources ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Upload:
+    """Files as ``(name, bytes or path)``: spreadsheets (CSV, a zip of CSVs, xlsx; ``kinds`` says which
+    CSV holds actors and which initiatives), or one JSON, GraphML or GEXF document. A document's
+    problems become rejected rows of the report. ``limits`` (default: :class:`ReadLimits` with
+    ``max_bytes``) bound what reading may cost."""
+
+    files: Sequence[tuple[str, Source]]
+    kinds: Sequence[str | None] | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    limits: ReadLimits | None = None
+
+    def read_limits(self) -> ReadLimits:
+        return self.limits or ReadLimits(file_bytes=self.max_bytes)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded ``graphsvc/1`` document (the API's JSON body): all or nothing, its problems raise."""
+
+    doc: Any
+    name: str = "document"
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A ``graphsvc/1`` JSON file on disk, read incrementally (:mod:`services.streaming`): any size
+    in flat memory; its problems raise (the first ``max_problems``, and a count of the rest)."""
+
+    path: Path
+    batch_size: int = streaming.BATCH_SIZE
+    max_problems: int = streaming.MAX_PROBLEMS
+    #: Most actors and initiatives (each), counted while parsing; None: no limit (the command line).
+    max_items: int | None = None
+    #: What messages call the file instead of its path (``the request body``: a private temporary file).
+    display_name: str | None = None
+
+
+ImportSource = Upload | Document | DocumentFile
+
+
+@dataclass
+class Planned:
+    """The plan step's result, whatever the format: the objects to store as batches (callables, so
+    they can be read for the comparison and again for the write), and the rows left out."""
+
+    actor_batches: Callable[[], Iterable[Sequence[Actor]]]
+    initiative_batches: Callable[[], Iterable[Sequence[Initiative]]]
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[msg.Message] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
+    rejected_rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
+    details: list[msg.Message] = field(default_factory=list)
+    #: Small enough to compare before writing, so the report lists every id (not a streamed file).
+    listed: bool = True
+    #: Documents are all or nothing: ``valid_only`` does not apply.
+    document: bool = False
+    #: Called when the import is done (a temporary copy of an upload is removed).
+    cleanup: Callable[[], None] | None = None
+
+
+def _in_batches(items: Sequence, size: int = BATCH_SIZE) -> Callable[[], Iterator[Sequence]]:
+    return lambda: (items[start:start + size] for start in range(0, len(items), size))
+
+
+# -- the report ------------------------------------------------------------------------------------
 @dataclass
 class ImportReport:
-    """What an import did, or would do: per kind of object the ids added, changed and unchanged."""
+    """What an import did, or would do: per kind of object the ids added, changed and unchanged
+    (for a streamed file that was written without a dry run: the store's counts, ``written``)."""
 
     source: str
     dry_run: bool = False
@@ -70,6 +150,10 @@ class ImportReport:
     rows: dict[str, int] = field(default_factory=lambda: {"actors": 0, "initiatives": 0})
     warnings: list[msg.Message] = field(default_factory=list)
     details: list[msg.Message] = field(default_factory=list)
+    #: What the store counted in its write transaction; None when nothing was written.
+    written: ImportSummary | None = None
+    #: Whether ``actors`` and ``initiatives`` list the ids (a comparison ran before writing).
+    listed: bool = True
 
     @property
     def ok(self) -> bool:
@@ -77,10 +161,25 @@ class ImportReport:
 
     @property
     def changes(self) -> int:
-        return sum(len(d["added"]) + len(d["changed"]) for d in (self.actors, self.initiatives))
+        c = self.counts()
+        return sum(c[kind]["added"] + c[kind]["changed"] for kind in ("actors", "initiatives"))
 
     def counts(self) -> dict:
+        if not self.listed and self.written is not None:
+            w = self.written
+            return {"actors": {"added": w.actors_created, "changed": w.actors_updated,
+                               "unchanged": w.actors_unchanged},
+                    "initiatives": {"added": w.initiatives_created, "changed": w.initiatives_updated,
+                                    "unchanged": w.initiatives_unchanged}}
         return {kind: {k: len(v) for k, v in getattr(self, kind).items()} for kind in ("actors", "initiatives")}
+
+    def to_summary(self) -> ImportSummary:
+        """The store's summary of the write, or — when nothing was written — the comparison's counts."""
+        if self.written is not None:
+            return self.written
+        c = self.counts()
+        return ImportSummary(c["actors"]["added"], c["actors"]["changed"], c["actors"]["unchanged"],
+                             c["initiatives"]["added"], c["initiatives"]["changed"], c["initiatives"]["unchanged"])
 
     @property
     def outcome(self) -> str:
@@ -112,53 +211,7 @@ class ImportReport:
         return Invalid(problems or [Problem("", msg.NOTHING_TO_IMPORT())])
 
 
-def compare(stored: tuple[list[Actor], list[Initiative]], actors: Iterable[Actor],
-            initiatives: Iterable[Initiative]) -> tuple[dict, dict]:
-    """Ids of ``actors`` / ``initiatives`` that are new, different from the stored ones, or equal."""
-    old_actors = {a.id: a for a in stored[0]}
-    old_initiatives = {i.id: i for i in stored[1]}
-    result = []
-    for items, old in ((actors, old_actors), (initiatives, old_initiatives)):
-        changes = _changes()
-        for item in items:
-            key = "added" if item.id not in old else "unchanged" if old[item.id] == item else "changed"
-            changes[key].append(item.id)
-        result.append(changes)
-    return result[0], result[1]
-
-
-def _document_plan(name: str, data: bytes, stored: tuple[list[Actor], list[Initiative]], today: date) -> Plan:
-    """A JSON, GraphML or GEXF document: all its problems, or all its objects."""
-    from graphsvc.interchange import from_gexf, from_graphml
-
-    result = Plan()
-    suffix = PurePath(name).suffix.lower()
-    try:
-        if suffix == ".json":
-            try:
-                doc = json.loads(data.decode("utf-8-sig"))
-            except UnicodeDecodeError as exc:
-                raise Invalid([Problem("file", msg.UPLOAD_NOT_UTF8(reason=exc.reason, position=exc.start))]) from None
-            except json.JSONDecodeError as exc:
-                raise Invalid([Problem("file", msg.UPLOAD_NOT_JSON(reason=exc.msg, line=exc.lineno,
-                                                                   column=exc.colno))]) from None
-            except RecursionError:
-                raise Invalid([Problem("file", msg.JSON_TOO_DEEP())]) from None
-            except ValueError as exc:  # an integer of more than 4,300 digits
-                raise Invalid([Problem("file", msg.JSON_UNUSABLE(reason=str(exc)))]) from None
-            actors, initiatives = parse_document(doc, existing_actor_ids={a.id for a in stored[0]})
-        else:
-            actors, initiatives = (from_graphml if suffix == ".graphml" else from_gexf)(data)
-    except Invalid as exc:
-        result.rejected = [Rejection(name, None, p.path or None, p.message) for p in exc.problems]
-        return result
-    registered = {a.id: a.registered for a in stored[0]}
-    result.actors = [a if a.registered else replace(a, registered=registered.get(a.id) or today) for a in actors]
-    result.initiatives = list(initiatives)
-    result.rows = {"actors": len(actors), "initiatives": len(initiatives)}
-    return result
-
-
+# -- step 1: plan, per source ------------------------------------------------------------------------
 def is_document(name: str) -> bool:
     return PurePath(name).suffix.lower() in DOCUMENT_EXTENSIONS
 
@@ -167,19 +220,32 @@ def _read(source: Source) -> bytes:
     return source if isinstance(source, bytes) else Path(source).read_bytes()
 
 
-@contextmanager
-def _as_path(source: Source) -> Iterator[Path]:
-    """The source as a file (a private temporary copy of bytes, removed afterwards)."""
-    if not isinstance(source, bytes):
-        yield Path(source)
-        return
-    handle, name = tempfile.mkstemp(prefix="graphsvc-import-", suffix=".json")
+def _decode_json(data: bytes) -> Any:
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(source)
-        yield Path(name)
-    finally:
-        os.unlink(name)
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise Invalid([Problem("file", msg.UPLOAD_NOT_UTF8(reason=exc.reason, position=exc.start))]) from None
+    except json.JSONDecodeError as exc:
+        raise Invalid([Problem("file", msg.UPLOAD_NOT_JSON(reason=exc.msg, line=exc.lineno,
+                                                           column=exc.colno))]) from None
+    except RecursionError:
+        raise Invalid([Problem("file", msg.JSON_TOO_DEEP())]) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise Invalid([Problem("file", msg.JSON_UNUSABLE(reason=str(exc)))]) from None
+
+
+def _referenced_actor_ids(doc: Any) -> list[str]:
+    """The partner ids a graphsvc/1 document's initiatives name (to ask the store which exist)."""
+    items = doc.get("initiatives") if isinstance(doc, dict) else None
+    return [a for item in items for a in streaming.partner_ids(item)] if isinstance(items, list) else []
+
+
+def _parsed_document(store: Store, doc: Any) -> Planned:
+    referenced = _referenced_actor_ids(doc)
+    existing = store.existing_actor_ids(referenced) if referenced else set()
+    actors, initiatives = parse_document(doc, existing_actor_ids=existing)
+    return Planned(_in_batches(actors), _in_batches(initiatives), document=True,
+                   rows={"actors": len(actors), "initiatives": len(initiatives)})
 
 
 def unpaired_surrogate_at(source: Source) -> int | None:
@@ -248,35 +314,10 @@ def _scan_graph_file(name: str, source: Source, limits: ReadLimits) -> None:
 
 
 def _cap(rejected: list[Rejection], limit: int) -> list[Rejection]:
+    """The first ``limit`` problems, and a last one saying how many more there were."""
     if len(rejected) <= limit:
         return rejected
     return rejected[:limit] + [Rejection("", None, None, msg.MORE_PROBLEMS(count=len(rejected) - limit))]
-
-
-def _streamed_items(path: Path, prefix: str) -> Iterator:
-    with open(path, "rb") as stream:
-        if stream.read(3) != b"\xef\xbb\xbf":
-            stream.seek(0)
-        yield from ijson.items(stream, prefix, use_float=True)
-
-
-def _compare_streamed(path: Path, stored: tuple[list[Actor], list[Initiative]], today: date) -> tuple[dict, dict]:
-    """``compare`` for a checked document read again item by item (only ids are kept)."""
-    old_actors = {a.id: a for a in stored[0]}
-    old_initiatives = {i.id: i for i in stored[1]}
-    actors, initiatives = _changes(), _changes()
-    for index, item in enumerate(_streamed_items(path, "actors.item")):
-        actor = parse_actor(item, path=f"actors[{index}]")
-        old = old_actors.get(actor.id)
-        if actor.registered is None:
-            actor = replace(actor, registered=old.registered if old and old.registered else today)
-        actors["added" if old is None else "unchanged" if old == actor else "changed"].append(actor.id)
-    for index, item in enumerate(_streamed_items(path, "initiatives.item")):
-        initiative = parse_initiative(item, path=f"initiatives[{index}]")
-        old_initiative = old_initiatives.get(initiative.id)
-        key = "added" if old_initiative is None else "unchanged" if old_initiative == initiative else "changed"
-        initiatives[key].append(initiative.id)
-    return actors, initiatives
 
 
 def _named(message: msg.Message, path: Path, name: str) -> msg.Message:
@@ -286,122 +327,181 @@ def _named(message: msg.Message, path: Path, name: str) -> msg.Message:
     return message
 
 
-def _file_problems(exc: Invalid, name: str, path: Path) -> list[Rejection]:
-    """The streaming check's problems, told with the upload's name instead of a temporary path."""
-    return [Rejection(name, None, p.path or None, _named(p.message, path, name)) for p in exc.problems]
+def _document_rejected(name: str, exc: Invalid, limits: ReadLimits, path: Path | None = None) -> Planned:
+    """A document given in an upload whose problems are its rejected rows (all or nothing)."""
+    empty: list = []
+    rejected = [Rejection(name, None, p.path or None, _named(p.message, path, name) if path else p.message)
+                for p in exc.problems]
+    return Planned(_in_batches(empty), _in_batches(empty), document=True, rejected=_cap(rejected, limits.problems))
 
 
-def _import_streamed(store: Store, report: ImportReport, name: str, source: Source,
-                     stored: tuple[list[Actor], list[Initiative]], *, today: date, dry_run: bool, by: str | None,
-                     limits: ReadLimits) -> ImportReport:
-    """A large graphsvc/1 document: checked, compared and written as a stream (``services.streaming``)."""
-    surrogate = unpaired_surrogate_at(source)
+def _temporary_copy(data: bytes) -> Path:
+    handle, name = tempfile.mkstemp(prefix="graphsvc-import-", suffix=".json")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    return Path(name)
+
+
+def _streamed_upload(store: Store, name: str, data: Source, limits: ReadLimits,
+                     progress: Progress | None) -> Planned:
+    """A large graphsvc/1 upload: checked and read again as a stream (``services.streaming``), within
+    :data:`MAX_DOCUMENT_OBJECTS`; only the ids are kept."""
+    surrogate = unpaired_surrogate_at(data)
     if surrogate is not None:
-        report.rejected = [Rejection(name, None, "file", msg.DOCUMENT_UNPAIRED_SURROGATE(position=surrogate))]
-        return report
-    with _as_path(source) as path:
-        try:
-            checked = streaming.check_file(store, path, max_items=MAX_DOCUMENT_OBJECTS, max_problems=limits.problems)
-        except Invalid as exc:
-            report.rejected = _file_problems(exc, name, path)
-            return report
-        report.rows = {"actors": checked.actors, "initiatives": checked.initiatives}
-        report.actors, report.initiatives = _compare_streamed(path, stored, today)
-        if dry_run or report.changes == 0:
-            return report
-        try:
-            streaming.import_file(store, path, today=today, by=by, max_items=MAX_DOCUMENT_OBJECTS,
-                                  max_problems=limits.problems, checked=checked)
-        except Invalid as exc:  # the store changed between the check and the write
-            report.rejected = _file_problems(exc, name, path)
-            return report
-    report.applied = True
-    return report
-
-
-def import_json_file(store: Store, name: str, path: Path, *, by: str | None = None,
-                     today: date | None = None) -> ImportSummary:
-    """A graphsvc/1 document received as a request body (kept in a private file): streamed as
-    ``graphsvc import`` streams it, within the upload limits; problems name ``name``, not the path."""
-    surrogate = unpaired_surrogate_at(path)
-    if surrogate is not None:
-        raise Invalid([Problem("", msg.DOCUMENT_UNPAIRED_SURROGATE(position=surrogate))])
+        return _document_rejected(name, Invalid([Problem("file", msg.DOCUMENT_UNPAIRED_SURROGATE(
+            position=surrogate))]), limits)
+    path = _temporary_copy(data) if isinstance(data, bytes) else Path(data)
+    cleanup = (lambda: path.unlink(missing_ok=True)) if isinstance(data, bytes) else None
     try:
-        return streaming.import_file(store, path, today=today, by=by, max_items=MAX_DOCUMENT_OBJECTS)
+        planned = _plan_file(store, DocumentFile(path, max_problems=limits.problems, max_items=MAX_DOCUMENT_OBJECTS,
+                                                 display_name=name), progress)
     except Invalid as exc:
-        raise Invalid([Problem(p.path, _named(p.message, path, name)) for p in exc.problems]) from None
+        if cleanup:
+            cleanup()
+        return _document_rejected(name, exc, limits)
+    planned.cleanup = cleanup
+    return planned
 
 
-def import_files(store: Store, files: Sequence[tuple[str, Source]], *, kinds: Sequence[str | None] | None = None,
-                 dry_run: bool = False, valid_only: bool = False, today: date | None = None,
-                 progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 limits: ReadLimits | None = None, by: str | None = None) -> ImportReport:
-    """Check ``files`` (``(name, bytes or path)``) against the store and, unless told otherwise, store them.
-
-    A file that cannot be read at all (empty, too large, missing columns, not a spreadsheet, over
-    a limit) raises :class:`Invalid`; row problems are in the report. The store is written only
-    when there is something to write and either no row was rejected or ``valid_only`` is set.
-    ``limits`` (default: :class:`ReadLimits` with ``max_bytes``) bound what reading may cost.
-    """
+def _plan_upload(store: Store, source: Upload, progress: Progress | None) -> Planned:
+    files = source.files
+    limits = source.read_limits()
     if not files:
         raise Invalid([Problem("file", msg.NO_FILE_GIVEN())])
-    limits = limits or ReadLimits(file_bytes=max_bytes)
-    today = today or date.today()
-    source = " + ".join(name for name, _ in files)
-    report = ImportReport(source, dry_run=dry_run, valid_only=valid_only)
     if len(files) == 1 and is_document(files[0][0]):
         name, data = files[0]
         size = source_size(data)
+        suffix = PurePath(name).suffix.lower()
         if size == 0 or (size <= IN_MEMORY_DOCUMENT_BYTES and not _read(data).strip()):
             raise Invalid([Problem(name, msg.FILE_EMPTY())])
-        if PurePath(name).suffix.lower() != ".json":
+        if suffix == ".json" and size > IN_MEMORY_DOCUMENT_BYTES:
+            return _streamed_upload(store, name, data, limits, progress)
+        if suffix != ".json":
             check_size(name, size, limits.file_bytes, graph_file=True)
             _scan_graph_file(name, data, limits)
-        stored = store.snapshot()
-        if PurePath(name).suffix.lower() == ".json" and size > IN_MEMORY_DOCUMENT_BYTES:
-            _import_streamed(store, report, name, data, stored, today=today, dry_run=dry_run, by=by, limits=limits)
-        else:
-            result = _document_plan(name, _read(data), stored, today)
-            _fill(report, result, stored)
-            if not (dry_run or report.rejected or report.changes == 0):
-                store.import_graph(result.actors, result.initiatives, by=by)
-                report.applied = True
-        if valid_only and report.rejected:
-            report.warnings.append(msg.VALID_ONLY_DOCUMENTS())
-            report.valid_only = False
-        report.rejected = _cap(report.rejected, limits.problems)
-        return report
+        try:
+            if suffix == ".json":
+                return _parsed_document(store, _decode_json(_read(data)))
+            actors, initiatives = (from_graphml if suffix == ".graphml" else from_gexf)(_read(data))
+        except Invalid as exc:
+            return _document_rejected(name, exc, limits)
+        return Planned(_in_batches(actors), _in_batches(initiatives), document=True,
+                       rows={"actors": len(actors), "initiatives": len(initiatives)})
     for name, data in files:
         if is_document(name):
             raise Invalid([Problem(name, msg.DOCUMENT_ALONE())])
         check_size(name, source_size(data), limits.file_bytes)
-    tables = read_tables(files, limits=limits, kinds=kinds)
-    stored = store.snapshot()
-    result = plan(tables, *stored, today=today, progress=progress, max_problems=limits.problems)
+    tables = read_tables(files, limits=limits, kinds=source.kinds)
+    # Rows without an id are matched with stored actors by name: the plan reads the stored graph.
+    result = plan(tables, *store.snapshot(), progress=progress, max_problems=limits.problems)
     del tables
-    _fill(report, result, stored)
+    return Planned(_in_batches(result.actors), _in_batches(result.initiatives), rejected=result.rejected,
+                   warnings=result.warnings, rows=result.rows, rejected_rows=result.rejected_rows,
+                   details=result.details)
+
+
+def _plan_file(store: Store, source: DocumentFile, progress: Progress | None) -> Planned:
+    try:
+        checked = streaming.check_file(store, source.path, batch_size=source.batch_size,
+                                       max_problems=source.max_problems, progress=progress,
+                                       max_items=source.max_items)
+    except Invalid as exc:
+        if source.display_name is None:
+            raise
+        name = source.display_name
+        raise Invalid([Problem(p.path, _named(p.message, source.path, name)) for p in exc.problems]) from None
+    advance = streaming.WriteProgress(checked, progress)
+
+    def actor_batches() -> Iterator[list[Actor]]:
+        advance.start()
+        return streaming.actor_batches(checked, source.batch_size, advance)
+
+    return Planned(actor_batches, lambda: streaming.initiative_batches(checked, source.batch_size, advance),
+                   rows={"actors": checked.actors, "initiatives": checked.initiatives}, listed=False, document=True)
+
+
+def plan_import(store: Store, source: ImportSource, *, progress: Progress | None = None) -> Planned:
+    """Step 1 for any source."""
+    if isinstance(source, Upload):
+        return _plan_upload(store, source, progress)
+    if isinstance(source, Document):
+        return _parsed_document(store, source.doc)
+    return _plan_file(store, source, progress)
+
+
+# -- step 2: compare ----------------------------------------------------------------------------------
+def compare(store: Store, planned: Planned, *, today: date) -> tuple[dict, dict]:
+    """Ids of the planned actors and initiatives that are new, different from the stored ones, or
+    equal — decided batch by batch as the store decides when it writes."""
+    tally = ImportTally(list_ids=True)
+    for actors in planned.actor_batches():
+        tally.actors(actors, store.stored_actors([a.id for a in actors]), today=today)
+    for initiatives in planned.initiative_batches():
+        tally.initiatives(initiatives, store.stored_initiatives([i.id for i in initiatives]))
+    listed = tally.listed or {}
+    return listed["actors"], listed["initiatives"]
+
+
+# -- the pipeline ---------------------------------------------------------------------------------------
+def _name(source: ImportSource) -> str:
+    if isinstance(source, Upload):
+        return " + ".join(name for name, _ in source.files)
+    if isinstance(source, Document):
+        return source.name
+    return str(source.path)
+
+
+def run_import(store: Store, source: ImportSource, *, dry_run: bool = False, valid_only: bool = False,
+               today: date | None = None, by: str | None = None,
+               progress: Progress | None = None) -> ImportReport:
+    """Plan, compare and (unless told otherwise) write ``source``; the report says what happened.
+
+    An actor without ``registered`` keeps the date already stored for it, or gets ``today`` (the
+    current date by default) when new, so importing the same file on another day changes nothing.
+    """
+    today = today or date.today()
+    planned = plan_import(store, source, progress=progress)
+    try:
+        return _compare_and_write(store, source, planned, dry_run=dry_run, valid_only=valid_only, today=today,
+                                  by=by)
+    finally:
+        if planned.cleanup is not None:
+            planned.cleanup()
+
+
+def _compare_and_write(store: Store, source: ImportSource, planned: Planned, *, dry_run: bool, valid_only: bool,
+                       today: date, by: str | None) -> ImportReport:
+    report = ImportReport(_name(source), dry_run=dry_run, valid_only=valid_only, rejected=planned.rejected,
+                          warnings=list(planned.warnings), rows=planned.rows, rejected_rows=planned.rejected_rows,
+                          details=planned.details, listed=planned.listed or dry_run)
+    if valid_only and planned.document:
+        if planned.rejected:
+            report.warnings.append(msg.VALID_ONLY_DOCUMENTS())
+        report.valid_only = False
+    if report.listed:
+        report.actors, report.initiatives = compare(store, planned, today=today)
     writable = not report.rejected or report.valid_only
-    if dry_run or not writable or report.changes == 0:
+    if dry_run or not writable or (report.listed and report.changes == 0):
         return report
-    store.import_graph(result.actors, result.initiatives, by=by)
-    report.applied = True
+    report.written = store.import_batches(planned.actor_batches(), planned.initiative_batches(), by=by,
+                                          today=today)
+    report.applied = report.listed or report.written.changed
     return report
-
-
-def _fill(report: ImportReport, result: Plan, stored: tuple[list[Actor], list[Initiative]]) -> None:
-    report.rejected = result.rejected  # a plan keeps at most limits.problems (and says how many more)
-    report.warnings = report.warnings + result.warnings
-    report.rows, report.rejected_rows, report.details = result.rows, result.rejected_rows, result.details
-    report.actors, report.initiatives = compare(stored, result.actors, result.initiatives)
 
 
 def report_lines(report: ImportReport, *, limit: int | None = None) -> list[str]:
     """The report as text lines (the CLI's output)."""
     lines = [f"{report.source}:"] + [f"  {d}" for d in report.details]
-    for kind in ("actors", "initiatives"):
-        c = report.counts()[kind]
-        lines.append(f"  {kind}: {c['added']} new, {c['changed']} changed, {c['unchanged']} unchanged"
-                     + (f", {report.rejected_rows[kind]} rows rejected" if report.rejected_rows[kind] else ""))
+    if report.listed:
+        for kind in ("actors", "initiatives"):
+            c = report.counts()[kind]
+            lines.append(f"  {kind}: {c['added']} new, {c['changed']} changed, {c['unchanged']} unchanged"
+                         + (f", {report.rejected_rows[kind]} rows rejected" if report.rejected_rows[kind] else ""))
+    elif report.written is not None:  # a streamed file: what the store counted while writing
+        w = report.written
+        lines.append(f"  stored: actors {w.actors_created} new, {w.actors_updated} updated, "
+                     f"{w.actors_unchanged} unchanged; initiatives {w.initiatives_created} new, "
+                     f"{w.initiatives_updated} updated, {w.initiatives_unchanged} unchanged")
     for warning in report.warnings:
         lines.append(f"  warning: {warning}")
     if report.rejected:
@@ -412,3 +512,25 @@ def report_lines(report: ImportReport, *, limit: int | None = None) -> list[str]
             lines.append(f"    … and {len(report.rejected) - len(shown)} more")
     lines.append(report.outcome)
     return lines
+
+
+def import_json_file(store: Store, name: str, path: Path, *, by: str | None = None,
+                     today: date | None = None) -> ImportSummary:
+    """A graphsvc/1 document received as a request body (kept in a private file): streamed as
+    ``graphsvc import`` streams it, within :data:`MAX_DOCUMENT_OBJECTS`; all or nothing, its problems
+    raise and name ``name``, not the temporary path."""
+    surrogate = unpaired_surrogate_at(path)
+    if surrogate is not None:
+        raise Invalid([Problem("", msg.DOCUMENT_UNPAIRED_SURROGATE(position=surrogate))])
+    source = DocumentFile(path, max_items=MAX_DOCUMENT_OBJECTS, display_name=name)
+    return run_import(store, source, by=by, today=today).to_summary()
+
+
+# -- shortcuts over run_import, for scripts and tests ---------------------------------------------------
+def import_files(store: Store, files: Sequence[tuple[str, Source]], *, kinds: Sequence[str | None] | None = None,
+                 dry_run: bool = False, valid_only: bool = False, today: date | None = None,
+                 progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 limits: ReadLimits | None = None, by: str | None = None) -> ImportReport:
+    """:func:`run_import` of an :class:`Upload`."""
+    return run_import(store, Upload(files, kinds, max_bytes, limits), dry_run=dry_run, valid_only=valid_only,
+                      today=today, by=by, progress=progress)

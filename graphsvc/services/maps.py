@@ -1,8 +1,9 @@
 """Maps, growth and actor profiles: what the /map, /growth and /actors pages and their API twins show.
 
-Each function takes the store and the app's cache; the expensive part (projection, layout,
-metrics) is computed once per graph version and kept in the cache, so every filtered map,
-table, picture and animation reads from it.
+Each function takes the store and the app's cache; the expensive part (projection, metrics, each
+view's layout) is computed once per graph version and kept in the cache, so a map, its table,
+its pictures and its animation all read the same view. Layouts are also kept in files shared by
+the server's processes (``services.layouts``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,23 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from graphsvc.analytics import growth as growth_series
-from graphsvc.analytics.mapview import MapBase, MapFilter, MapView, map_base, map_view
+from graphsvc.analytics.compact import group_codes
+from graphsvc.analytics.mapview import (
+    ALWAYS,
+    EPOCH,
+    NEVER,
+    LayoutMemo,
+    MapBase,
+    MapFilter,
+    MapView,
+    map_base,
+    map_view,
+    no_memo,
+)
+from graphsvc.analytics.palette import sector_colours
 from graphsvc.analytics.report import silo_report
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.services.cache import ResultCache
@@ -35,8 +51,20 @@ def map_report(store: Store, cache: ResultCache) -> dict:
     return cached(store, cache, "map-report", (), compute)
 
 
+def sector_palette(store: Store, cache: ResultCache) -> dict[str, str]:
+    """Colour per sector group of the whole network: the one mapping the map, its exports, the growth
+    charts and the metrics page all use (``analytics.palette.sector_colours`` on every actor's group)."""
+
+    def compute():
+        actors, _ = snapshot(store, cache)
+        _, labels = group_codes([a.sector for a in actors], [a.kind for a in actors], "kind")
+        return sector_colours(labels)
+
+    return cached(store, cache, "sector-palette", (), compute)
+
+
 def current_base(store: Store, cache: ResultCache) -> MapBase:
-    """The whole network laid out once per graph version."""
+    """The whole network's arrays, metrics and colourings, once per graph version (no layout: views have their own)."""
 
     def compute():
         actors, initiatives = snapshot(store, cache)
@@ -45,10 +73,15 @@ def current_base(store: Store, cache: ResultCache) -> MapBase:
     return cached(store, cache, "map-base", (), compute)
 
 
-def current_view(store: Store, cache: ResultCache, flt: MapFilter) -> tuple[MapBase, MapView]:
-    """The base and the view of it that ``flt`` asks for."""
+def current_view(store: Store, cache: ResultCache, flt: MapFilter, *,
+                 layouts: LayoutMemo = no_memo) -> tuple[MapBase, MapView]:
+    """The base and the view of it that ``flt`` asks for, laid out for that view.
+
+    ``layouts`` keeps layouts across processes (``services.layouts.LayoutFiles`` in the
+    instance folder): one layout per graph version and view for the whole server.
+    """
     base = current_base(store, cache)
-    return base, cached(store, cache, "map-view", flt, lambda: map_view(base, flt))
+    return base, cached(store, cache, "map-view", flt, lambda: map_view(base, flt, memo=layouts))
 
 
 def period_label(end: date, freq: str) -> str:
@@ -78,13 +111,19 @@ def growth(store: Store, cache: ResultCache, freq: str, view: str) -> dict:
 
 
 def slider_periods(view: MapView, freq: str) -> list[dict]:
-    """The period ends the slider steps through, from the first date the map shows to the last."""
-    dates = [n["since"] for n in view.nodes if n["since"]] + [e["since"] for e in view.edges if e["since"]]
-    dates += [e["last"] for e in view.edges if e["last"]]
-    if not dates:
+    """The period ends the slider steps through, from the first date the map shows to the last.
+
+    Each period carries its end as an ISO date and as days since 1970-01-01 (the page's form).
+    """
+    base = view.base
+    since = base.since[view.actor_index]
+    dates = np.concatenate([since[(since != ALWAYS) & (since != NEVER)], view.tie_since, view.tie_last])
+    dates = dates[(dates != ALWAYS) & (dates != NEVER)]
+    if len(dates) == 0:
         return []
-    ends = growth_series.period_ends(date.fromisoformat(min(dates)), date.fromisoformat(max(dates)), freq)
-    return [{"label": period_label(d, freq), "end": d.isoformat()} for d in ends]
+    first, last = date.fromordinal(int(dates.min())), date.fromordinal(int(dates.max()))
+    ends = growth_series.period_ends(first, last, freq)
+    return [{"label": period_label(d, freq), "end": d.isoformat(), "day": d.toordinal() - EPOCH} for d in ends]
 
 
 def _partners_of(actor_id: str, mine: list[Initiative], names: dict[str, str]) -> list[dict]:

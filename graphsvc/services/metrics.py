@@ -21,7 +21,7 @@ from datetime import date
 from graphsvc.analytics import structural
 from graphsvc.analytics.brokerage import ROLES
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K, silo_report_from_rows
-from graphsvc.model import messages as msg
+from graphsvc.model import glossary, messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import check_choice, check_whole
 from graphsvc.model.vocab import GROUP_BY, VIEWS
@@ -38,11 +38,14 @@ MAX_BETWEENNESS_K = 100_000
 #: needed 645 s on 50,000 actors); sampled betweenness with ``betweenness_k`` sources is the answer.
 EXACT_BETWEENNESS_MAX_ACTORS = 10_000
 #: The tables ``silo_csv`` writes.
-CSV_TABLES = ("actors", "groups", "mixing", "libraries")
+CSV_TABLES = ("actors", "groups", "mixing", "mixing_shares", "mixing_ratios", "libraries")
 
-ACTOR_COLUMNS = ("id", "name", "kind", "group", "degree", "strength", "ei_index", "betweenness", "constraint",
-                 "effective_size", "blau", *ROLES, "brokerage_total", "community")
-GROUP_COLUMNS = ("group", "actors", "ties_internal", "ties_external", "ei_index", "ei_expected")
+#: Code columns (``kind``, ``group``) are stable for scripts; ``*_label`` columns carry the words the
+#: pages show (the glossary's, in the requested language).
+ACTOR_COLUMNS = ("id", "name", "kind", "kind_label", "group", "group_label", "degree", "strength", "ei_index",
+                 "betweenness", "constraint", "effective_size", "blau", *ROLES, "brokerage_total", "community")
+GROUP_COLUMNS = ("group", "group_label", "actors", "ties_internal", "ties_external", "ei_index", "ei_expected",
+                 "ei_p_value")
 LIBRARY_COLUMNS = ("id", "name", "initiated", "partner_in", "initiated_with_municipal_units",
                    "invited_by_municipal_units")
 
@@ -137,43 +140,62 @@ def _cell(value):
     return value
 
 
-def silo_rows(report: dict, table: str) -> tuple[tuple[str, ...], list[list]]:
-    """(header, rows) of one table of a report: ``actors``, ``groups``, ``mixing`` or ``libraries``.
+def shown_group(report: dict, group, lang: str = "nb") -> str:
+    """A group as the pages show it: a kind in words when grouped by kind, a pseudo-group such as
+    ``(association)`` in words, a sector or municipality as it is."""
+    if report.get("group_by") == "kind":
+        return glossary.label("kind", group, lang)
+    return glossary.group_label(group, lang)
+
+
+def silo_rows(report: dict, table: str, *, lang: str = "nb") -> tuple[tuple[str, ...], list[list]]:
+    """(header, rows) of one table of a report (see :data:`CSV_TABLES`).
 
     * ``actors``: one row per actor, the columns of :data:`ACTOR_COLUMNS`; the five
       Gould–Fernandez roles and their total; an undefined value is an empty cell.
-    * ``groups``: per group its actors, internal and external ties, E-I and the E-I expected
-      under random mixing given the group sizes.
-    * ``mixing``: the mixing matrix, first column the row's group, then one column per group.
+    * ``groups``: per group its actors, internal and external ties, E-I, the E-I expected
+      under random mixing given the group sizes, and its one-sided permutation p-value.
+    * ``mixing``: the mixing matrix, first the row's group (code and label), then one column per
+      group (by code); ``mixing_shares`` the same as row shares, ``mixing_ratios`` as
+      observed/expected ratios (``analytics.silo.mixing_shares_and_ratios``).
     * ``libraries``: per library (with ``library_tag``: per tagged library) the initiatives it
       initiated, was a partner in, initiated with municipal units, was invited into by them.
+
+    Labels (``kind_label``, ``group_label``) are in ``lang`` (``"nb"`` or ``"en"``), the words of the pages.
     """
     check_choice("table", table, CSV_TABLES)
+    check_choice("lang", lang, glossary.LANGUAGES)
     if table == "actors":
         rows = []
         for actor_id, a in report["actors"].items():
             roles = [a["brokerage"][r] for r in ROLES]
-            rows.append([actor_id, a["name"], a["kind"], a["group"], a["degree"], a["strength"], a["ei_index"],
+            rows.append([actor_id, a["name"], a["kind"], glossary.label("kind", a["kind"], lang), a["group"],
+                         shown_group(report, a["group"], lang), a["degree"], a["strength"], a["ei_index"],
                          a["betweenness"], a["constraint"], a["effective_size"], a["blau"], *roles, sum(roles),
                          a["community"]])
         return ACTOR_COLUMNS, rows
     if table == "groups":
         ei = report["ei_index"]
-        return GROUP_COLUMNS, [[g, v["actors"], v["ties_internal"], v["ties_external"], ei["groups"].get(g),
-                                ei["expected_groups"].get(g)] for g, v in report["groups"].items()]
-    if table == "mixing":
-        groups = report["mixing_matrix"]["groups"]
-        return ("group", *groups), [[g, *row] for g, row in zip(groups, report["mixing_matrix"]["matrix"])]
+        return GROUP_COLUMNS, [[g, shown_group(report, g, lang), v["actors"], v["ties_internal"], v["ties_external"],
+                                ei["groups"].get(g), ei["expected_groups"].get(g), ei["group_p_values"].get(g)]
+                               for g, v in report["groups"].items()]
+    if table.startswith("mixing"):
+        mixing = report["mixing_matrix"]
+        groups = mixing["groups"]
+        values = {"mixing": mixing["matrix"], "mixing_shares": mixing["row_shares"],
+                  "mixing_ratios": mixing["ratio"]}[table]
+        return ("group", "group_label", *groups), [[g, shown_group(report, g, lang), *row]
+                                                   for g, row in zip(groups, values)]
     names = {a: v["name"] for a, v in report["actors"].items()}
     return LIBRARY_COLUMNS, [[lib, names.get(lib, lib), c["initiated"], c["partner_in"],
                               c["initiated_with_municipal_units"], c["invited_by_municipal_units"]]
                              for lib, c in report["cocreation"]["libraries"].items()]
 
 
-def silo_csv(report: dict, table: str) -> bytes:
+def silo_csv(report: dict, table: str, *, lang: str = "nb") -> bytes:
     """One table as CSV the way the exports write it: UTF-8 with BOM, commas, RFC 4180 quoting,
     CRLF line ends, empty cell for an undefined value, numbers with a dot."""
-    header, rows = silo_rows(report, table)
+    header, rows = silo_rows(report, table, lang=lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)

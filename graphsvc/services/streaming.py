@@ -1,21 +1,20 @@
-"""Streaming import of large ``graphsvc/1`` JSON files: flat memory, the same guarantees.
+"""Large ``graphsvc/1`` JSON files for the import pipeline (``services.imports``): flat memory.
 
-The in-memory import (``services.import_document``) holds the decoded document, every model
-object and — on SQLite — the store's whole content at once: ~1.2 GB on the L network. This one
-reads the file incrementally (``ijson``) and holds only the index of ids, the problems found
-(the first :data:`MAX_PROBLEMS`, and how many more) and one batch of objects at a time:
+Decoding the whole document holds it, every model object and — in the compare step — a lot of the
+store at once: ~1.2 GB on the L network. This module reads the file incrementally (``ijson``)
+and holds only the index of ids, the problems found (the first :data:`MAX_PROBLEMS`, and how many
+more) and one batch of objects at a time. It is the pipeline's plan step for such files:
 
-1. **check** — two reads of the file: the first checks the document's top level and every actor
-   (``parse_actor``, item by item) and keeps the actor ids; the second checks every initiative
-   (``parse_initiative``) against those ids and, in batches, the ids already stored. Every
-   problem has its path, as in ``parse_document`` (``initiatives[3].partners[1].actor: unknown
-   actor 'x'``). Any problem: :class:`Invalid` is raised and the store is not touched.
-2. **write** — the file is read again, in batches of :data:`BATCH_SIZE`, into
-   ``Store.import_batches``: on SQLite one ``BEGIN IMMEDIATE`` transaction that compares each
-   batch with the stored rows of just those ids (created / updated / unchanged; unchanged rows are
-   not rewritten) and writes one audit summary entry; a kill or an error leaves the store as it
-   was. A digest of the file's bytes taken in step 1 is compared with the bytes written in step 2
-   before the commit, so a file changed between the steps changes nothing.
+1. **check** (:func:`check_file`) — two reads of the file: the first checks the document's top
+   level and every actor (``parse_actor``, item by item) and keeps the actor ids; the second checks
+   every initiative (``parse_initiative``) against those ids and, in batches, the ids already
+   stored. Every problem has its path, as in ``parse_document`` (``initiatives[3].partners[1].actor:
+   unknown actor 'x'``). Any problem: :class:`Invalid` is raised and the store is not touched.
+2. **batches** (:func:`actor_batches`, :func:`initiative_batches`) — the file read again, in
+   batches of :data:`BATCH_SIZE`, into ``Store.import_batches`` (all or nothing; unchanged rows
+   are not rewritten; one audit summary entry). A digest of the file's bytes taken in step 1 is
+   compared with the bytes read in step 2 before the store commits, so a file changed between
+   the steps changes nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import ijson
@@ -34,7 +32,7 @@ from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.validation import FORMAT, parse_actor, parse_initiative
-from graphsvc.storage.base import ImportSummary, Store
+from graphsvc.storage.base import Store
 
 #: Objects per write batch (and per store look-up of partner ids while checking).
 BATCH_SIZE = 5000
@@ -262,7 +260,8 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     return top, count
 
 
-def _partner_ids(item) -> list[str]:
+def partner_ids(item) -> list[str]:
+    """The partner actor ids an undecoded initiative names (for looking them up before checking it)."""
     partners = item.get("partners") if isinstance(item, Mapping) else None
     if not isinstance(partners, list):
         return []
@@ -278,7 +277,7 @@ def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known
 
     def check_batch() -> None:
         nonlocal count
-        unknown = {a for item in batch for a in _partner_ids(item) if a not in known}
+        unknown = {a for item in batch for a in partner_ids(item) if a not in known}
         if unknown:
             known.update(store.existing_actor_ids(sorted(unknown)))
         for item in batch:
@@ -379,58 +378,59 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
 def _batches(checked: CheckedFile, prefix: str, parse, batch_size: int,
              progress: Callable[[int], None] | None) -> Iterator[list]:
     """Step 2: the checked file read again, parsed into model objects, ``batch_size`` at a time."""
-    with _Reader(checked.path) as reader:
-        batch: list = []
-        for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
-            batch.append(parse(item, index))
-            if len(batch) >= batch_size:
+    try:
+        with _Reader(checked.path) as reader:
+            batch: list = []
+            for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
+                batch.append(parse(item, index))
+                if len(batch) >= batch_size:
+                    yield batch
+                    if progress is not None:
+                        progress(len(batch))
+                    batch = []
+            if batch:
                 yield batch
                 if progress is not None:
                     progress(len(batch))
-                batch = []
-        if batch:
-            yield batch
-            if progress is not None:
-                progress(len(batch))
-        if reader.finish() != checked.digest:  # before the store commits: a changed file changes nothing
-            raise Invalid([Problem("file", msg.FILE_CHANGED_WHILE_IMPORTED(path=str(checked.path)))])
-
-
-def import_file(store: Store, path: str | Path, *, today: date | None = None, by: str | None = None,
-                batch_size: int = BATCH_SIZE, max_problems: int = MAX_PROBLEMS,
-                progress: Progress | None = None, max_items: int | None = None,
-                checked: CheckedFile | None = None) -> ImportSummary:
-    """Check a ``graphsvc/1`` JSON file, then store it in one transaction (all or nothing).
-
-    The same rules and result as ``services.import_document`` on the decoded file: an actor
-    without ``registered`` keeps the stored date (or gets ``today`` when new); importing the same
-    file twice changes nothing the second time. ``checked``: what :func:`check_file` found moments
-    ago (the write step still compares the file's digest, so a file changed since is refused).
-    """
-    if checked is None or Path(checked.path) != Path(path):
-        checked = check_file(store, path, batch_size=batch_size, max_problems=max_problems, progress=progress,
-                             max_items=max_items)
-    total = checked.actors + checked.initiatives
-    written = [0]
-
-    def advance(n: int) -> None:
-        written[0] += n
-        if progress is not None:
-            progress("writing", written[0], total)
-
-    def actor(item, index: int) -> Actor:
-        return parse_actor(item, path=f"actors[{index}]")  # registered stays None when not given
-
-    def initiative(item, index: int) -> Initiative:
-        # Partners were checked in step 1; the store's foreign keys guard the rest.
-        return parse_initiative(item, path=f"initiatives[{index}]")
-
-    if progress is not None:
-        progress("writing", 0, total)
-    try:
-        return store.import_batches(
-            _batches(checked, "actors.item", actor, batch_size, advance),
-            _batches(checked, "initiatives.item", initiative, batch_size, advance),
-            by=by, today=today or date.today())
+            if reader.finish() != checked.digest:  # before the store commits: a changed file changes nothing
+                raise Invalid([Problem("file", msg.FILE_CHANGED_WHILE_IMPORTED(path=str(checked.path)))])
     except (ijson.JSONError, UnicodeDecodeError, OSError) as exc:
         raise _file_problem(checked.path, exc, 0) from None
+
+
+def _actor(item, index: int) -> Actor:
+    return parse_actor(item, path=f"actors[{index}]")  # registered stays None when not given
+
+
+def _initiative(item, index: int) -> Initiative:
+    # Partners were checked in step 1; the store's checks guard the rest.
+    return parse_initiative(item, path=f"initiatives[{index}]")
+
+
+class WriteProgress:
+    """Counts the objects read in step 2 and tells ``progress("writing", done, total)``."""
+
+    def __init__(self, checked: CheckedFile, progress: Progress | None):
+        self.total, self.done, self.progress = checked.actors + checked.initiatives, 0, progress
+
+    def start(self) -> None:
+        if self.progress is not None:
+            self.progress("writing", 0, self.total)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.progress is not None:
+            self.progress("writing", self.done, self.total)
+
+
+def actor_batches(checked: CheckedFile, batch_size: int = BATCH_SIZE,
+                  advance: Callable[[int], None] | None = None) -> Iterator[list[Actor]]:
+    """The checked file's actors, ``batch_size`` at a time (``registered`` None when not given)."""
+    return _batches(checked, "actors.item", _actor, batch_size, advance)
+
+
+def initiative_batches(checked: CheckedFile, batch_size: int = BATCH_SIZE,
+                       advance: Callable[[int], None] | None = None) -> Iterator[list[Initiative]]:
+    """The checked file's initiatives, ``batch_size`` at a time; the file's digest is compared with
+    step 1's after the last one, so a changed file raises :class:`Invalid` before the store commits."""
+    return _batches(checked, "initiatives.item", _initiative, batch_size, advance)

@@ -18,7 +18,7 @@ from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import KINDS, VIEWS
 from graphsvc.services import graph as svc
-from graphsvc.services.imports import IN_MEMORY_DOCUMENT_BYTES
+from graphsvc.services.imports import IN_MEMORY_DOCUMENT_BYTES, Document, run_import
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
@@ -189,8 +189,8 @@ def import_document():
         from graphsvc.web.transfer import import_json_body_response
 
         return import_json_body_response()  # streamed from a private file, never decoded whole
-    summary = svc.import_document(current_store(), _json_body(IN_MEMORY_DOCUMENT_BYTES), by=acting_name())
-    return jsonify({"imported": summary.to_dict()})
+    report = run_import(current_store(), Document(_json_body(IN_MEMORY_DOCUMENT_BYTES)), by=acting_name())
+    return jsonify({"imported": report.to_summary().to_dict()})
 
 
 @bp.get("/export")

@@ -1,53 +1,53 @@
 """The librarian's pages: new partner, new initiative, edit and end, history, merge, proposals.
 
 Forms are plain HTML posted to these views; the fields become the same dicts the API takes and
-go through the one validation module (``model.validation`` via ``services.graph``), so an
+go through the one validation module (``model.validation``, via ``services.editing``), so an
 error names the field it belongs to and is shown next to it, in the user's language, with the
-input kept. A viewer's submission becomes a proposal that an editor reviews.
+input kept — every error of a submission at once. Whether a submission is saved or proposed
+for review is decided by ``services.editing``, not here. ``web/static/forms.js`` adds help
+on top (suggestions, new partners without leaving the page, a draft kept when the session
+expires); every form also works without it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from graphsvc.model.entities import normalise_key
 from graphsvc.model.errors import Conflict, Invalid, NotFound, Problem
 from graphsvc.model.vocab import CATEGORIES, DEFAULT_SECTORS, KINDS, LOCATIONS, ROLES, SERVICE_MODELS
-from graphsvc.services import editing, graph as svc
+from graphsvc.services import editing
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web.auth import acting_name, current_user, requires, signed_in_user
 from graphsvc.web.context import current_store
 from graphsvc.web.i18n import problem_message
-from graphsvc.web.labels import kind_labels, location_labels, role_labels
+from graphsvc.web.labels import (
+    field_label,
+    kind_labels,
+    location_labels,
+    role_labels,
+    service_model_labels,
+    value_label,
+)
+from graphsvc.web.params import iso_day, shown_day
 
 bp = Blueprint("forms", __name__)
 
 ACTOR_TEXT_FIELDS = ("name", "kind", "sector", "municipality", "municipality_number", "org_number", "service_model")
 INITIATIVE_TEXT_FIELDS = ("title", "category", "started", "ended", "location")
+#: The fields of the new-partner panel inside the initiative form (named ``np-<field>``).
+PANEL_FIELDS = ("name", "kind", "sector", "municipality")
 MIN_ROWS = 3
 MAX_ROWS = 30
 _ID_IN_LABEL = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9._~-]{0,127})\)\s*$")
-_NORWEGIAN_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_NEW_PARTNER_ACTION = re.compile(r"new_partner-(\d{1,2})")
 LIST_PAGE_SIZE = 50
-
-
-def iso_day(text: str) -> str:
-    """A form's date as ISO: ``01.03.2024`` (dd.mm.åååå, as Norwegians write it) → ``2024-03-01``;
-    anything else is passed on unchanged for validation to judge. Forms only: the API takes ISO."""
-    match = _NORWEGIAN_DAY.fullmatch(text.strip())
-    if not match:
-        return text
-    day, month, year = match.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
-
-
-def service_model_labels() -> dict[str, str]:
-    return {"total": _("Total cooperation"), "hybrid": _("Hybrid cooperation"), "en_dor_inn": _("One door in"),
-            "pacman": _("“Pac-man”")}
 
 
 def _choices() -> dict:
@@ -59,7 +59,16 @@ def _choices() -> dict:
 
 def actor_label(actor) -> str:
     """How a partner appears in a search field: ``Name — Municipality (id)``; the id is read back from it."""
+    if not actor.municipality:
+        return f"{actor.name} ({actor.id})"
     return f"{actor.name} — {actor.municipality} ({actor.id})"
+
+
+def provisional_label(data: dict) -> str:
+    """How a new partner that a proposal brings appears in its row until an editor accepts it."""
+    place = f" — {data['municipality']}" if data.get("municipality") else ""
+    new = _("new partner")
+    return f"{data.get('name', '')}{place} ({new})"
 
 
 def actor_url(actor_id: str) -> str:
@@ -84,18 +93,44 @@ def status_label(status: str) -> str:
 
 
 def changed_fields(entry) -> list[tuple[str, object, object]]:
-    """(field, before, after) for each field an audit entry changed; all fields of a creation."""
+    """(field label, before, after) for each field an audit entry changed; all fields of a creation.
+
+    Field names and coded values (kinds, roles, locations) are shown in the glossary's words,
+    partners by name: the history reads "Hvor: – → I biblioteket", not "location: – → library".
+    """
     before, after = entry.before or {}, entry.after or {}
     if entry.action == "merge":
         before, after = before.get("survivor") or {}, after.get("survivor") or {}
     fields = list(dict.fromkeys([*before, *after]))
-    return [(f, _short(before.get(f)), _short(after.get(f))) for f in fields
+    return [(field_label(f), _shown_value(f, before.get(f)), _shown_value(f, after.get(f))) for f in fields
             if before.get(f) != after.get(f) and f != "id"]
 
 
-def _short(value):
-    if isinstance(value, list):
-        value = ", ".join(str(v.get("actor", v)) if isinstance(v, dict) else str(v) for v in value)
+def _actor_names(ids: list[str]) -> dict[str, str]:
+    store = current_store()
+    names = {}
+    for actor_id in store.existing_actor_ids(ids):
+        with contextlib.suppress(NotFound):  # removed meanwhile: shown by id
+            names[actor_id] = store.get_actor(actor_id).name
+    return names
+
+
+def _shown_value(name: str, value):
+    if value is None or value == "":
+        return None
+    if name == "partners" and isinstance(value, list):
+        ids = [p.get("actor") for p in value if isinstance(p, dict)]
+        names = _actor_names([i for i in ids if isinstance(i, str)])
+        value = ", ".join(f"{names.get(str(p.get('actor')), p.get('actor'))} ({value_label('role', p.get('role'))})"
+                          if isinstance(p, dict) else str(p) for p in value)
+    elif name == "initiator" and isinstance(value, str):
+        value = _actor_names([value]).get(value, value)
+    elif name in ("started", "ended", "registered") and isinstance(value, str):
+        value = shown_day(value)
+    elif isinstance(value, list):
+        value = ", ".join(map(str, value))
+    else:
+        value = value_label(name, value)
     if isinstance(value, str) and len(value) > 200:
         return value[:199] + "…"
     return value
@@ -105,24 +140,39 @@ def _short(value):
 def form_helpers():
     return {"actor_url": actor_url, "kind_label": lambda k: kind_labels().get(k, k),
             "role_label_of": lambda r: role_labels().get(r, r),
-            "location_label": lambda v: location_labels().get(v, v), "action_label": action_label,
-            "status_label": status_label, "changed_fields": changed_fields}
+            "location_label": lambda v: location_labels().get(v, v) if v else "–", "action_label": action_label,
+            "status_label": status_label, "changed_fields": changed_fields, "shown_day": shown_day}
 
 
-def _errors(exc: Invalid, rename=lambda path: path) -> dict[str, list[str]]:
+def _errors(problems, rename=lambda path: path) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    for problem in exc.problems:
+    for problem in problems:
         errors.setdefault(rename(problem.path) or "_form", []).append(problem_message(problem.message))
     return errors
 
 
+def _conflict_errors(exc: Conflict, rename=lambda path: path) -> dict[str, list[str]]:
+    return {rename(exc.field or "") or "_form": [problem_message(exc.message)]}
+
+
+@bp.get("/forms/session")
+@requires("public")
+def session_state():
+    """JSON for forms.js: is the session still valid? Asked before a form is sent, so an expired
+    session is told ("Økten er utløpt") and the draft kept instead of losing it to the login page."""
+    user = current_user()
+    return jsonify({"user": user.name if user else None,
+                    "login_url": url_for("auth.login", next=request.args.get("next") or None)})
+
+
 # -- partners (actors) ------------------------------------------------------------------------------
-def actor_data(form) -> dict:
+def actor_data(form, prefix: str = "") -> dict:
     """The partner form's fields as the dict ``parse_actor`` reads (empty optional fields left out)."""
-    data = {name: form.get(name, "").strip() for name in ACTOR_TEXT_FIELDS if form.get(name, "").strip()}
+    data = {name: form.get(prefix + name, "").strip() for name in ACTOR_TEXT_FIELDS
+            if form.get(prefix + name, "").strip()}
     if data.get("kind") != "library":
         data.pop("service_model", None)
-    tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
+    tags = [t.strip() for t in form.get(prefix + "tags", "").split(",") if t.strip()]
     if tags:
         data["tags"] = tags
     return data
@@ -135,12 +185,16 @@ def similar_actors():
     name = request.args.get("name", "")[:300]
     if len(name.strip()) < 3:
         return jsonify({"suggestions": []})
-    found = editing.similar_actors(current_store(), name, municipality=request.args.get("municipality") or None,
+    municipality = request.args.get("municipality") or None
+    found = editing.similar_actors(current_store(), name, municipality=municipality,
                                    exclude=request.args.get("exclude") or None)
+    key, place = editing.name_key(name), normalise_key(municipality)
     return jsonify({"suggestions": [
         {"id": a.id, "name": a.name, "kind": a.kind, "kind_label": kind_labels().get(a.kind, a.kind),
-         "municipality": a.municipality, "score": round(score, 2), "url": actor_url(a.id),
-         "likely": score >= editing.LIKELY_DUPLICATE_AT} for a, score in found]})
+         "municipality": a.municipality or "", "score": round(score, 2), "url": actor_url(a.id),
+         "label": actor_label(a), "likely": score >= editing.LIKELY_DUPLICATE_AT,
+         "same": editing.name_key(a.name) == key and (municipality is None or normalise_key(a.municipality) == place)}
+        for a, score in found]})
 
 
 @bp.get("/forms/actor-search")
@@ -152,7 +206,7 @@ def actor_search():
         return jsonify({"actors": []})
     page = current_store().list_actors(ActorFilter(q=q), limit=10)
     return jsonify({"actors": [{"id": a.id, "label": actor_label(a), "name": a.name,
-                                "municipality": a.municipality, "kind": kind_labels().get(a.kind, a.kind)}
+                                "municipality": a.municipality or "", "kind": kind_labels().get(a.kind, a.kind)}
                                for a in page.items]})
 
 
@@ -161,39 +215,33 @@ def actor_search():
 def new_partner():
     store = current_store()
     user = signed_in_user()
-    proposing = not user.can("editor")
-    returning = request.values.get("return") == "initiative"
+    proposing = not editing.may_save(user)
     values = dict(request.form) if request.method == "POST" else {}
     errors: dict[str, list[str]] = {}
     duplicates = []
+    same = []
     if request.method == "POST":
         data = actor_data(request.form)
         try:
-            if "name" in data:
-                duplicates = [(a, s) for a, s in editing.similar_actors(store, data["name"],
-                                                                        municipality=data.get("municipality"))
-                              if s >= editing.LIKELY_DUPLICATE_AT]
-            if proposing:
-                editing.propose(store, "actor", data, proposer=user.name)
-                flash(_("Thank you! Your proposal waits for an editor to review it."))
-                return redirect(url_for("forms.initiative_new", draft=1) if returning
-                                else url_for("forms.proposals"))
-            if duplicates and not request.form.get("confirm_duplicate"):
-                errors["_duplicate"] = [_("A partner with a similar name is already registered.")]
-            else:
-                actor = svc.create_actor(store, data, by=acting_name())
-                flash(_("%(name)s is registered as a partner.", name=actor.name))
-                if returning:
-                    _put_partner_in_draft(actor)
-                    return redirect(url_for("forms.initiative_new", draft=1))
-                return redirect(actor_url(actor.id))
+            outcome = editing.submit_actor(store, data, user=user,
+                                           confirmed=bool(request.form.get("confirm_duplicate")))
         except Invalid as exc:
-            errors = _errors(exc)
+            errors = _errors(exc.problems)
         except Conflict as exc:
-            errors = {exc.field or "_form": [problem_message(exc.message)]}
+            errors = _conflict_errors(exc)
+            same = editing.same_name(store, data.get("name", ""), data.get("municipality"))
+        else:
+            if outcome.status == "proposed":
+                flash(_("Thank you! Your proposal waits for an editor to review it."))
+                return redirect(url_for("forms.proposals"))
+            if outcome.status == "saved":
+                flash(_("%(name)s is registered as a partner.", name=outcome.actor.name))
+                return redirect(actor_url(outcome.actor.id))
+            duplicates = outcome.duplicates
+            errors["_duplicate"] = [_("A partner with a similar name is already registered.")]
     status = 422 if errors else 200
-    return render_template("forms/partner.html", values=values, errors=errors, duplicates=duplicates,
-                           proposing=proposing, returning=returning, **_choices()), status
+    return render_template("forms/partner.html", values=values, errors=errors, duplicates=duplicates, same=same,
+                           proposing=proposing, **_choices()), status
 
 
 def _values_from_actor(actor) -> dict:
@@ -211,27 +259,26 @@ def partner_edit(actor_id: str):
     values = dict(request.form) if request.method == "POST" else _values_from_actor(actor)
     errors: dict[str, list[str]] = {}
     duplicates = []
+    same = []
     status = 200
     if request.method == "POST":
         data = actor_data(request.form)
         try:
-            if "name" in data and normalise_key(data["name"]) != normalise_key(actor.name):
-                duplicates = [(a, s) for a, s in editing.similar_actors(store, data["name"],
-                                                                        municipality=data.get("municipality"),
-                                                                        exclude=actor_id)
-                              if s >= editing.LIKELY_DUPLICATE_AT]
-            if duplicates and not request.form.get("confirm_duplicate"):
-                errors["_duplicate"] = [_("A partner with a similar name is already registered.")]
-            else:
-                saved = svc.update_actor(store, actor_id, data, by=acting_name())
-                flash(_("The changes to %(name)s are saved.", name=saved.name))
-                return redirect(actor_url(actor_id))
+            outcome = editing.update_actor(store, actor_id, data, user=signed_in_user(),
+                                           confirmed=bool(request.form.get("confirm_duplicate")))
         except Invalid as exc:
-            errors = _errors(exc)
+            errors = _errors(exc.problems)
         except Conflict as exc:
-            errors, status = {exc.field or "_form": [problem_message(exc.message)]}, 409
-    return render_template("forms/partner.html", values=values, errors=errors, duplicates=duplicates,
-                           proposing=False, returning=False, actor=actor, **_choices()), \
+            errors, status = _conflict_errors(exc), 409
+            same = editing.same_name(store, data.get("name", ""), data.get("municipality"), exclude=actor_id)
+        else:
+            if outcome.status == "saved":
+                flash(_("The changes to %(name)s are saved.", name=outcome.actor.name))
+                return redirect(actor_url(actor_id))
+            duplicates = outcome.duplicates
+            errors["_duplicate"] = [_("A partner with a similar name is already registered.")]
+    return render_template("forms/partner.html", values=values, errors=errors, duplicates=duplicates, same=same,
+                           proposing=False, actor=actor, **_choices()), \
         status if status != 200 else (422 if errors else 200)
 
 
@@ -259,57 +306,102 @@ def _resolve_partner(store, text: str) -> tuple[str | None, str | None]:
         return named[0].id, None
     if len(named) > 1:
         return None, _("Several partners are called “%(name)s”: choose one from the suggestions.", name=text)
-    return None, _("No partner is registered as “%(name)s”. Choose one from the suggestions, or register a "
-                   "new partner.", name=text)
+    return None, _("No partner is registered as “%(name)s”. Choose one from the suggestions, or register it as a "
+                   "new partner with the button beside it.", name=text)
+
+
+def _new_partner_of_row(form, row: int, text: str) -> dict | None:
+    """The new partner a viewer attached to this row (hidden ``partner-<row>-new``), while the row
+    still shows it; a row typed over since then is read as typed."""
+    raw = form.get(f"partner-{row}-new", "")
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or text != provisional_label(data):
+        return None
+    return {k: v for k, v in data.items() if k in ("id", *ACTOR_TEXT_FIELDS, "tags")}
+
+
+class InitiativeForm:
+    """The initiative form read back: the dict ``parse_initiative`` reads, the errors of partner
+    rows that name no registered partner, which row each partner came from, and the new
+    partners a viewer's rows bring."""
+
+    def __init__(self, store, form):
+        self.data = {name: form.get(name, "").strip() for name in INITIATIVE_TEXT_FIELDS if form.get(name, "").strip()}
+        for name in ("started", "ended"):
+            if name in self.data:
+                self.data[name] = iso_day(self.data[name])
+        self.errors: dict[str, list[str]] = {}
+        self.rows_of: dict[int, int] = {}
+        self.new_partners: list[dict] = []
+        self.unresolved: set[int] = set()
+        partners: list[dict[str, str]] = []
+        self.initiator_row = form.get("initiator", "")
+        for row in range(_row_count(form)):
+            text = form.get(f"partner-{row}-actor", "").strip()
+            if not text:
+                continue
+            new = _new_partner_of_row(form, row, text)
+            if new is not None:
+                actor_id = new["id"]
+                self.new_partners.append(new)
+            else:
+                actor_id, problem = _resolve_partner(store, text)
+                if problem:
+                    self.errors[f"partner-{row}-actor"] = [problem]
+                    self.unresolved.add(row)
+                    continue
+            self.rows_of[len(partners)] = row
+            partners.append({"actor": actor_id, "role": form.get(f"partner-{row}-role", "")})
+            if self.initiator_row == str(row):
+                self.data["initiator"] = actor_id
+        self.data["partners"] = partners
+
+    def rename(self, path: str) -> str:
+        match = re.fullmatch(r"partners\[(\d+)\]\.(actor|role)", path)
+        if match:
+            return f"partner-{self.rows_of.get(int(match.group(1)), match.group(1))}-{match.group(2)}"
+        return path
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        """Validation's problems next to their fields, leaving out those that only repeat a row
+        already reported as unknown (too few partners, an initiator who could not be read)."""
+        typed = len(self.data["partners"]) + len(self.unresolved)
+        for problem in problems:
+            if self.unresolved and problem.path == "partners" and typed >= 2:
+                continue
+            initiator_unknown = self.initiator_row.isdigit() and int(self.initiator_row) in self.unresolved
+            if problem.path == "initiator" and initiator_unknown:
+                continue
+            name = self.rename(problem.path)
+            if name == "initiator" and problem.message != "is required":
+                message = _("Choose which partner took the initiative.")
+            elif name == "initiator":
+                message = _("The partner who took the initiative must be filled in.")
+            else:
+                message = problem_message(problem.message)
+            self.errors.setdefault(name or "_form", [])
+            if message not in self.errors[name or "_form"]:
+                self.errors[name or "_form"].append(message)
 
 
 def initiative_data(store, form) -> tuple[dict, dict[str, list[str]], dict[int, int]]:
     """The initiative form as the dict ``parse_initiative`` reads, the errors found on the way,
     and which form row each partner came from (to put later errors next to the right row)."""
-    data = {name: form.get(name, "").strip() for name in INITIATIVE_TEXT_FIELDS if form.get(name, "").strip()}
-    for name in ("started", "ended"):
-        if name in data:
-            data[name] = iso_day(data[name])
-    errors: dict[str, list[str]] = {}
-    partners: list[dict[str, str | None]] = []
-    rows_of: dict[int, int] = {}
-    initiator_row = form.get("initiator", "")
-    for row in range(_row_count(form)):
-        text = form.get(f"partner-{row}-actor", "").strip()
-        if not text:
-            continue
-        actor_id, problem = _resolve_partner(store, text)
-        if problem:
-            errors[f"partner-{row}-actor"] = [problem]
-            continue
-        rows_of[len(partners)] = row
-        partners.append({"actor": actor_id, "role": form.get(f"partner-{row}-role", "")})
-        if initiator_row == str(row):
-            data["initiator"] = actor_id
-    data["partners"] = partners
-    if initiator_row and "initiator" not in data and not any(k.startswith("partner-") for k in errors):
-        errors["initiator"] = [_("The partner who took the initiative must be filled in.")]
-    return data, errors, rows_of
-
-
-def _initiative_errors(exc: Invalid, rows_of: dict[int, int]) -> dict[str, list[str]]:
-    def rename(path: str) -> str:
-        match = re.fullmatch(r"partners\[(\d+)\]\.(actor|role)", path)
-        if match:
-            return f"partner-{rows_of.get(int(match.group(1)), match.group(1))}-{match.group(2)}"
-        return path
-
-    errors = _errors(exc, rename)
-    if "initiator" in errors and "partners" not in errors:
-        errors["initiator"] = [_("Choose which partner took the initiative.")]
-    return errors
+    read = InitiativeForm(store, form)
+    return read.data, read.errors, read.rows_of
 
 
 def _values_from_initiative(initiative) -> dict:
     store = current_store()
     values = {"title": initiative.title, "category": initiative.category or "",
               "started": initiative.started.isoformat(), "ended": initiative.ended.isoformat() if initiative.ended
-              else "", "location": initiative.location, "rows": str(max(MIN_ROWS, len(initiative.partners) + 1))}
+              else "", "location": initiative.location or "",
+              "rows": str(max(MIN_ROWS, len(initiative.partners) + 1))}
     for row, partner in enumerate(initiative.partners):
         try:
             values[f"partner-{row}-actor"] = actor_label(store.get_actor(partner.actor))
@@ -321,84 +413,197 @@ def _values_from_initiative(initiative) -> dict:
     return values
 
 
-def _put_partner_in_draft(actor) -> None:
-    draft = dict(session.get("initiative_draft") or {})
-    rows = _row_count(draft)
-    for row in range(rows):
-        if not draft.get(f"partner-{row}-actor", "").strip():
-            break
-    else:
-        row = rows
-        draft["rows"] = str(rows + 1)
-    draft[f"partner-{row}-actor"] = actor_label(actor)
-    draft.setdefault(f"partner-{row}-role", "co_creator")
-    session["initiative_draft"] = draft
+def _shown_values(values: dict) -> dict:
+    """The form's values with dates shown as dd.mm.åååå."""
+    return {**values, **{n: shown_day(iso_day(values[n])) for n in ("started", "ended") if values.get(n)}}
 
 
-def _iso_values(values: dict) -> dict:
-    """The form's values with dd.mm.åååå dates shown back as ISO (what a date field can show)."""
-    return {**values, **{n: iso_day(values[n]) for n in ("started", "ended") if values.get(n)}}
+def _panel_prefill(store, values: dict, row: int) -> dict:
+    """The new-partner panel for ``row``: the name typed in the row, and the municipality of the
+    partners already chosen (an initiative's partners are mostly in one municipality)."""
+    text = values.get(f"partner-{row}-actor", "").strip()
+    municipality = ""
+    for other in range(_row_count(values)):
+        if other == row:
+            continue
+        match = _ID_IN_LABEL.search(values.get(f"partner-{other}-actor", ""))
+        if match and store.existing_actor_ids([match.group(1)]):
+            municipality = store.get_actor(match.group(1)).municipality or ""
+            if municipality:
+                break
+    return {"np-row": str(row), "np-name": "" if _ID_IN_LABEL.search(text) else text,
+            "np-municipality": municipality}
 
 
-def _render_initiative(values, errors, *, mode: str, initiative=None, proposing=False, status=200, duplicates=()):
-    return render_template("forms/initiative.html", values=_iso_values(values), errors=errors,
+def _render_initiative(values, errors, *, mode: str, initiative=None, proposing=False, status=200, duplicates=(),
+                       panel=None, panel_duplicates=(), panel_same=()):
+    values = _shown_values(values)
+    if panel is not None:
+        values = {**values, **panel}
+    return render_template("forms/initiative.html", values=values, errors=errors,
                            rows=_row_count(values), mode=mode, initiative=initiative, proposing=proposing,
-                           duplicates=duplicates, **_choices()), status
+                           duplicates=duplicates, panel_open=panel is not None, panel_duplicates=panel_duplicates,
+                           panel_same=panel_same, **_choices()), status
 
 
-def _unconfirmed_duplicates(store, data, form) -> list:
-    """Stored initiatives the same as ``data`` (title, start date, partners), unless the user confirmed."""
-    return [] if form.get("confirm_duplicate") else editing.duplicate_initiatives(store, data)
+def _panel_data(form) -> dict:
+    return {name: form.get(f"np-{name}", "").strip() for name in PANEL_FIELDS if form.get(f"np-{name}", "").strip()}
+
+
+def _taken_provisional_ids(form) -> tuple[str, ...]:
+    ids = []
+    for row in range(_row_count(form)):
+        new = _new_partner_of_row(form, row, form.get(f"partner-{row}-actor", "").strip())
+        if new:
+            ids.append(new["id"])
+    return tuple(ids)
+
+
+def _register_panel_partner(store, user, values: dict, form) -> tuple[dict, dict | None, list, list]:
+    """The no-script path of the new-partner panel: register (or, for a viewer, attach) the
+    partner and put it into the row it was opened from. Returns the form's values, the panel
+    (None when it closes), and what to show in it (likely duplicates, the same name registered)."""
+    try:
+        row = max(0, min(_row_count(form) - 1, int(form.get("np-row", "0"))))
+    except ValueError:
+        row = 0
+    data = _panel_data(form)
+    panel = {f"np-{k}": v for k, v in form.items() if k.startswith("np-")}
+    panel["np-row"] = str(row)
+    try:
+        outcome = editing.new_partner_for_form(store, data, user=user,
+                                                    confirmed=bool(form.get("np-confirm_duplicate")),
+                                                    taken=_taken_provisional_ids(form))
+    except Invalid as exc:
+        errors = _errors(exc.problems, lambda path: f"np-{path}")
+        return values, {**panel, "_errors": errors}, [], []
+    except Conflict as exc:
+        same = editing.same_name(store, data.get("name", ""), data.get("municipality"))
+        return values, {**panel, "_errors": _conflict_errors(exc, lambda path: f"np-{path}")}, [], same
+    if outcome.status == "confirm":
+        return values, {**panel, "_errors": {"_np_duplicate": [_("A partner with a similar name is already "
+                                                                   "registered.")]}}, outcome.duplicates, []
+    values = dict(values)
+    values.pop(f"partner-{row}-new", None)
+    if outcome.status == "saved":
+        values[f"partner-{row}-actor"] = actor_label(outcome.actor)
+        flash(_("%(name)s is registered as a partner.", name=outcome.actor.name))
+    else:
+        values[f"partner-{row}-actor"] = provisional_label(outcome.provisional)
+        values[f"partner-{row}-new"] = json.dumps(outcome.provisional, ensure_ascii=False)
+    values.setdefault(f"partner-{row}-role", "co_creator")
+    if not values.get(f"partner-{row}-role"):
+        values[f"partner-{row}-role"] = "co_creator"
+    return values, None, [], []
+
+
+def _form_values(form) -> dict:
+    return {k: v for k, v in form.items() if k not in ("csrf_token", "action") and not k.startswith("np-")}
+
+
+def _initiative_post(*, mode: str, initiative=None):
+    """One POST of the initiative form (new or edit): add a row, open or use the new-partner
+    panel, or save — with every error of the submission at once."""
+    store = current_store()
+    user = signed_in_user()
+    proposing = mode == "new" and not editing.may_save(user)
+    values = _form_values(request.form)
+    action = request.form.get("action", "save")
+    render = dict(mode=mode, initiative=initiative, proposing=proposing)
+    if action == "add_row":
+        values["rows"] = str(min(MAX_ROWS, _row_count(values) + 1))
+        return _render_initiative(values, {}, **render)
+    if action == "close_partner":
+        return _render_initiative(values, {}, **render)
+    opened = _NEW_PARTNER_ACTION.fullmatch(action)
+    if opened:
+        row = min(int(opened.group(1)), _row_count(values) - 1)
+        return _render_initiative(values, {}, panel=_panel_prefill(store, values, row), **render)
+    if action == "create_partner":
+        values, panel, duplicates, same = _register_panel_partner(store, user, values, request.form)
+        if panel is None:
+            return _render_initiative(values, {}, **render)
+        errors = panel.pop("_errors")
+        return _render_initiative(values, errors, panel=panel, panel_duplicates=duplicates, panel_same=same,
+                                  status=409 if same else 422, **render)
+    read = InitiativeForm(store, request.form)
+    confirmed = bool(request.form.get("confirm_duplicate"))
+    try:
+        if mode == "edit":
+            read.add_problems(editing.initiative_problems(store, {**read.data, "id": initiative.id}))
+            if read.errors:
+                return _render_initiative(values, read.errors, status=422, **render)
+            outcome = editing.update_initiative_from_form(store, initiative.id, read.data, user=user,
+                                                          confirmed=confirmed)
+        else:
+            read.add_problems(editing.initiative_problems(store, read.data, new_partners=read.new_partners))
+            if read.errors:
+                return _render_initiative(values, read.errors, status=422, **render)
+            outcome = editing.submit_initiative(store, read.data, user=user, new_partners=read.new_partners,
+                                                confirmed=confirmed)
+    except Invalid as exc:
+        read.add_problems(exc.problems)
+        return _render_initiative(values, read.errors, status=422, **render)
+    except Conflict as exc:
+        return _render_initiative(values, _conflict_errors(exc, read.rename), status=409, **render)
+    if outcome.status == "confirm":
+        errors = {"_duplicate": [_("An initiative with the same title and start date and mostly the same partners "
+                                   "is already registered.")]}
+        return _render_initiative(values, errors, status=422, duplicates=outcome.duplicates, **render)
+    if outcome.status == "proposed":
+        flash(_("Thank you! Your proposal waits for an editor to review it."))
+        return redirect(url_for("forms.proposals"))
+    if mode == "edit":
+        flash(_("The changes are saved."))
+    else:
+        flash(_("The initiative “%(title)s” is saved.", title=outcome.initiative.title))
+    return redirect(url_for("forms.initiative_page", initiative_id=outcome.initiative.id))
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])
 @requires("viewer")
 def initiative_new():
+    if request.method != "POST":
+        return _render_initiative({}, {}, mode="new", proposing=not editing.may_save(signed_in_user()))
+    return _initiative_post(mode="new")
+
+
+@bp.post("/forms/new-partner")
+@requires("viewer")
+def new_partner_json():
+    """JSON for forms.js: register a partner from inside the initiative form without leaving it.
+
+    Editors get the stored partner (``status: "saved"``, its ``label`` for the row); viewers a
+    partner attached to their proposal (``status: "proposed"``, ``label`` and ``new``, its data
+    with a provisional id, for the row's hidden field). ``"confirm"`` lists likely duplicates
+    (send again with ``confirm_duplicate``); 409 names the partner already registered under the
+    same name; 422 has the errors by field.
+    """
     store = current_store()
-    user = signed_in_user()
-    proposing = not user.can("editor")
-    if request.method != "POST":  # GET and HEAD (Flask answers HEAD with the GET view) only read
-        values = dict(session.get("initiative_draft") or {}) if request.args.get("draft") else {}
-        if not request.args.get("draft"):
-            session.pop("initiative_draft", None)
-        return _render_initiative(values, {}, mode="new", proposing=proposing)
-    values = dict(request.form)
-    action = request.form.get("action", "save")
-    if action == "add_row":
-        values["rows"] = str(_row_count(values) + 1)
-        return _render_initiative(values, {}, mode="new", proposing=proposing)
-    if action == "new_partner":
-        session["initiative_draft"] = {k: v for k, v in values.items() if k not in ("csrf_token", "action")}
-        back: dict[str, Any] = {"return": "initiative"}  # `return` cannot be written as a keyword
-        return redirect(url_for("forms.new_partner", **back))
-    data, errors, rows_of = initiative_data(store, request.form)
+    form = request.form
+    data = {name: form.get(name, "").strip() for name in PANEL_FIELDS if form.get(name, "").strip()}
+    taken = tuple(t for t in form.get("taken", "").split(",") if t)
     try:
-        if errors:
-            raise _PartialErrors()
-        duplicates = _unconfirmed_duplicates(store, data, request.form)
-        if duplicates:
-            errors["_duplicate"] = [_("An initiative with the same title, start date and partners is already "
-                                      "registered.")]
-            return _render_initiative(values, errors, mode="new", proposing=proposing, status=422,
-                                      duplicates=duplicates)
-        if proposing:
-            editing.propose(store, "initiative", data, proposer=user.name)
-            session.pop("initiative_draft", None)
-            flash(_("Thank you! Your proposal waits for an editor to review it."))
-            return redirect(url_for("forms.proposals"))
-        initiative = svc.create_initiative(store, data, by=acting_name(), allow_duplicate=True)
-    except _PartialErrors:
-        return _render_initiative(values, errors, mode="new", proposing=proposing, status=422)
+        outcome = editing.new_partner_for_form(store, data, user=signed_in_user(),
+                                                    confirmed=bool(form.get("confirm_duplicate")), taken=taken)
     except Invalid as exc:
-        return _render_initiative(values, {**_initiative_errors(exc, rows_of), **errors}, mode="new",
-                                  proposing=proposing, status=422)
-    session.pop("initiative_draft", None)
-    flash(_("The initiative “%(title)s” is saved.", title=initiative.title))
-    return redirect(url_for("forms.initiative_page", initiative_id=initiative.id))
-
-
-class _PartialErrors(Exception):
-    """Partner fields that could not be resolved: shown before the rest is validated."""
+        return jsonify({"status": "invalid", "errors": _errors(exc.problems)}), 422
+    except Conflict as exc:
+        same = editing.same_name(store, data.get("name", ""), data.get("municipality"))
+        return jsonify({"status": "same", "errors": _conflict_errors(exc),
+                        "existing": [{"label": actor_label(a), "name": a.name, "url": actor_url(a.id)}
+                                     for a in same]}), 409
+    if outcome.status == "confirm":
+        return jsonify({"status": "confirm", "message": _("A partner with a similar name is already registered."),
+                        "duplicates": [{"label": actor_label(a), "name": a.name, "url": actor_url(a.id),
+                                        "kind_label": kind_labels().get(a.kind, a.kind),
+                                        "municipality": a.municipality or ""} for a, _s in outcome.duplicates]})
+    if outcome.status == "saved":
+        return jsonify({"status": "saved", "label": actor_label(outcome.actor), "id": outcome.actor.id,
+                        "message": _("%(name)s is registered as a partner.", name=outcome.actor.name)})
+    new = outcome.provisional
+    return jsonify({"status": "proposed", "label": provisional_label(new), "new": new,
+                    "message": _("%(name)s goes with your proposal as a new partner.", name=new["name"])})
 
 
 @bp.get("/initiatives")
@@ -440,22 +645,9 @@ def initiative_page(initiative_id: str):
 def initiative_edit(initiative_id: str):
     store = current_store()
     initiative = store.get_initiative(initiative_id)
-    if request.method != "POST":  # GET and HEAD (Flask answers HEAD with the GET view) only read
+    if request.method != "POST":
         return _render_initiative(_values_from_initiative(initiative), {}, mode="edit", initiative=initiative)
-    values = dict(request.form)
-    if request.form.get("action") == "add_row":
-        values["rows"] = str(_row_count(values) + 1)
-        return _render_initiative(values, {}, mode="edit", initiative=initiative)
-    data, errors, rows_of = initiative_data(store, request.form)
-    if errors:
-        return _render_initiative(values, errors, mode="edit", initiative=initiative, status=422)
-    try:
-        svc.update_initiative(store, initiative_id, data, by=acting_name())
-    except Invalid as exc:
-        return _render_initiative(values, _initiative_errors(exc, rows_of), mode="edit", initiative=initiative,
-                                  status=422)
-    flash(_("The changes are saved."))
-    return redirect(url_for("forms.initiative_page", initiative_id=initiative_id))
+    return _initiative_post(mode="edit", initiative=initiative)
 
 
 @bp.post("/initiatives/<initiative_id>/end")
@@ -471,7 +663,7 @@ def initiative_end(initiative_id: str):
         errors = {"ended": [problem_message(p.message) for p in exc.problems]}
         return render_template("forms/initiative_page.html", initiative=initiative, actors=actors,
                                history=store.list_audit(object_kind="initiative", object_id=initiative_id, limit=50),
-                               errors=errors, values={"ended": ended}), 422
+                               errors=errors, values={"ended": shown_day(ended)}), 422
     flash(_("The end date is saved.") if ended else _("The initiative is marked as ongoing."))
     return redirect(url_for("forms.initiative_page", initiative_id=initiative_id))
 
@@ -550,7 +742,11 @@ def _proposal_for(proposal_id: str):
 @bp.route("/proposals/<proposal_id>", methods=["GET", "POST"])
 @requires("viewer")
 def proposal(proposal_id: str):
-    """A proposal: its proposer sees what became of it; an editor accepts (possibly corrected) or rejects it."""
+    """A proposal: its proposer sees what became of it; an editor accepts (possibly corrected) or rejects it.
+
+    An initiative proposal's new partners stand in their rows as "… (new partner)"; the editor
+    may keep them (they are created with the initiative) or type a registered partner instead.
+    """
     store = current_store()
     item = _proposal_for(proposal_id)
     errors: dict[str, list[str]] = {}
@@ -563,54 +759,78 @@ def proposal(proposal_id: str):
     if request.method == "POST":
         if not signed_in_user().can("editor"):
             abort(403)
-        values = dict(request.form)
+        values = _form_values(request.form)
+        values["note"] = request.form.get("note", "")
         decision = request.form.get("decision")
+        read = None
         try:
             if decision == "reject":
                 editing.reject(store, proposal_id, request.form.get("note"), by=signed_in_user().name)
                 flash(_("The proposal is rejected."))
                 return redirect(url_for("forms.proposals"))
-            rows_of: dict[int, int] = {}
             if item.kind == "actor":
                 data = actor_data(request.form)
+                problems = editing.actor_problems(data)
+                if problems:
+                    raise Invalid(problems)
             else:
-                data, errors, rows_of = initiative_data(store, request.form)
-                if errors:
-                    raise _PartialErrors()
-                duplicates = _unconfirmed_duplicates(store, data, request.form)
-                if duplicates:
-                    errors["_duplicate"] = [_("An initiative with the same title, start date and partners is "
-                                              "already registered.")]
-                    raise _PartialErrors()
+                read = InitiativeForm(store, request.form)
+                read.add_problems(editing.initiative_problems(store, read.data, new_partners=read.new_partners))
+                if read.errors:
+                    raise _ShowErrors(read.errors)
+                data = {**read.data, editing.NEW_PARTNERS: read.new_partners} if read.new_partners else read.data
+                if not request.form.get("confirm_duplicate"):
+                    known = store.existing_actor_ids([p["actor"] for p in read.data["partners"]])
+                    duplicates = editing.duplicate_initiatives(store, read.data, known=known)
+                    if duplicates:
+                        raise _ShowErrors({"_duplicate": [_("An initiative with the same title and start date and "
+                                                            "mostly the same partners is already registered.")]})
             result_id = editing.accept(store, proposal_id, data, by=signed_in_user().name, allow_duplicate=True)[1]
             flash(_("The proposal is accepted and saved."))
             return redirect(actor_url(result_id) if item.kind == "actor"
                             else url_for("forms.initiative_page", initiative_id=result_id))
-        except _PartialErrors:
-            pass
+        except _ShowErrors as shown:
+            errors = shown.errors
         except Invalid as exc:
-            errors = _errors(exc) if item.kind == "actor" else _initiative_errors(exc, rows_of)
+            if read is not None:
+                read.add_problems(exc.problems)
+                errors = read.errors
+            else:
+                errors = _errors(exc.problems)
         except Conflict as exc:
-            errors = {exc.field or "_form": [problem_message(exc.message)]}
-    template = "forms/proposal.html"
+            errors = _conflict_errors(exc, read.rename if read is not None else (lambda path: path))
     if item.kind == "initiative":
-        values = _iso_values(values)
-    return render_template(template, proposal=item, values=values, errors=errors, rows=_row_count(values),
-                           duplicates=duplicates, **_choices()), 422 if errors else 200
+        values = _shown_values(values)
+    new_partners = editing.split_new_partners(item.data)[1] if item.kind == "initiative" else []
+    return render_template("forms/proposal.html", proposal=item, values=values, errors=errors, rows=_row_count(values),
+                           duplicates=duplicates, new_partners=new_partners, **_choices()), 422 if errors else 200
+
+
+class _ShowErrors(Exception):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("form errors")
+        self.errors = errors
 
 
 def _proposal_initiative_values(data: dict) -> dict:
     store = current_store()
-    values = {k: (v or "") for k, v in data.items() if k in INITIATIVE_TEXT_FIELDS}
-    partners = data.get("partners") or []
+    initiative, new_partners = editing.split_new_partners(data)
+    new_by_id = {p.get("id"): p for p in new_partners}
+    values = {k: (v or "") for k, v in initiative.items() if k in INITIATIVE_TEXT_FIELDS}
+    partners = initiative.get("partners") or []
     values["rows"] = str(max(MIN_ROWS, len(partners)))
     for row, partner in enumerate(partners):
-        try:
-            values[f"partner-{row}-actor"] = actor_label(store.get_actor(partner["actor"]))
-        except (NotFound, KeyError, TypeError):
-            values[f"partner-{row}-actor"] = str(partner.get("actor", "")) if isinstance(partner, dict) else ""
+        actor = partner.get("actor") if isinstance(partner, dict) else None
+        if actor in new_by_id:
+            values[f"partner-{row}-actor"] = provisional_label(new_by_id[actor])
+            values[f"partner-{row}-new"] = json.dumps(new_by_id[actor], ensure_ascii=False)
+        else:
+            try:
+                values[f"partner-{row}-actor"] = actor_label(store.get_actor(str(actor)))
+            except (NotFound, KeyError, TypeError):
+                values[f"partner-{row}-actor"] = str(actor or "")
         values[f"partner-{row}-role"] = partner.get("role", "") if isinstance(partner, dict) else ""
-        if isinstance(partner, dict) and partner.get("actor") == data.get("initiator"):
+        if actor is not None and actor == initiative.get("initiator"):
             values["initiator"] = str(row)
     return values
 

@@ -20,6 +20,7 @@ from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import ConfigError
 from graphsvc.model.messages import Message
+from graphsvc.web.params import day_field
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 #: How to build the compiled catalogues; said when they are missing or stale.
@@ -78,6 +79,7 @@ def init_app(app: Flask, locale_selector) -> None:
     Babel(app, locale_selector=locale_selector)
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["day_field"] = day_field
     app.jinja_env.filters["message"] = problem_message
     app.jinja_env.globals["problem_message"] = problem_message
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks (Flask-Babel installs the extension)

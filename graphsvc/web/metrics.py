@@ -1,11 +1,13 @@
 """Silo metrics on the web: the ``/metrics`` page and its JSON and CSV twins under /api/v1.
 
 API: ``GET /api/v1/metrics/silo`` (the report as JSON) and ``GET /api/v1/metrics/silo.csv?table=``
-(one table as CSV, made safe to open in a spreadsheet: text that would start a formula gets a
-leading apostrophe; ``verbatim=1`` gives the text exactly as stored, for R and pandas). Page:
-``/metrics`` (form, mixing-matrix heat map, E-I per group, bridges, co-creation shares). All three
-call :func:`graphsvc.services.metrics.silo_metrics` with the same
-parameters; the serialised JSON and CSV are cached next to the report.
+(one table as CSV, labels in the user's language beside stable codes; made safe to open in a
+spreadsheet: text that would start a formula gets a leading apostrophe, ``verbatim=1`` gives the
+text exactly as stored, for R and pandas). Pages: ``/metrics`` (form, mixing-matrix heat map as
+counts, row shares or observed/expected, E-I per group with p-values, bridges, co-creation shares)
+and ``/metrics/om-malene`` (what each number means, how it is computed, its references and how to
+reproduce it). All call :func:`graphsvc.services.metrics.silo_metrics` with the same parameters;
+the serialised JSON and CSV are cached next to the report.
 """
 
 from __future__ import annotations
@@ -16,16 +18,16 @@ import json
 import math
 import re
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
-from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import GROUP_BY, VIEWS
-from graphsvc.services import metrics as m
-from graphsvc.web import params
+from graphsvc.services import maps, metrics as m
+from graphsvc.web import measures, params
 from graphsvc.web.context import current_cache, current_store
+from graphsvc.web.labels import locale_key, term
 
 bp = Blueprint("metrics", __name__)
 api_bp = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
@@ -37,7 +39,7 @@ HEAT_STEPS = 9
 def metric_params() -> dict:
     """The request's metric parameters, typed; ``silo_metrics`` checks their ranges."""
     args = request.args
-    return {"at": parse_date_param((args.get("at") or "").strip() or None, "at"),
+    return {"at": params.day("at"),
             "view": args.get("view") or "cumulative",
             "group_by": args.get("group_by") or "sector",
             "weighted": params.flag("weighted"),
@@ -96,11 +98,12 @@ def api_silo_csv():
         raise Invalid([Problem("table", msg.CHOICE_INVALID(legal=m.CSV_TABLES, value=table))])
     verbatim = params.flag("verbatim")
     chosen = metric_params()
+    lang = locale_key()
     if verbatim:
-        body = _cached_bytes(f"silo-csv-{table}", chosen, lambda r: m.silo_csv(r, table))
+        body = _cached_bytes(f"silo-csv-{table}-{lang}", chosen, lambda r: m.silo_csv(r, table, lang=lang))
     else:
-        body = _cached_bytes(f"silo-csv-{table}-spreadsheet", chosen,
-                             lambda r: neutralise_formulas(m.silo_csv(r, table)))
+        body = _cached_bytes(f"silo-csv-{table}-{lang}-spreadsheet", chosen,
+                             lambda r: neutralise_formulas(m.silo_csv(r, table, lang=lang)))
     suffix = f"-{chosen['at'].isoformat()}" if chosen["at"] else ""
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
@@ -109,25 +112,44 @@ def api_silo_csv():
 
 
 # -- page -----------------------------------------------------------------------------------------
-def heat_map(report: dict) -> dict:
-    """The mixing matrix with a colour step per cell (square-root scale, so small cross-group
-    counts stay visible next to a large diagonal)."""
-    groups = report["mixing_matrix"]["groups"]
-    matrix = report["mixing_matrix"]["matrix"]
-    top = max((v for row in matrix for v in row), default=0)
+@bp.app_context_processor
+def metric_helpers():
+    return {"term": term, "about": lambda anchor: url_for("metrics.about_measures", _anchor=anchor)}
+
+
+#: What the heat map shows: the mixing matrix's counts, its row shares, or observed/expected ratios.
+MIXING_VIEWS = ("counts", "shares", "ratio")
+
+
+def heat_map(report: dict, view: str = "counts") -> dict:
+    """The mixing matrix with a colour step per cell. Counts and shares on a square-root scale (so
+    small cross-group counts stay visible next to a large diagonal); ratios on a log scale around 1
+    (as many ties as chance), from ¼ and below to 4 and above."""
+    mixing = report["mixing_matrix"]
+    groups = mixing["groups"]
+    matrix = {"counts": mixing["matrix"], "shares": mixing["row_shares"], "ratio": mixing["ratio"]}[view]
+    top = max((v for row in matrix for v in row if v is not None), default=0)
     rows = []
     for g, row in zip(groups, matrix):
         cells = []
         for h, v in zip(groups, row):
-            step = 0 if not top or not v else max(1, min(HEAT_STEPS - 1, round(math.sqrt(v / top) * (HEAT_STEPS - 1))))
+            if v is None or (view != "ratio" and (not top or not v)):
+                step = 0
+            elif view == "ratio":
+                step = 0 if v == 0 else max(1, min(HEAT_STEPS - 1, round(4 + 2 * math.log2(v))))
+            else:
+                step = max(1, min(HEAT_STEPS - 1, round(math.sqrt(v / top) * (HEAT_STEPS - 1))))
             cells.append({"group": h, "value": v, "step": step, "diagonal": g == h})
         rows.append({"group": g, "cells": cells})
-    return {"groups": groups, "rows": rows, "max": top}
+    return {"groups": groups, "rows": rows, "max": top, "view": view}
 
 
 @bp.get("/metrics")
 def metrics_page():
     params = metric_params()
+    mixing_view = request.args.get("mixing") or "counts"
+    if mixing_view not in MIXING_VIEWS:
+        raise Invalid([Problem("mixing", msg.CHOICE_INVALID(legal=MIXING_VIEWS, value=mixing_view))])
     report = report_for(params)
     query = {k: v for k, v in (("at", params["at"].isoformat() if params["at"] else None),
                                ("view", params["view"]), ("group_by", params["group_by"]),
@@ -136,12 +158,24 @@ def metrics_page():
     ei = report["ei_index"]
     groups = [{"group": g, "actors": v["actors"], "internal": v["ties_internal"], "external": v["ties_external"],
                "ei": ei["groups"].get(g), "expected": ei["expected_groups"].get(g),
-               "reason": ei["undefined"]["groups"].get(g)} for g, v in report["groups"].items()]
+               "p": ei["group_p_values"].get(g), "reason": ei["undefined"]["groups"].get(g)}
+              for g, v in report["groups"].items()]
     groups.sort(key=lambda r: (r["ei"] is None, r["ei"] if r["ei"] is not None else 0, r["group"].casefold()))
     libraries = [{"id": lib, "name": report["actors"].get(lib, {}).get("name", lib), **counts}
                  for lib, counts in report["cocreation"]["libraries"].items()]
     libraries.sort(key=lambda r: (-r["invited_by_municipal_units"] - r["initiated_with_municipal_units"],
                                   r["name"].casefold()))
-    return render_template("metrics.html", r=report, params=params, query=query, heat=heat_map(report),
+    return render_template("metrics.html", r=report, params=params, query=query,
+                           heat=heat_map(report, mixing_view), mixing_view=mixing_view, mixing_views=MIXING_VIEWS,
                            groups=groups, bridges=m.bridges(report), libraries=libraries, views=VIEWS,
-                           group_bys=GROUP_BY, csv_tables=m.CSV_TABLES)
+                           group_bys=GROUP_BY, csv_tables=m.CSV_TABLES,
+                           sector_colours=maps.sector_palette(current_store(), current_cache()))
+
+
+@bp.get("/metrics/om-malene")
+def about_measures():
+    """Om målene: each measure's formula, conventions, undefined cases, the permutation scheme,
+    references with DOIs, and how to reproduce every number from the exports in networkx or R."""
+    lang = locale_key()
+    return render_template("metrics_about.html", measures=measures.MEASURES, lang=lang,
+                           references=measures.REFERENCES, text=measures.text, exports=measures.EXPORTS)

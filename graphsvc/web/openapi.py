@@ -46,7 +46,8 @@ def _actor_schema(*, id_required: bool) -> dict:
     schema = {
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "name", "kind", "municipality"] if id_required else ["name", "kind", "municipality"],
+        # municipality may be unknown (null) for data that does not come from a municipality (docs/domain.md)
+        "required": ["id", "name", "kind"] if id_required else ["name", "kind"],
         "properties": {
             "id": ID,
             "name": TEXT,
@@ -65,7 +66,8 @@ def _actor_schema(*, id_required: bool) -> dict:
 
 
 def _initiative_schema(*, id_required: bool) -> dict:
-    required = ["title", "started", "initiator", "location", "partners"]
+    # initiator and location may be unknown (null) for data that does not come from a municipality
+    required = ["title", "started", "partners"]
     return _optional_may_be_empty({
         "type": "object",
         "additionalProperties": False,

@@ -10,6 +10,9 @@ NUMBER_OR_NULL = {"type": "number", "nullable": True}
 _BY_GROUP = {"type": "object", "additionalProperties": NUMBER_OR_NULL}
 
 
+_MATRIX: dict = {"type": "array", "items": {"type": "array", "items": {"type": "number", "nullable": True}}}
+
+
 def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
     params = [
         _param("at", date_schema, "The network at this date (default: everything)"),
@@ -59,12 +62,21 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
         "mixing_matrix": {"type": "object", "description": "Ties by the groups of their two ends; the diagonal "
                                                            "counts ties inside a group, once each",
                           "properties": {"groups": {"type": "array", "items": {"type": "string"}},
-                                         "matrix": {"type": "array", "items": {"type": "array",
-                                                                               "items": {"type": "number"}}}}},
+                                         "matrix": _MATRIX,
+                                         "row_shares": {**_MATRIX, "description": "Each row as shares of its sum"},
+                                         "expected": {**_MATRIX, "description": "Ties expected from the groups' "
+                                                      "tie ends (configuration model)"},
+                                         "ratio": {**_MATRIX, "description": "Observed / expected"}}},
         "ei_index": {"type": "object", "description": "Krackhardt–Stern E-I: (E − I)/(E + I); −1 a closed silo",
                      "properties": {"network": NUMBER_OR_NULL, "groups": _BY_GROUP, "expected": NUMBER_OR_NULL,
                                     "expected_groups": _BY_GROUP, "p_value": NUMBER_OR_NULL,
-                                    "permutation": {"type": "object", "nullable": True},
+                                    "group_p_values": {**_BY_GROUP, "description": "One-sided permutation p-value "
+                                                       "of each group's E-I (keyed like groups); see "
+                                                       "/metrics/om-malene#permutation-test"},
+                                    "permutation": {"type": "object", "nullable": True,
+                                                    "description": "What is shuffled (shuffled), the tested side "
+                                                                   "(alternative), p_le, p_ge, p_two_sided, and "
+                                                                   "both tails per group (groups)"},
                                     "internal": {"type": "number"}, "external": {"type": "number"},
                                     "convention": {"type": "string"}, "undefined": {"type": "object"}}},
         "assortativity": {"type": "object", "properties": {"value": NUMBER_OR_NULL, "weighted": {"type": "boolean"},
@@ -74,9 +86,14 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
         "communities": {"type": "object", "description": "Louvain partition (seeded), its modularity and the "
                                                          "modularity of the partition by group"},
         "cocreation": {"type": "object", "description": "Share of initiatives with an external partner; per "
-                                                        "library initiated with / invited by municipal units"}}}
+                                                        "library initiated with / invited by municipal units"},
+        "left_out": {"type": "array", "items": {"type": "object"},
+                     "description": "Initiatives a measure left out and why (count, the first 100 ids, reason): "
+                                    "brokerage and the invited/initiated counts need a known initiator"},
+        "unknown": {"type": "object", "description": "Actors without a municipality, initiatives without an "
+                                                     "initiator (data that does not come from a municipality)"}}}
     csv_columns = (f"actors: {', '.join(m.ACTOR_COLUMNS)}. groups: {', '.join(m.GROUP_COLUMNS)}. "
-                   "mixing: group, then one column per group. "
+                   "mixing, mixing_shares, mixing_ratios: group, group_label, then one column per group. "
                    f"libraries: {', '.join(m.LIBRARY_COLUMNS)}. "
                    "UTF-8 with BOM, comma-separated, CRLF; an undefined value is an empty cell.")
     return {

@@ -6,6 +6,7 @@ parameter with the same 422 (JSON for the API, a page for the browser).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import overload
@@ -50,9 +51,48 @@ def whole(name: str, default: int) -> int:
         raise Invalid([Problem(name, msg.NOT_WHOLE(value=raw))]) from None
 
 
+_NORWEGIAN_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def iso_day(text: str) -> str:
+    """A typed date as ISO: ``01.03.2024`` (dd.mm.åååå, as Norwegians write it) → ``2024-03-01``;
+    anything else is passed on unchanged for validation to judge.
+
+    Pages ask for dates in text fields, not the browser's date picker, which follows the browser's
+    language (03/01/2024 in American English) and so is ambiguous for Norwegian users.
+
+    >>> iso_day("1.3.2024"), iso_day("2024-03-01"), iso_day("mars")
+    ('2024-03-01', '2024-03-01', 'mars')
+    """
+    match = _NORWEGIAN_DAY.fullmatch(text.strip())
+    if not match:
+        return text
+    day_of_month, month, year = match.groups()
+    return f"{year}-{int(month):02d}-{int(day_of_month):02d}"
+
+
+def shown_day(text: str) -> str:
+    """A date as a text field shows it back: ``2024-03-01`` → ``01.03.2024``, whatever the browser's language.
+
+    >>> shown_day("2024-03-01")
+    '01.03.2024'
+    """
+    match = _ISO_DAY.fullmatch((text or "").strip())
+    if not match:
+        return text
+    year, month, day_of_month = match.groups()
+    return f"{day_of_month}.{month}.{year}"
+
+
+def day_field(value: date | None) -> str:
+    """What a date field of a filter form shows for ``value`` (the Jinja filter ``day_field``)."""
+    return shown_day(value.isoformat()) if value else ""
+
+
 def day(name: str) -> date | None:
-    """A date as YYYY-MM-DD, or None when absent or empty."""
-    return parse_date_param((request.args.get(name) or "").strip() or None, name)
+    """A date typed as dd.mm.åååå or YYYY-MM-DD, or None when absent or empty."""
+    return parse_date_param(iso_day((request.args.get(name) or "").strip()) or None, name)
 
 
 def text(name: str) -> str | None:

@@ -31,13 +31,13 @@ from graphsvc.interchange.templates import TEMPLATES
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
-from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import VIEWS
-from graphsvc.services.imports import ImportReport, import_files, import_json_file
+from graphsvc.services.imports import ImportReport, Upload, import_json_file, run_import
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
 from graphsvc.web.context import current_store
 from graphsvc.web.i18n import problem_message
+from graphsvc.web.labels import locale_key
 
 bp = Blueprint("transfer", __name__)
 
@@ -57,7 +57,7 @@ def _max_import_bytes() -> int:
 def export_options() -> dict:
     """Export filters from the query string (empty fields mean "not given")."""
     view = params.choice("view", VIEWS, "cumulative")
-    return {"at": parse_date_param(request.args.get("at"), "at"), "view": view,
+    return {"at": params.day("at"), "view": view,
             "municipality": (request.args.get("municipality") or "").strip() or None,
             "sector": (request.args.get("sector") or "").strip() or None}
 
@@ -77,7 +77,7 @@ def export_response(fmt: str) -> Response:
         extension, media_type = "json", "application/json"
     else:
         make, extension, media_type = FORMATS[fmt]
-        data = make(actors, initiatives, **options)
+        data = make(actors, initiatives, **options, lang=locale_key())  # label columns as the pages say
     response = Response(data, mimetype=media_type)
     if media_type.startswith("application/json") or media_type.endswith("+xml"):
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
@@ -88,7 +88,7 @@ def export_response(fmt: str) -> Response:
 @bp.get("/export")
 def export_page():
     actors, _ = current_store().snapshot()
-    municipalities = sorted({a.municipality for a in actors}, key=str.casefold)
+    municipalities = sorted({a.municipality for a in actors if a.municipality}, key=str.casefold)
     sectors = sorted({a.sector for a in actors if a.sector}, key=str.casefold)
     return render_template("export.html", formats=[(f, FORMAT_LABELS[f]) for f in EXPORT_FORMATS],
                            municipalities=municipalities, sectors=sectors, today=date.today().isoformat())
@@ -144,8 +144,8 @@ def _uploads(folder: Path) -> tuple[list[tuple[str, Path]], list[str | None]]:
 
 
 def _run(files, kinds, *, dry_run: bool, valid_only: bool) -> ImportReport:
-    return import_files(current_store(), files, kinds=kinds, dry_run=dry_run, valid_only=valid_only,
-                        max_bytes=_max_import_bytes(), by=acting_name())
+    return run_import(current_store(), Upload(files, kinds, _max_import_bytes()), dry_run=dry_run,
+                      valid_only=valid_only, by=acting_name())
 
 
 def import_upload_response():

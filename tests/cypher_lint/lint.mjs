@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
 
 export const graphsvcSchema = {
-  labels: ['Actor', 'Initiative', 'GraphMeta', 'User', 'Credential', 'Proposal', 'AuditEntry'],
-  relationshipTypes: ['PARTNER_IN', 'CO_CREATES'],
+  labels: ['Actor', 'Initiative', 'GraphMeta', 'User', 'Credential', 'Proposal', 'AuditEntry', 'Staged'],
+  relationshipTypes: ['PARTNER_IN', 'CO_CREATES', 'HAS_CREDENTIAL'],
   propertyKeys: [
     // Actor
     'id', 'name', 'name_key', 'kind', 'sector', 'sector_key', 'municipality', 'municipality_key',
@@ -25,8 +25,12 @@ export const graphsvcSchema = {
     'role', 'position',
     // CO_CREATES (title, category, started, ended shared with Initiative)
     'initiative',
-    // GraphMeta
-    'key', 'version',
+    // GraphMeta (and the bulk job that may hold the graph)
+    'key', 'version', 'job', 'job_owner', 'job_kind', 'job_state', 'job_step', 'job_by', 'job_audit', 'job_until',
+    // GraphMeta, Proposal: set and removed in one transaction to take the node's write lock
+    'lock',
+    // Staged (a bulk job's rows; also every property of the rows it stages)
+    'batch', 'kind_of', 'partner_actors', 'partner_roles',
     // keys of parameter rows that are not stored (CREATE_PARTNERS: row.actor)
     'actor',
     // Actor: one per kind, municipality and normalised name

@@ -1,36 +1,24 @@
-// The viewer inside a downloaded map (map_export.html): reads the data block, draws with physics
-// off, builds tooltips with textContent (names are never parsed as HTML).
+// The viewer inside a downloaded map (map_export.html): draws the view's nodes where the server put
+// them, with the page's options (map-draw.js); pies for bubbles; plain-text tooltips (never HTML).
 (function () {
   'use strict';
-  function read(id) { return JSON.parse(document.getElementById(id).textContent); }
-  var data = read('map-data');
-  var options = read('map-options');
-  var T = document.getElementById('map-strings') ? read('map-strings') : {};
-  function t(key, fallback) { return T[key] || fallback; }
-  function tip(lines) {
-    var div = document.createElement('div');
-    lines.forEach(function (l, i) {
-      var row = document.createElement('div');
-      row.textContent = l;
-      if (i === 0) { row.style.fontWeight = '700'; }
-      div.appendChild(row);
-    });
-    return div;
-  }
+  var G = window.GraphsvcMap;
+  var data = JSON.parse(document.getElementById('map-data').textContent);
   data.nodes.forEach(function (n) {
-    var m = n.info.metrics || {};
-    var kind = (T.kinds && T.kinds[n.info.kind]) || n.info.kind;
-    var group = (T.groups && T.groups[n.info.group]) || n.info.group;
-    n.title = tip([n.label, t('kind', 'Type') + ': ' + kind, t('sector', 'Sektor') + ': ' + group,
-                   t('municipality', 'Kommune') + ': ' + (n.info.municipality || ''),
-                   t('partners', 'Samarbeidspartnere') + ': ' + (m.degree || 0),
-                   t('betweenness', 'Betweenness') + ': ' + (m.betweenness || 0),
-                   t('brokerage', 'Meglerroller') + ': ' + (m.brokerage || 0)]);
-    n.color = { background: n.color, border: '#333333' };
+    n.title = G.tooltip(n.info);
+    if (n.pie) { n.ctxRenderer = G.pieRenderer(n.pie, n.labelScale); }
   });
-  data.edges.forEach(function (e) {
-    e.title = tip([t('shared', 'Felles initiativ') + ': ' + e.info.weight].concat(e.info.titles.map(function (t) { return '• ' + t; })));
-  });
-  new vis.Network(document.getElementById('map'), { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) },
-                  options);
+  data.edges.forEach(function (e) { e.title = G.tooltip(e.info); });
+  var container = document.getElementById('map');
+  var options = JSON.parse(JSON.stringify(G.NETWORK_OPTIONS));
+  options.interaction.hideEdgesOnDrag = data.edges.length > 4000;
+  data.nodes.forEach(function (n) { if (!n.pie) { n.text = n.label; delete n.label; } });  // painted
+  var nodes = new vis.DataSet(data.nodes);
+  var network = new vis.Network(container, { nodes: nodes, edges: new vis.DataSet(data.edges) }, options);
+  var shown = function () { return true; };
+  G.paintLabels(network, { x: data.nodes.map(function (n) { return n.x; }), y: data.nodes.map(function (n) { return n.y; }),
+                           labelScale: data.nodes.map(function (n) { return n.pie ? null : n.labelScale; }),
+                           text: function (i) { return data.nodes[i].text; }, size: function (i) { return data.nodes[i].labelDy; },
+                           shown: shown, colour: function (i) { return data.nodes[i].partner ? '#555555' : '#1b1b1b'; } });
+  network.once('afterDrawing', function () { G.fitTo(network, container, data.nodes, false); });
 }());

@@ -56,6 +56,11 @@ CREATE_AUDIT_OBJECT_INDEX: LiteralString = (
     "CREATE INDEX audit_object IF NOT EXISTS FOR (e:AuditEntry) ON (e.object_kind, e.object_id)"
 )
 
+# Rows of a bulk write (import, restore), staged before they are applied: found by job, kind and batch.
+CREATE_STAGED_INDEX: LiteralString = (
+    "CREATE INDEX staged_rows IF NOT EXISTS FOR (s:Staged) ON (s.job, s.kind, s.batch)"
+)
+
 SCHEMA_STATEMENTS: tuple[LiteralString, ...] = (
     CREATE_ACTOR_IDENTITY_CONSTRAINT,
     CREATE_USER_NAME_CONSTRAINT,
@@ -68,6 +73,7 @@ SCHEMA_STATEMENTS: tuple[LiteralString, ...] = (
     CREATE_ACTOR_NAME_INDEX,
     CREATE_INITIATIVE_STARTED_INDEX,
     CREATE_CO_CREATES_INITIATIVE_INDEX,
+    CREATE_STAGED_INDEX,
 )
 
 # -- the graph version: one counter node, bumped first in every write transaction ----------------
@@ -78,11 +84,35 @@ MERGE (m:GraphMeta {key: 'graph'})
 ON CREATE SET m.version = 0
 """
 
+# ``m.version + 1`` reads the property it sets, so Cypher takes the node's write lock before reading
+# it: no lost update, and every property read after it in the transaction is the committed one. It
+# returns the bulk job that holds the graph, if any (see "bulk writes" below).
 BUMP_GRAPH_VERSION: LiteralString = """
 MERGE (m:GraphMeta {key: 'graph'})
 ON CREATE SET m.version = 0
 SET m.version = m.version + 1
-RETURN m.version AS version
+RETURN m.version AS version, m.job AS job, m.job_owner AS job_owner, m.job_kind AS job_kind,
+       m.job_state AS job_state, m.job_step AS job_step, m.job_by AS job_by, m.job_audit AS job_audit,
+       coalesce(m.job_until < datetime(), true) AS job_expired
+"""
+
+# Writes outside the graph (accounts) take the same lock without changing the version, so they are
+# ordered with bulk writes (a restore replaces accounts too); the lost-update pattern of the Cypher
+# manual: a property set and removed, then the job read under the lock.
+LOCK_GRAPH_META: LiteralString = """
+MERGE (m:GraphMeta {key: 'graph'})
+ON CREATE SET m.version = 0
+SET m.lock = true
+REMOVE m.lock
+RETURN m.job AS job, m.job_kind AS job_kind, coalesce(m.job_until < datetime(), true) AS job_expired
+"""
+
+# What a consistent read compares before and after it reads: every committed graph write changes
+# ``graph``, every audited write ``audit``; ``job_state`` 'applying' means a bulk write is half applied.
+READ_VERSIONS: LiteralString = """
+OPTIONAL MATCH (g:GraphMeta {key: 'graph'})
+OPTIONAL MATCH (a:GraphMeta {key: 'audit'})
+RETURN coalesce(g.version, 0) AS graph, coalesce(a.version, 0) AS audit, g.job_state AS job_state
 """
 
 GRAPH_VERSION: LiteralString = """
@@ -124,10 +154,11 @@ WHERE ($kind IS NULL OR a.kind = $kind)
 RETURN count(a) AS total
 """
 
+# Whole-graph reads stream without ORDER BY (a sort would hold every row in the server's query
+# memory, which counts against the transaction limit); the store sorts them.
 ALL_ACTORS: LiteralString = """
 MATCH (a:Actor)
 RETURN a {.*} AS actor
-ORDER BY a.id
 """
 
 GET_ACTORS: LiteralString = """
@@ -255,7 +286,6 @@ ALL_INITIATIVES: LiteralString = """
 MATCH (i:Initiative)
 RETURN i {.*} AS initiative,
        [(p:Actor)-[r:PARTNER_IN]->(i) | {actor: p.id, role: r.role, position: r.position}] AS partners
-ORDER BY i.id
 """
 
 GET_INITIATIVES: LiteralString = """
@@ -353,17 +383,7 @@ MATCH (i:Initiative {id: initiative_id})
 DETACH DELETE i
 """
 
-# -- whole graph -------------------------------------------------------------------------------
-
-# Only graphsvc's own nodes; the GraphMeta counter stays so graph_version keeps increasing.
-CLEAR_GRAPH: LiteralString = """
-MATCH (n)
-WHERE n:Actor OR n:Initiative
-DETACH DELETE n
-"""
-
-
-# -- merging two actors (graphsvc/storage/neo4j_accounts.py) ------------------------------------
+# -- merging two actors (Neo4jGraph.merge_actors) ---------------------------------------------
 
 # The survivor takes the merged actor's place where it was not a partner already (else keeps its role).
 MOVE_PARTNERSHIPS: LiteralString = """
@@ -447,15 +467,18 @@ RETURN before
 
 DELETE_USER: LiteralString = """
 MATCH (u:User {name: $name})
-WITH u, u {.*} AS before
+WITH u, u {.*} AS before, [(u)-[:HAS_CREDENTIAL]->(c:Credential) | c] AS credentials
+FOREACH (c IN credentials | DETACH DELETE c)
 DETACH DELETE u
 RETURN before
 """
 
+# The credential hangs on its user by a relationship: creating it locks the user node, so a
+# concurrent delete of the user either comes first (no user: no credential) or deletes it too.
 ADD_CREDENTIAL: LiteralString = """
 WITH $credential AS row
 MATCH (u:User {name: row.user})
-CREATE (c:Credential {digest: row.digest})
+CREATE (u)-[:HAS_CREDENTIAL]->(c:Credential {digest: row.digest})
 SET c.kind = row.kind,
     c.user = row.user,
     c.label = row.label,
@@ -464,10 +487,21 @@ SET c.kind = row.kind,
 RETURN c.digest AS digest
 """
 
+# Only through the relationship: a credential left by a deleted user never logs in as a later user
+# of the same name.
 FIND_CREDENTIAL: LiteralString = """
-MATCH (c:Credential {digest: $digest})
-MATCH (u:User {name: c.user})
+MATCH (u:User)-[:HAS_CREDENTIAL]->(c:Credential {digest: $digest})
 RETURN c {.*} AS credential, u {.*} AS user
+"""
+
+# Credentials stored before they hung on their user (schema before HAS_CREDENTIAL): linked once, by
+# name, and only to a user created before them — an orphan of an earlier user of that name stays out.
+LINK_CREDENTIALS: LiteralString = """
+MATCH (c:Credential)
+WHERE NOT EXISTS { (:User)-[:HAS_CREDENTIAL]->(c) }
+MATCH (u:User {name: c.user})
+WHERE u.created <= c.created
+CREATE (u)-[:HAS_CREDENTIAL]->(c)
 """
 
 LIST_CREDENTIALS: LiteralString = """
@@ -512,86 +546,36 @@ RETURN p {.*} AS proposal
 ORDER BY p.created DESC, p.id
 """
 
-# Compare and set: only a proposal still in the expected state is decided.
+# Compare and set: only a proposal still in the expected state is decided. ``SET p.lock`` takes the
+# proposal's write lock before its status is read (the Cypher manual's lost-update pattern), so two
+# editors accepting at once are serialised and the second sees the first one's status. No row: the
+# caller raises, which rolls the transaction (and the lock property) back.
 DECIDE_PROPOSAL: LiteralString = """
 WITH $proposal AS row
 MATCH (p:Proposal {id: row.id})
+SET p.lock = true
+WITH p, row
 WHERE p.status = $expected_status
 SET p.status = row.status,
     p.decided_by = row.decided_by,
     p.decided_at = datetime(row.decided_at),
     p.note = row.note,
     p.result_id = row.result_id
+REMOVE p.lock
 RETURN p.id AS id
 """
 
 
-# -- backup and restore (Neo4jStore.dump_all / restore_all: each in one transaction) ----------------
+# -- backup and restore (Neo4jBackup; the restore is a bulk write, below) ---------------------------
 
 ALL_CREDENTIALS: LiteralString = """
 MATCH (c:Credential)
 RETURN c {.*} AS credential
-ORDER BY c.user, c.kind, c.digest
 """
 
 ALL_AUDIT_ENTRIES: LiteralString = """
 MATCH (e:AuditEntry)
 RETURN e {.*} AS entry
-ORDER BY e.seq
-"""
-
-# Everything but the graph (CLEAR_GRAPH) and the GraphMeta counters, which only move forward.
-CLEAR_ACCOUNTS: LiteralString = """
-MATCH (n)
-WHERE n:User OR n:Credential OR n:Proposal OR n:AuditEntry
-DETACH DELETE n
-"""
-
-RESTORE_USERS: LiteralString = """
-UNWIND $users AS row
-CREATE (u:User {name: row.name})
-SET u.role = row.role,
-    u.password_hash = row.password_hash,
-    u.disabled = row.disabled,
-    u.created = datetime(row.created)
-"""
-
-RESTORE_CREDENTIALS: LiteralString = """
-UNWIND $credentials AS row
-CREATE (c:Credential {digest: row.digest})
-SET c.kind = row.kind,
-    c.user = row.user,
-    c.label = row.label,
-    c.created = datetime(row.created),
-    c.expires = datetime(row.expires)
-"""
-
-RESTORE_PROPOSALS: LiteralString = """
-UNWIND $proposals AS row
-CREATE (p:Proposal {id: row.id})
-SET p.kind = row.kind,
-    p.data = row.data,
-    p.proposer = row.proposer,
-    p.created = datetime(row.created),
-    p.status = row.status,
-    p.decided_by = row.decided_by,
-    p.decided_at = datetime(row.decided_at),
-    p.note = row.note,
-    p.result_id = row.result_id
-"""
-
-# Entries keep their sequence numbers; RESTORE_AUDIT_SEQUENCE then moves the counter past them.
-RESTORE_AUDIT_ENTRIES: LiteralString = """
-UNWIND $entries AS row
-CREATE (e:AuditEntry {id: row.id})
-SET e.seq = row.seq,
-    e.at = datetime(row.at),
-    e.user = row.user,
-    e.action = row.action,
-    e.object_kind = row.object_kind,
-    e.object_id = row.object_id,
-    e.before = row.before,
-    e.after = row.after
 """
 
 RESTORE_AUDIT_SEQUENCE: LiteralString = """
@@ -606,4 +590,225 @@ MERGE (m:GraphMeta {key: 'graph'})
 ON CREATE SET m.version = 0
 SET m.version = CASE WHEN m.version + 1 > $version THEN m.version + 1 ELSE $version END
 RETURN m.version AS version
+"""
+
+
+# -- bulk writes (storage/neo4j/bulk.py): imports, restores and clears in bounded transactions -----
+# A bulk job holds the graph through properties of the (:GraphMeta {key: 'graph'}) node: while it
+# runs, other graph writes are refused. Its rows are first *staged* as (:Staged) nodes no reader
+# looks at, batch by batch; one small transaction then *commits* the job (job_state 'applying');
+# from then on the job only moves forward: the staged rows are applied batch by batch, by the
+# process that started it or, if that one dies, by whoever finds its lease (job_until) expired.
+# Every statement here runs after BUMP_GRAPH_VERSION or LOCK_GRAPH_META in the same transaction,
+# so the GraphMeta node is locked when the job's properties are read or set.
+
+BEGIN_JOB: LiteralString = """
+MATCH (m:GraphMeta {key: 'graph'})
+SET m.job = $job,
+    m.job_owner = $owner,
+    m.job_kind = $kind,
+    m.job_state = 'staging',
+    m.job_step = null,
+    m.job_by = $by,
+    m.job_audit = null,
+    m.job_until = datetime() + duration({seconds: $lease})
+"""
+
+# No row: the job is no longer this owner's (its lease ran out and another process took it over).
+RENEW_JOB: LiteralString = """
+MATCH (m:GraphMeta {key: 'graph'})
+SET m.lock = true
+REMOVE m.lock
+WITH m
+WHERE m.job = $job AND m.job_owner = $owner
+SET m.job_until = datetime() + duration({seconds: $lease})
+RETURN m.job_state AS state, m.job_step AS step
+"""
+
+TAKE_OVER_JOB: LiteralString = """
+MATCH (m:GraphMeta {key: 'graph'})
+SET m.job_owner = $owner,
+    m.job_until = datetime() + duration({seconds: $lease})
+"""
+
+# Moves the job on (staging → applying, and from step to step); bumps the version so caches and
+# consistent reads see that the graph is about to change.
+SET_JOB_STATE: LiteralString = """
+MATCH (m:GraphMeta {key: 'graph'})
+SET m.job_state = $state,
+    m.job_step = $step,
+    m.job_audit = coalesce($audit, m.job_audit),
+    m.version = m.version + 1
+"""
+
+END_JOB: LiteralString = """
+MATCH (m:GraphMeta {key: 'graph'})
+SET m.job = null,
+    m.job_owner = null,
+    m.job_kind = null,
+    m.job_state = null,
+    m.job_step = null,
+    m.job_by = null,
+    m.job_audit = null,
+    m.job_until = null,
+    m.version = m.version + 1
+"""
+
+# Rows keep their parameter names as properties (what the APPLY_STAGED_* statements read), plus
+# ``key`` (the object's id, name or digest), ``kind`` and ``batch``, the staging batch they came in.
+STAGE_ROWS: LiteralString = """
+UNWIND $rows AS row
+CREATE (s:Staged)
+SET s += row,
+    s.job = $job,
+    s.kind = $kind,
+    s.batch = $batch
+"""
+
+NEXT_STAGED_BATCH: LiteralString = """
+MATCH (s:Staged {job: $job, kind: $kind})
+RETURN min(s.batch) AS batch
+"""
+
+STAGED_KEYS: LiteralString = """
+MATCH (s:Staged {job: $job, kind: $kind, batch: $batch})
+RETURN s.key AS key
+"""
+
+DELETE_STAGED: LiteralString = """
+UNWIND $keys AS staged_key
+MATCH (s:Staged {job: $job, kind: $kind, key: staged_key})
+DELETE s
+"""
+
+# An abandoned job's rows, a batch at a time (the caller repeats until none are left).
+DELETE_STAGED_BATCH: LiteralString = """
+MATCH (s:Staged {job: $job})
+WITH s
+LIMIT $limit
+DELETE s
+RETURN count(*) AS deleted
+"""
+
+# Other actors that already hold the identity keys of a batch being staged.
+ACTORS_WITH_IDENTITIES: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Actor {identity_key: row.identity_key})
+WHERE a.id <> row.id
+RETURN row.id AS id, a.id AS other, a.name AS name
+"""
+
+APPLY_STAGED_ACTORS: LiteralString = """
+UNWIND $keys AS staged_key
+MATCH (s:Staged {job: $job, kind: 'actor', key: staged_key})
+MERGE (a:Actor {id: s.id})
+SET a.name = s.name,
+    a.name_key = s.name_key,
+    a.kind = s.kind_of,
+    a.sector = s.sector,
+    a.sector_key = s.sector_key,
+    a.municipality = s.municipality,
+    a.municipality_key = s.municipality_key,
+    a.municipality_number = s.municipality_number,
+    a.org_number = s.org_number,
+    a.service_model = s.service_model,
+    a.registered = date(s.registered),
+    a.tags = s.tags,
+    a.identity_key = s.identity_key
+"""
+
+APPLY_STAGED_INITIATIVES: LiteralString = """
+UNWIND $keys AS staged_key
+MATCH (s:Staged {job: $job, kind: 'initiative', key: staged_key})
+MERGE (i:Initiative {id: s.id})
+SET i.title = s.title,
+    i.category = s.category,
+    i.category_key = s.category_key,
+    i.started = date(s.started),
+    i.ended = date(s.ended),
+    i.location = s.location,
+    i.initiator = s.initiator
+"""
+
+# After DELETE_PARTNERS of the same ids: the staged partner lists become PARTNER_IN relationships.
+CREATE_STAGED_PARTNERS: LiteralString = """
+UNWIND $keys AS staged_key
+MATCH (s:Staged {job: $job, kind: 'initiative', key: staged_key})
+MATCH (i:Initiative {id: s.id})
+UNWIND range(0, size(s.partner_actors) - 1) AS position
+MATCH (a:Actor {id: s.partner_actors[position]})
+CREATE (a)-[:PARTNER_IN {role: s.partner_roles[position], position: position}]->(i)
+RETURN count(*) AS created
+"""
+
+APPLY_STAGED_USERS: LiteralString = """
+UNWIND $keys AS staged_key
+MATCH (s:Staged {job: $job, kind: 'user', key: staged_key})
+CREATE (u:User {name: s.name})
+SET u.role = s.role,
+    u.password_hash = s.password_hash,
+    u.disabled = s.disabled,
+    u.created = datetime(s.created)
+"""
+
+APPLY_STAGED_CREDENTIALS: LiteralString = """
+UNWIND $keys AS staged_key
+MATCH (s:Staged {job: $job, kind: 'credential', key: staged_key})
+MATCH (u:User {name: s.user})
+CREATE (u)-[:HAS_CREDENTIAL]->(c:Credential {digest: s.digest})
+SET c.kind = s.kind_of,
+    c.user = s.user,
+    c.label = s.label,
+    c.created = datetime(s.created),
+    c.expires = datetime(s.expires)
+"""
+
+APPLY_STAGED_PROPOSALS: LiteralString = """
+UNWIND $keys AS staged_key
+MATCH (s:Staged {job: $job, kind: 'proposal', key: staged_key})
+CREATE (p:Proposal {id: s.id})
+SET p.kind = s.kind_of,
+    p.data = s.data,
+    p.proposer = s.proposer,
+    p.created = datetime(s.created),
+    p.status = s.status,
+    p.decided_by = s.decided_by,
+    p.decided_at = datetime(s.decided_at),
+    p.note = s.note,
+    p.result_id = s.result_id
+"""
+
+# Restored entries keep their sequence numbers; RESTORE_AUDIT_SEQUENCE then moves the counter past them.
+APPLY_STAGED_AUDIT_ENTRIES: LiteralString = """
+UNWIND $keys AS staged_key
+MATCH (s:Staged {job: $job, kind: 'audit', key: staged_key})
+CREATE (e:AuditEntry {id: s.id})
+SET e.seq = s.seq,
+    e.at = datetime(s.at),
+    e.user = s.user,
+    e.action = s.action,
+    e.object_kind = s.object_kind,
+    e.object_id = s.object_id,
+    e.before = s.before,
+    e.after = s.after
+"""
+
+# A clear or a restore empties the store a batch at a time (the caller repeats until none are left).
+# Only graphsvc's own nodes; the GraphMeta counters stay, so versions keep increasing.
+DELETE_GRAPH_BATCH: LiteralString = """
+MATCH (n)
+WHERE n:Actor OR n:Initiative
+WITH n
+LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+DELETE_ACCOUNTS_BATCH: LiteralString = """
+MATCH (n)
+WHERE n:User OR n:Credential OR n:Proposal OR n:AuditEntry
+WITH n
+LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
 """
