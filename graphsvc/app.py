@@ -1,15 +1,21 @@
 """The application factory, ``create_app``: settings, the store, the cache and the blueprints.
 
-Nothing connects to a database at import time.
+Nothing connects to a database at import time. Files the service makes are private: the factory
+sets a umask of 077 (the SQLite file, its ``-wal``/``-shm``, uploads and backups hold password
+hashes or user data), tightens an existing database's mode, and creates the generated secret key
+with ``O_CREAT|O_EXCL`` and mode 0600, so it is never readable by others, not even for a moment.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
@@ -73,17 +79,44 @@ class AppState:
         return self._store
 
 
-def _secret_key(app: Flask) -> str:
-    """A random key kept in the instance folder, so sessions survive restarts without configuration."""
-    path = Path(app.instance_path) / "secret_key"
+def private_umask() -> None:
+    """No access for group or others to anything this process creates from now on."""
+    current = os.umask(0o077)
+    os.umask(current | 0o077)
+
+
+def _tighten(path: Path) -> None:
+    """Remove group and other access from a file of ours (a database made before the umask)."""
     try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+        info = path.stat()
+    except OSError:  # missing, or a path the store itself will report on
+        return
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        path.chmod(stat.S_IMODE(info.st_mode) & 0o700)
+
+
+def _secret_key(app: Flask) -> str:
+    """A random key kept in the instance folder, so sessions survive restarts without configuration.
+
+    Created with ``O_CREAT|O_EXCL`` and mode 0600: never world-readable, and two processes starting
+    at once agree on one key (the second reads what the first wrote).
+    """
+    path = Path(app.instance_path) / "secret_key"
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        _tighten(path)
+        for _ in range(50):  # another process may be between creating and writing it
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise ConfigError(msg.SECRET_KEY_FILE_EMPTY(path=str(path))) from None
+    key = secrets.token_hex(32)
+    with os.fdopen(handle, "w") as out:
+        out.write(key)
+    return key
 
 
 PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "dev", "development"}
@@ -97,6 +130,7 @@ def _refuse_placeholder_secret(value: str | None) -> None:
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: defaults, then the environment, then ``config`` (tests)."""
+    private_umask()
     web = _web_dir()
     instance = os.environ.get("GRAPHSVC_INSTANCE_DIR") or (config or {}).get("GRAPHSVC_INSTANCE_DIR") \
         or PROJECT_ROOT / "instance"
@@ -110,7 +144,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     if config:
         app.config.update(config)
     if not app.config["GRAPHSVC_STORE_URL"]:
+        Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
         app.config["GRAPHSVC_STORE_URL"] = f"sqlite:///{Path(app.instance_path) / 'graphsvc.db'}"
+    if str(app.config["GRAPHSVC_STORE_URL"]).startswith("sqlite:///"):
+        database = Path(unquote(str(app.config["GRAPHSVC_STORE_URL"])[len("sqlite:///"):]))  # as open_store reads it
+        for suffix in ("", "-wal", "-shm"):
+            _tighten(database.with_name(database.name + suffix))
     _refuse_placeholder_secret(os.environ.get("GRAPHSVC_SECRET_KEY"))
     app.config["SECRET_KEY"] = app.config.get("GRAPHSVC_SECRET_KEY") or app.config.get("SECRET_KEY") or _secret_key(app)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["GRAPHSVC_MAX_UPLOAD_MB"]) * 1024 * 1024

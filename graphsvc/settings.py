@@ -56,13 +56,27 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest spreadsheet (CSV, zip, xlsx) `graphsvc import` and the upload page accept, in MiB.", int),
     Setting("GRAPHSVC_WORKERS", 2, "Server worker processes for `graphsvc serve`.", int),
     Setting("GRAPHSVC_THREADS", 4, "Threads per worker process for `graphsvc serve`.", int),
+    Setting("GRAPHSVC_WORKER_MEMORY_MB", 2048,
+            "Address-space ceiling of each `graphsvc serve` worker, in MiB (RLIMIT_AS): past it a request "
+            "fails with 500 instead of the host running out of memory. 0: no ceiling.", int),
+    Setting("GRAPHSVC_WORKER_MAX_REQUESTS", 1000,
+            "A `graphsvc serve` worker is replaced after this many requests (± 10 %), giving back memory. "
+            "0: never.", int),
+    Setting("GRAPHSVC_REQUEST_TIMEOUT", 300,
+            "Seconds one request may run before its worker is ended and replaced (the largest accepted "
+            "upload takes well under a minute). 0: no limit.", float),
     Setting("GRAPHSVC_PUBLIC_READ", False, "1 opens maps, metrics and the read API to everyone.", _bool),
     Setting("GRAPHSVC_SECURE_COOKIES", True,
             "Send the session cookie over HTTPS only (browsers also accept it on http://localhost and "
             "127.0.0.1). Set 0 only to try the app over plain HTTP on another host.", _bool),
     Setting("GRAPHSVC_LOGIN_ATTEMPTS", 5,
-            "Failed logins allowed per user name and per client address in 15 minutes before "
-            "further attempts are refused (429) until the window passes.", int),
+            "Failed logins allowed per user name from one client address in 15 minutes; after that each "
+            "further attempt from there waits longer (30 s, 1 min, 2 min … up to 15 min; 429). Attempts "
+            "from other addresses, and from browsers the user has logged in with before, are not delayed.",
+            int),
+    Setting("GRAPHSVC_LOGIN_ADDRESS_ATTEMPTS", 30,
+            "Failed logins allowed per client address in 15 minutes, whatever the user names (429 after "
+            "that); browsers a user has logged in with before are exempt for that user.", int),
     Setting("GRAPHSVC_TRUSTED_PROXIES", 0,
             "How many reverse proxies (TLS terminators, load balancers) stand in front of the app. With 1 or "
             "more, the client address and scheme are taken from X-Forwarded-For/-Proto, so login limits "

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphsvc.cli import main
-from graphsvc.interchange.spreadsheet import template_xlsx
+from graphsvc.interchange.templates import template_xlsx
 
 SEED = Path(__file__).resolve().parents[1] / "seed" / "demo.json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from graphsvc import create_app
-from graphsvc.interchange.spreadsheet import Rejection
+from graphsvc.interchange.plan import Rejection
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import ConfigError, Conflict, GraphsvcError, Invalid, NotFound, Problem, StoreUnavailable
 from graphsvc.model.messages import CATALOGUE, Message, MessageCode

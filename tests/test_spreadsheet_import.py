@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc.interchange.spreadsheet import PROGRESS_FROM_ROWS, parse_day, read_tables, template_csv_zip, template_xlsx
+from graphsvc.interchange.plan import PROGRESS_FROM_ROWS, parse_day
+from graphsvc.interchange.readers import read_tables
+from graphsvc.interchange.templates import template_csv_zip, template_xlsx
 from graphsvc.model.errors import Invalid
 from graphsvc.model.serialize import to_document
 from graphsvc.services import graph as services

@@ -18,7 +18,8 @@ import click
 from flask import Flask
 
 from graphsvc.app import PROJECT_ROOT, create_app
-from graphsvc.interchange.spreadsheet import PROGRESS_FROM_ROWS, check_size
+from graphsvc.interchange.limits import check_size
+from graphsvc.interchange.plan import PROGRESS_FROM_ROWS
 from graphsvc.model.errors import GraphsvcError, Invalid
 from graphsvc.model.vocab import FREQUENCIES, VIEWS
 from graphsvc.services import graph as svc
@@ -202,11 +203,15 @@ class _ProgressBars:
             bar.__exit__(None, None, None)
 
 
-def _read_input(path: Path, max_bytes: int) -> tuple[str, bytes]:
+def _read_input(path: Path, max_bytes: int) -> tuple[str, Path]:
+    """The file to import, checked before it is read (the import reads it as a stream)."""
     try:
+        size = path.stat().st_size
         if not is_document(path.name):
-            check_size(str(path), path.stat().st_size, max_bytes)  # before reading: a huge file is refused cheaply
-        return path.name, path.read_bytes()
+            check_size(str(path), size, max_bytes)  # before reading: a huge file is refused cheaply
+        with path.open("rb"):  # readable (a directory or a forbidden file fails here, as before)
+            pass
+        return path.name, path
     except Invalid as exc:
         report_invalid(exc, f"import {path}")
     except FileNotFoundError:
@@ -258,7 +263,7 @@ def template(fmt: str, output: Path) -> None:
     ``--format csv`` writes a zip (aktorer.csv, initiativ.csv, LESMEG.txt); an output name that does
     not end in .zip (or .xlsx for ``--format xlsx``) gets that extension instead, and the CLI says so.
     """
-    from graphsvc.interchange.spreadsheet import TEMPLATES
+    from graphsvc.interchange.templates import TEMPLATES
 
     make, filename, _ = TEMPLATES[fmt]
     suffix = Path(filename).suffix  # csv: a zip of CSV files, so the file must be named .zip to import again

@@ -76,9 +76,19 @@ class Page:
 
 def normalise_key(text: str | None) -> str:
     """Case- and space-insensitive comparison key (sectors, municipalities, duplicate names);
-    an unknown value (None) has the key ``""``."""
+    an unknown value (None) has the key ``""``.
+
+    Invisible format characters (Unicode category Cf: zero-width space and joiners, word joiner,
+    byte-order mark, soft hyphen, tag characters) are left out, so a name cannot pass for a new one
+    by hiding one (UTS #39 treats them as default-ignorable in identifiers).
+
+    >>> normalise_key("Alta\u200b  Bibliotek\ufeff") == normalise_key("alta bibliotek")
+    True
+    """
     if text is None:
         return ""
+    if not text.isprintable():  # fast path: printable text has no Cf character
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 

@@ -268,6 +268,30 @@ DOCUMENT_FORMAT = define("document.format", N_("must be %(expected)r (got %(foun
                          page=N_("Must be %(expected)r (the file says %(found)r)."))
 DOCUMENT_FORMAT_KIND = define("document.format_kind", N_("must be %(expected)r (got %(found)s)"),
                               page=N_("Must be %(expected)r (the file has %(found)s)."))
+DOCUMENT_TOO_MANY_ACTORS = define(
+    "document.too_many_actors",
+    N_("more than %(limit)s actors; the largest document accepted here has %(limit)s (import larger files with "
+       "`graphsvc import`)"),
+    page=N_("More than %(limit)s actors: the largest document accepted here has %(limit)s. Larger files are "
+            "imported with the graphsvc import command."))
+DOCUMENT_TOO_MANY_INITIATIVES = define(
+    "document.too_many_initiatives",
+    N_("more than %(limit)s initiatives; the largest document accepted here has %(limit)s (import larger files "
+       "with `graphsvc import`)"),
+    page=N_("More than %(limit)s initiatives: the largest document accepted here has %(limit)s. Larger files are "
+            "imported with the graphsvc import command."))
+ITEM_TOO_MANY_VALUES = define("document.item_too_many_values",
+                              N_("holds more than %(limit)s values: not an actor or initiative"),
+                              page=N_("Holds more than %(limit)s values: this is not an actor or an initiative."))
+DOCUMENT_TOO_MANY_FIELDS = define("document.too_many_fields",
+                                  N_("the document has more than %(limit)s top-level fields; a graphsvc/1 document "
+                                     "has four"),
+                                  page=N_("The document has more than %(limit)s fields at the top; a graphsvc/1 "
+                                          "document has four."))
+DOCUMENT_UNPAIRED_SURROGATE = define(
+    "document.unpaired_surrogate",
+    N_("contains an unpaired surrogate escape (\\ud800-\\udfff) at byte %(position)s: not valid Unicode text"),
+    page=N_("Contains characters that are not allowed (half of a UTF-16 pair, at byte %(position)s)."))
 JSON_OBJECT = define("json.an_object", N_("an object"))
 JSON_LIST = define("json.a_list", N_("a list"))
 
@@ -347,6 +371,8 @@ SECRET_KEY_PLACEHOLDER = define(
     "config.secret_key_placeholder",
     N_("GRAPHSVC_SECRET_KEY is a placeholder or shorter than 16 characters; make one with: "
        "python -c \"import secrets; print(secrets.token_urlsafe(32))\""))
+SECRET_KEY_FILE_EMPTY = define("config.secret_key_file_empty",
+                               N_("%(path)s is empty: delete it and start again"))
 SETTING_INVALID = define("config.setting_invalid", N_("a setting in the environment is not valid: %(reason)s"))
 
 # -- actors, initiatives, merges, users, proposals as stored -----------------------------------------
@@ -499,12 +525,74 @@ HOLES_ISOLATE = define("metrics.undefined.holes_isolate",
 BLAU_ISOLATE = define("metrics.undefined.blau_isolate", N_("isolate: no partners, heterogeneity is 0/0"))
 MODULARITY_NO_TIES = define("metrics.undefined.modularity_no_ties", N_("no ties: Q is 0/0"))
 
-# -- spreadsheets (interchange.spreadsheet) ---------------------------------------------------------
+# -- spreadsheets (interchange: limits, archive, xlsx, readers, plan) --------------------------------
 SHEET = define("sheet.name", N_("sheet %(title)r"), page=N_("sheet “%(title)s”"))
 FILE_TOO_LARGE = define("file.too_large", N_("the file is %(size)s; the largest spreadsheet accepted is %(limit)s. "
                                              "Split it into smaller files, or import it as graphsvc/1 JSON"),
                         page=N_("The file is %(size)s; the largest spreadsheet accepted is %(limit)s. Split it "
                                 "into smaller files, or import it as graphsvc/1 JSON."))
+GRAPH_FILE_TOO_LARGE = define(
+    "file.graph_too_large", N_("the file is %(size)s; the largest graph file accepted is %(limit)s. Split it into "
+                               "smaller files, or import it as graphsvc/1 JSON"),
+    page=N_("The file is %(size)s; the largest graph file accepted is %(limit)s. Split it into smaller files, or "
+            "import it as graphsvc/1 JSON."))
+GRAPH_FILE_TOO_MANY_NODES = define("graph_file.too_many_nodes",
+                                   N_("more than %(limit)s nodes; the largest graph file accepted has %(limit)s"),
+                                   page=N_("More than %(limit)s nodes: the largest graph file accepted has "
+                                           "%(limit)s."))
+LINE_TOO_LONG = define("csv.line_too_long",
+                       N_("line %(line)s is longer than %(limit)s characters: not a spreadsheet's CSV file"),
+                       page=N_("Line %(line)s is longer than %(limit)s characters: this is not a CSV file from a "
+                               "spreadsheet."))
+CELL_TOO_LONG_CSV = define("csv.cell_too_long",
+                           N_("a cell on line %(line)s is longer than %(limit)s characters: not a spreadsheet's CSV "
+                              "file"),
+                           page=N_("A cell on line %(line)s is longer than %(limit)s characters: this is not a CSV "
+                                   "file from a spreadsheet."))
+HEADER_TOO_WIDE = define("table.header_too_wide",
+                         N_("the header row has %(columns)s columns; the largest accepted has %(limit)s"),
+                         page=N_("The header row has %(columns)s columns; at most %(limit)s are accepted."))
+HEADER_WIDER_THAN = define("table.header_wider_than",
+                           N_("the header row has more than %(limit)s columns; the largest accepted has %(limit)s"),
+                           page=N_("The header row has more than %(limit)s columns; at most %(limit)s are "
+                                   "accepted."))
+ZIP_UNPACKS_MORE = define("zip.unpacks_more",
+                          N_("the zip unpacks to more than %(limit)s; the largest accepted is %(limit)s"),
+                          page=N_("The zip file unpacks to more than %(limit)s; at most %(limit)s is accepted."))
+WORKBOOK_UNPACKS_MORE = define("xlsx.unpacks_more",
+                               N_("the workbook unpacks to more than %(limit)s; the largest accepted is %(limit)s"),
+                               page=N_("The workbook unpacks to more than %(limit)s; at most %(limit)s is "
+                                       "accepted."))
+WORKBOOK_TOO_LARGE = define("xlsx.too_large",
+                            N_("the workbook unpacks to %(size)s; the largest accepted is %(limit)s"),
+                            page=N_("The workbook unpacks to %(size)s; at most %(limit)s is accepted."))
+ZIP_TOO_MANY_FILES = define("zip.too_many_files",
+                            N_("the zip holds more than %(limit)s files; the largest accepted holds %(limit)s"),
+                            page=N_("The zip file holds more than %(limit)s files; at most %(limit)s are accepted."))
+WORKBOOK_TOO_MANY_FILES = define("xlsx.too_many_files",
+                                 N_("the workbook holds more than %(limit)s parts; the largest accepted holds "
+                                    "%(limit)s"),
+                                 page=N_("The workbook holds more than %(limit)s parts; at most %(limit)s are "
+                                         "accepted."))
+SHARED_STRINGS_TOO_MANY = define("xlsx.too_many_strings",
+                                 N_("the workbook has more than %(limit)s shared strings; the largest accepted has "
+                                    "%(limit)s"),
+                                 page=N_("The workbook has more than %(limit)s different texts; at most %(limit)s "
+                                         "are accepted."))
+TEXT_TOO_MUCH = define("table.too_much_text",
+                       N_("the file holds more than %(limit)s characters of text in its columns; the largest "
+                          "accepted holds %(limit)s. Split it, or import it as graphsvc/1 JSON"),
+                       page=N_("The file holds more than %(limit)s characters of text; at most %(limit)s are "
+                               "accepted. Split it, or import it as graphsvc/1 JSON."))
+SHEET_TOO_MANY_CELLS = define("xlsx.too_many_cells",
+                              N_("the sheet has more than %(limit)s cells; the largest accepted has %(limit)s"),
+                              page=N_("The sheet has more than %(limit)s cells; at most %(limit)s are accepted."))
+CELL_TOO_LONG = define("xlsx.cell_too_long",
+                       N_("a cell holds more than %(limit)s characters (Excel's own limit)"),
+                       page=N_("A cell holds more than %(limit)s characters (the most Excel allows)."))
+SHARED_STRING_MISSING = define("xlsx.shared_string_missing",
+                               N_("a cell refers to shared string %(index)r, which the workbook does not have"),
+                               page=N_("A cell refers to a text the workbook does not have (%(index)s)."))
 NOT_TEXT = define("csv.not_text", N_("this is not a text file (it contains NUL bytes); save it from Excel as "
                                      "CSV UTF-8, or upload the .xlsx file itself"),
                   page=N_("This is not a text file (it contains NUL bytes). Save it from Excel as CSV UTF-8, or "
@@ -541,7 +629,11 @@ TWO_ACTOR_TABLES = define("table.two_actor_tables", N_("two tables of actors: %(
 TWO_INITIATIVE_TABLES = define("table.two_initiative_tables",
                                N_("two tables of initiatives: %(first)s and %(second)s; give one of each"))
 NO_ROWS = define("table.no_rows", N_("the file holds no rows"))
-TOO_MANY_ROWS = define("table.too_many_rows", N_("more than %(limit)s rows; split the file"))
+TOO_MANY_ROWS = define("table.too_many_rows",
+                       N_("more than %(limit)s rows; the largest table accepted has %(limit)s data rows. Split the "
+                          "file, or import it as graphsvc/1 JSON"),
+                       page=N_("More than %(limit)s rows: the largest table accepted has %(limit)s data rows. Split "
+                               "the file, or import it as graphsvc/1 JSON."))
 NO_DATA_ROWS = define("table.no_data_rows", N_("the file has a header row but no data rows"))
 MISSING_COLUMNS = define("table.missing_columns",
                          N_("missing required column(s): %(missing)s. Accepted columns: %(accepted)s"),
@@ -594,6 +686,16 @@ BODY_UNUSABLE_JSON = define("request.unusable_json", N_("the request body is not
 BODY_UNPAIRED_SURROGATE = define("request.unpaired_surrogate",
                                  N_("the request body contains an unpaired surrogate escape (\\ud800-\\udfff): "
                                     "not valid Unicode text"))
+BODY_TOO_LARGE_FOR_ENDPOINT = define(
+    "request.too_large_for_endpoint",
+    N_("the request body is %(size)s bytes; this endpoint accepts at most %(limit)s (one actor or initiative; send "
+       "large documents to /api/v1/import)"),
+    page=N_("The request is %(size)s bytes; at most %(limit)s are accepted here."))
+RENDER_BUSY_USER = define("growth.render_busy_user",
+                          N_("you are already making an animation; wait until it is done"),
+                          page=N_("You are already making an animation; wait until it is done."))
+RENDER_BUSY = define("growth.render_busy", N_("another animation is being made right now; try again in a moment"),
+                     page=N_("Another animation is being made right now; try again in a moment."))
 DEPTH_INVALID = define("map.depth", N_("must be a whole number from 1 to %(deepest)s (got %(value)r)"),
                        page=N_("Choose 1 to %(deepest)s steps."))
 NO_EXPORT_FORMAT = define("map.no_export_format", N_("no export format %(format)r: use html, png or svg"),

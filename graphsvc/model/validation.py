@@ -9,6 +9,7 @@ Every message is a code with parameters from ``model.messages`` (English for the
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -23,6 +24,10 @@ MAX_TAGS = 50
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: Direction overrides and isolates: invisible, they make a name display as something else ("Trojan Source").
 _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Zero-width (non-)joiners shape emoji sequences and some scripts; other format characters (Unicode
+#: category Cf: U+200B, U+2060, U+FEFF, tags U+E0020…) are invisible and only hide what a name is:
+#: they are left out of every text (see :func:`without_format_characters`).
+_JOINERS = "\u200c\u200d"
 #: Half of a UTF-16 pair ("\\ud800" in JSON) is not a character: no store can encode it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -41,6 +46,21 @@ def _bad_characters(value: str, *, tag: bool = False) -> msg.Message | None:
     if _BIDI_CONTROL.search(value):
         return (msg.TAG_DIRECTION_CHARACTERS if tag else msg.TEXT_DIRECTION_CHARACTERS)()
     return None
+
+
+def without_format_characters(value: str) -> str:
+    """``value`` without invisible format characters (Unicode category Cf: U+200B, U+2060, U+FEFF, the
+    soft hyphen, tags U+E0020…) but the zero-width joiners that shape emoji and some scripts, spaces
+    collapsed again: they only hide what a name is ("Alta\u200b bibliotek" is "Alta bibliotek").
+    Text-direction controls are Cf too, but are refused before this (:func:`_bad_characters`).
+
+    >>> without_format_characters("Alta\u200b bibliotek\ufeff")
+    'Alta bibliotek'
+    """
+    if value.isprintable():  # fast path: printable text has no Cf character
+        return value
+    kept = "".join(ch for ch in value if ch in _JOINERS or unicodedata.category(ch) != "Cf")
+    return " ".join(kept.split()) if "\n" not in kept else kept.strip()
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MUNICIPALITY_NUMBER = re.compile(r"^\d{4}$")
 _ORG_NUMBER = re.compile(r"^\d{9}$")
@@ -109,6 +129,11 @@ class _Checker:
         bad = _bad_characters(value)
         if bad:
             self.fail(name, bad)
+            return None
+        value = without_format_characters(value)
+        if not value:  # nothing but invisible characters
+            if required:
+                self.fail(name, msg.REQUIRED())
             return None
         return value
 
@@ -209,7 +234,9 @@ def parse_actor(data, *, path: str = "", today: date | None = None, require_id: 
                 if bad:
                     c.fail("tags", bad)
                     break
-                tags.append(tag)
+                tag = without_format_characters(tag)
+                if tag and tag not in tags:
+                    tags.append(tag)
     if c.problems:
         raise Invalid(c.problems)
     assert name is not None and kind is not None  # required: else a problem above (municipality may be unknown)

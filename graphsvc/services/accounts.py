@@ -2,8 +2,8 @@
 
 Called alike by the CLI, the login page and the admin pages. A login makes a *session*
 credential: a random secret whose digest is stored and which logout deletes, so a session cookie
-copied before logout is worthless after it (OWASP ASVS 7.4.1). Disabled users' sessions and
-tokens stop at once, because every request looks the user up again.
+copied before logout is worthless after it (OWASP ASVS 7.4.1). Disabling a user deletes their
+sessions and tokens (and every request looks the user up again, so they stop at once).
 """
 
 from __future__ import annotations
@@ -69,10 +69,15 @@ def set_role(store: Store, name: str, role: str, *, by: str | None = None) -> Us
 
 
 def set_disabled(store: Store, name: str, disabled: bool, *, by: str | None = None) -> User:
+    """Disable (or enable) a user. Disabling ends their sessions and deletes their API tokens: enabling
+    them again later does not bring an old token or a copied session cookie back to life."""
     user = store.get_user(name)
     if disabled and user.role == "admin":
         _keep_an_admin(store, name)
-    return store.update_user(User(user.name, user.role, user.password_hash, disabled, user.created), by=by)
+    updated = store.update_user(User(user.name, user.role, user.password_hash, disabled, user.created), by=by)
+    if disabled:  # after the flag: from the update on, every credential of theirs is refused anyway
+        store.delete_credentials(user=name)
+    return updated
 
 
 def set_password(store: Store, name: str, password: str, *, by: str | None = None) -> User:

@@ -38,6 +38,10 @@ from graphsvc.storage.base import Store
 BATCH_SIZE = 5000
 #: Problems kept and reported; the rest are counted ("… and N more problems").
 MAX_PROBLEMS = 1000
+#: Most parse events (keys and values) in one actor or initiative: bounds what one item may cost.
+MAX_ITEM_VALUES = 100_000
+#: Most keys at the document's top level (four are known).
+MAX_TOP_LEVEL_KEYS = 100
 
 _TOP_LEVEL = ("format", "description", "actors", "initiatives")
 _BOM = b"\xef\xbb\xbf"
@@ -141,6 +145,23 @@ class _TopLevel:
     first_event: dict[str, tuple[str, object]] = field(default_factory=dict)
 
 
+class _Limits:
+    """Counts applied while parsing (issue 11): items per list, values per item, top-level keys."""
+
+    def __init__(self, max_items: int | None):
+        self.max_items = max_items
+
+    def item(self, name: str, count: int) -> None:
+        if self.max_items is not None and count >= self.max_items:
+            too_many = msg.DOCUMENT_TOO_MANY_ACTORS if name == "actors" else msg.DOCUMENT_TOO_MANY_INITIATIVES
+            raise Invalid([Problem(name, too_many(limit=self.max_items))])
+
+    @staticmethod
+    def values(path: str, count: int) -> None:
+        if count > MAX_ITEM_VALUES:
+            raise Invalid([Problem(path, msg.ITEM_TOO_MANY_VALUES(limit=MAX_ITEM_VALUES))])
+
+
 def _wrong_format(event: str, value) -> msg.Message:
     """The format problem for what the document holds instead (an object, a list or a value)."""
     kind = {"start_map": msg.JSON_OBJECT, "start_array": msg.JSON_LIST}.get(event)
@@ -150,7 +171,7 @@ def _wrong_format(event: str, value) -> msg.Message:
 
 
 def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Problem],
-                  actor_index: dict[str, int]) -> tuple[_TopLevel, int]:
+                  actor_index: dict[str, int], limits: _Limits) -> tuple[_TopLevel, int]:
     """First read: the document's top level (from parse events) and every actor, item by item."""
     top = _TopLevel()
     events = ijson.parse(reader, use_float=True)
@@ -161,6 +182,7 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     expecting: str | None = None  # the top-level key whose value comes next
     in_actors = False
     builder: ObjectBuilder | None = None
+    values = 0  # parse events of the actor being built
 
     def check(item) -> None:
         path = f"actors[{count}]"
@@ -180,6 +202,9 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
     for prefix, event, value in events:
         if builder is not None:  # inside one actor
             builder.event(event, value)
+            values += 1
+            if values > MAX_ITEM_VALUES:
+                limits.values(f"actors[{count}]", values)
             if prefix == "actors.item" and (event == "end_map" or event == "end_array"):
                 check(builder.value)
                 count += 1
@@ -194,12 +219,16 @@ def _check_actors(reader: _Reader, problems: _Problems, top_problems: list[Probl
         if prefix == "":
             if event == "map_key":
                 top.keys.append(value)
+                if len(top.keys) > MAX_TOP_LEVEL_KEYS:
+                    raise Invalid([Problem("", msg.DOCUMENT_TOO_MANY_FIELDS(limit=MAX_TOP_LEVEL_KEYS))])
                 expecting = value
             continue
         if in_actors and prefix == "actors.item":
+            limits.item("actors", count)
             if event == "start_map" or event == "start_array":
                 builder = ObjectBuilder()
                 builder.event(event, value)
+                values = 1
             else:  # a scalar where an actor should be
                 check(value)
                 count += 1
@@ -240,7 +269,7 @@ def partner_ids(item) -> list[str]:
 
 
 def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known: set[str],
-                       batch_size: int) -> int:
+                       batch_size: int, limits: _Limits) -> int:
     """Second read: every initiative, its partners among the file's actors or the stored ones."""
     seen: dict[str, int] = {}
     count = 0
@@ -266,7 +295,26 @@ def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known
             count += 1
         batch.clear()
 
-    for item in ijson.items(reader, "initiatives.item", use_float=True):
+    builder: ObjectBuilder | None = None
+    values = 0
+    for prefix, event, value in ijson.parse(reader, use_float=True):
+        if builder is not None:  # inside one initiative
+            builder.event(event, value)
+            values += 1
+            if values > MAX_ITEM_VALUES:
+                limits.values(f"initiatives[{count + len(batch)}]", values)
+            if prefix != "initiatives.item" or (event != "end_map" and event != "end_array"):
+                continue
+            item, builder = builder.value, None
+        elif prefix == "initiatives.item":
+            limits.item("initiatives", count + len(batch))
+            if event == "start_map" or event == "start_array":
+                builder, values = ObjectBuilder(), 1
+                builder.event(event, value)
+                continue
+            item = value  # a scalar where an initiative should be
+        else:
+            continue
         batch.append(item)
         if len(batch) >= batch_size:
             check_batch()
@@ -275,9 +323,13 @@ def _check_initiatives(reader: _Reader, store: Store, problems: _Problems, known
 
 
 def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, max_problems: int = MAX_PROBLEMS,
-               progress: Progress | None = None) -> CheckedFile:
+               progress: Progress | None = None, max_items: int | None = None) -> CheckedFile:
     """Step 1: check the whole file without keeping it; raise :class:`Invalid` with every problem
-    (the first ``max_problems``, and a count of the rest). Nothing is written."""
+    (the first ``max_problems``, and a count of the rest). Nothing is written.
+
+    ``max_items`` bounds the actors and the initiatives (each) while parsing: an upload of
+    millions of items is refused at the first one over the limit, not after reading them all."""
+    limits = _Limits(max_items)
     path = Path(path)
     try:
         size = os.stat(path).st_size
@@ -297,7 +349,7 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
     reader = None
     try:
         with _Reader(path, on_read) as reader:
-            top, result.actors = _check_actors(reader, problems, top_problems, actor_index)
+            top, result.actors = _check_actors(reader, problems, top_problems, actor_index, limits)
             result.digest = reader.finish()
         reads[0] = size
         initiatives_ok = (top.first_event.get("initiatives", ("start_array",))[0] == "start_array"
@@ -307,7 +359,7 @@ def check_file(store: Store, path: str | Path, *, batch_size: int = BATCH_SIZE, 
             known = set(actor_index)
             del actor_index
             with _Reader(path, on_read) as reader:
-                result.initiatives = _check_initiatives(reader, store, problems, known, batch_size)
+                result.initiatives = _check_initiatives(reader, store, problems, known, batch_size, limits)
                 if reader.finish() != result.digest:
                     raise Invalid([Problem("file", msg.FILE_CHANGED_WHILE_READ(path=str(path)))])
     except (ijson.JSONError, UnicodeDecodeError, OSError, RecursionError, ValueError) as exc:

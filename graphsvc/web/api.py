@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, jsonify, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from graphsvc.model import messages as msg
 from graphsvc.model.entities import Page
-from graphsvc.model.errors import Invalid, Problem
+from graphsvc.model.errors import GraphsvcError, Invalid, Problem
 from graphsvc.model.serialize import actor_to_dict, initiative_to_dict
 from graphsvc.model.validation import parse_date_param
 from graphsvc.model.vocab import KINDS, VIEWS
 from graphsvc.services import graph as svc
-from graphsvc.services.imports import Document, run_import
+from graphsvc.services.imports import IN_MEMORY_DOCUMENT_BYTES, Document, run_import
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
@@ -26,6 +27,15 @@ from graphsvc.web.context import current_cache, current_store
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_LIMIT = 1000
+#: Largest JSON body for one actor or initiative. A document sent to /api/v1/import may be as
+#: large as the upload limit: beyond IN_MEMORY_DOCUMENT_BYTES it is streamed, never decoded whole.
+MAX_OBJECT_BODY = 1024 * 1024
+
+
+class BodyTooLarge(GraphsvcError):
+    """413 for a JSON body over the limit of its endpoint (the whole-request limit is werkzeug's)."""
+
+    status = 413
 
 
 def _int_param(name: str, default: int, low: int, high: int) -> int:
@@ -41,14 +51,20 @@ def _int_param(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def _json_body():
-    """The request's JSON body; every way it can be unreadable is a 422 that says which."""
+def _json_body(max_bytes: int = MAX_OBJECT_BODY):
+    """The request's JSON body; every way it can be unreadable is a 422 that says which, and a
+    body over ``max_bytes`` is a 413 before it is read (decoded JSON takes ~5× its size)."""
     def invalid(message: msg.Message) -> Invalid:
         return Invalid([Problem("", message)])
 
     if not request.is_json:
         raise invalid(msg.BODY_NOT_JSON(content_type=request.mimetype) if request.mimetype
                       else msg.BODY_NO_CONTENT_TYPE())
+    length = request.content_length or 0
+    if request.max_content_length is not None and length > request.max_content_length:
+        raise RequestEntityTooLarge()  # over the whole server's limit: its 413 (GRAPHSVC_MAX_UPLOAD_MB)
+    if length > max_bytes:
+        raise BodyTooLarge(msg.BODY_TOO_LARGE_FOR_ENDPOINT(size=length, limit=max_bytes))
     try:
         data = json.loads(request.get_data())
     except UnicodeDecodeError as exc:
@@ -169,7 +185,11 @@ def import_document():
         from graphsvc.web.transfer import import_upload_response
 
         return import_upload_response()
-    report = run_import(current_store(), Document(_json_body()), by=acting_name())
+    if (request.content_length or 0) > IN_MEMORY_DOCUMENT_BYTES and request.is_json:
+        from graphsvc.web.transfer import import_json_body_response
+
+        return import_json_body_response()  # streamed from a private file, never decoded whole
+    report = run_import(current_store(), Document(_json_body(IN_MEMORY_DOCUMENT_BYTES)), by=acting_name())
     return jsonify({"imported": report.to_summary().to_dict()})
 
 

@@ -11,10 +11,8 @@ authenticated by a bearer token are not, since a browser never adds that header 
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -33,12 +31,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from graphsvc.model import messages as msg
 from graphsvc.model.accounts import User, role_at_least
 from graphsvc.services import accounts
 from graphsvc.web.context import current_store
 from graphsvc.web.errors import body_of, respond
+from graphsvc.web.throttle import LoginThrottle, new_device_nonce
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -49,7 +49,10 @@ LEVELS = ("public", "read", "viewer", "editor", "admin")
 PUBLIC_ENDPOINTS = frozenset({"static", "health.healthz", "health.readyz"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LANGUAGES = {"nb": "Norsk (bokmål)", "en": "English"}
-THROTTLE_WINDOW = 15 * 60
+#: The signed cookie that marks a browser as one a user has logged in from (see web.throttle).
+DEVICE_COOKIE = "graphsvc_device"
+DEVICE_COOKIE_DAYS = 180
+_DEVICE_NAMES = 5  # users remembered per browser
 
 
 def requires(level: str):
@@ -95,35 +98,31 @@ def acting_name() -> str | None:
     return user.name if user else None
 
 
-# -- login throttling: failures per user name and per address, in this process ------------------------
-class LoginThrottle:
-    """Counts failed logins in a sliding window. In-process: each server worker counts on its own,
-    so the real limit is this times the number of workers (documented)."""
+# -- login throttling: shared by all workers (web.throttle), device cookies ---------------------------
+def _devices() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="graphsvc-device")
 
-    def __init__(self):
-        self._failures: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - THROTTLE_WINDOW:
-            failures.popleft()
-        return failures
+def _device_entries() -> dict[str, str]:
+    """{user name (casefolded): device nonce} from this browser's device cookie, if it is genuine."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return {}
+    try:
+        entries = _devices().loads(raw)
+    except BadSignature:
+        return {}
+    return {str(k): str(v) for k, v in entries.items()} if isinstance(entries, dict) else {}
 
-    def blocked(self, keys: list[str], limit: int) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return any(len(self._recent(k, now)) >= limit for k in keys)
 
-    def failed(self, keys: list[str]) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def succeeded(self, name_key: str) -> None:
-        with self._lock:
-            self._failures.pop(name_key, None)
+def _remember_device(response, name: str, entries: dict[str, str]) -> None:
+    key = name.casefold()
+    nonce = entries.pop(key, None) or new_device_nonce()
+    kept = dict(list(entries.items())[-(_DEVICE_NAMES - 1):])
+    kept[key] = nonce
+    response.set_cookie(DEVICE_COOKIE, _devices().dumps(kept), max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), httponly=True,
+                        samesite="Lax")
 
 
 # -- the request gate -------------------------------------------------------------------------------
@@ -202,23 +201,26 @@ def login():
     error = None
     name = ""
     status = 200
+    retry_after = 0
+    entries: dict[str, str] = {}
     if request.method == "POST":
-        name = request.form.get("name", "").strip()
+        name = request.form.get("name", "").strip()[:200]
         password = request.form.get("password", "")
         throttle: LoginThrottle = current_app.extensions["graphsvc_throttle"]
-        keys = [f"name:{name.casefold()}", f"addr:{request.remote_addr}"]
-        limit = int(current_app.config["GRAPHSVC_LOGIN_ATTEMPTS"])
-        if throttle.blocked(keys, limit):
-            error = _("Too many failed attempts. Wait 15 minutes and try again.")
+        entries = _device_entries()
+        attempt = throttle.attempt(name, request.remote_addr, entries.get(name.casefold()))
+        if not attempt.allowed:
+            retry_after = attempt.retry_after
+            minutes = max(1, (retry_after + 59) // 60)
+            error = _("Too many failed attempts. Wait %(minutes)s minute(s) and try again.", minutes=minutes)
             status = 429
         else:
             result = accounts.login(current_store(), name, password)
             if result is None:
-                throttle.failed(keys)
                 error = _("Wrong user name or password.")
                 status = 401
             else:
-                throttle.succeeded(keys[0])
+                throttle.succeeded(attempt)
                 secret, user = result
                 lang = session.get("lang")
                 session.clear()  # a fresh session: nothing from before the login carries over
@@ -226,11 +228,13 @@ def login():
                     session["lang"] = lang
                 session["sid"] = secret
                 flash(_("You are logged in as %(name)s.", name=user.name))
-                return redirect(_safe_next(request.args.get("next")))
+                response = redirect(_safe_next(request.args.get("next")))
+                _remember_device(response, name, entries)
+                return response
     response = make_response(render_template("auth/login.html", error=error, name=name,
                                              next=request.args.get("next", "")), status)
     if status == 429:
-        response.headers["Retry-After"] = str(THROTTLE_WINDOW)
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -275,7 +279,13 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=accounts.SESSION_HOURS),
     )
     csrf.init_app(app)
-    app.extensions["graphsvc_throttle"] = LoginThrottle()
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.extensions["graphsvc_throttle"] = LoginThrottle(
+        Path(app.config.get("GRAPHSVC_LOGIN_THROTTLE_PATH") or instance / "login-throttle.db"),
+        str(app.config.get("GRAPHSVC_STORE_URL")),
+        free_attempts=int(app.config["GRAPHSVC_LOGIN_ATTEMPTS"]),
+        address_attempts=int(app.config["GRAPHSVC_LOGIN_ADDRESS_ATTEMPTS"]))
     app.before_request(authorize)
     app.register_blueprint(bp)
 

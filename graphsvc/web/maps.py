@@ -373,6 +373,7 @@ def growth_chart(name: str):
 @bp.get("/growth/animation.<fmt>")
 def growth_animation(fmt: str):
     from graphsvc.web import render_media
+    from graphsvc.web.render_slots import render_slot
 
     if fmt not in ("gif", "mp4"):
         raise NotFound(msg.NO_ANIMATION_FORMAT(format=fmt), field="format")
@@ -390,8 +391,9 @@ def growth_animation(fmt: str):
     labels = [p["label"] for p in periods]
 
     def compute():
-        frames = render_media.growth_frames(base, view, ends, labels, mode, title=_title(flt), colour=colour)
-        return render_media.gif(frames) if fmt == "gif" else render_media.mp4(frames)
+        with render_slot("growth-animation"):  # one at a time on the host, one per user (503 otherwise)
+            frames = render_media.growth_frames(base, view, ends, labels, mode, title=_title(flt), colour=colour)
+            return render_media.gif(frames) if fmt == "gif" else render_media.mp4(frames)
 
     data = _cached("growth-animation", (flt, freq, mode, fmt, colour), compute, locale=True)
     return _download(data, "image/gif" if fmt == "gif" else "video/mp4", f"samskaping-vekst-{freq}.{fmt}")

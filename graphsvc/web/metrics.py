@@ -1,18 +1,22 @@
 """Silo metrics on the web: the ``/metrics`` page and its JSON and CSV twins under /api/v1.
 
 API: ``GET /api/v1/metrics/silo`` (the report as JSON) and ``GET /api/v1/metrics/silo.csv?table=``
-(one table as CSV, labels in the user's language beside stable codes). Pages: ``/metrics`` (form,
-mixing-matrix heat map as counts, row shares or observed/expected, E-I per group with p-values,
-bridges, co-creation shares) and ``/metrics/om-malene`` (what each number means, how it is
-computed, its references and how to reproduce it). All call
-:func:`graphsvc.services.metrics.silo_metrics` with the same parameters; the serialised JSON and
-CSV are cached next to the report.
+(one table as CSV, labels in the user's language beside stable codes; made safe to open in a
+spreadsheet: text that would start a formula gets a leading apostrophe, ``verbatim=1`` gives the
+text exactly as stored, for R and pandas). Pages: ``/metrics`` (form, mixing-matrix heat map as
+counts, row shares or observed/expected, E-I per group with p-values, bridges, co-creation shares)
+and ``/metrics/om-malene`` (what each number means, how it is computed, its references and how to
+reproduce it). All call :func:`graphsvc.services.metrics.silo_metrics` with the same parameters;
+the serialised JSON and CSV are cached next to the report.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
+import re
 
 from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext
@@ -63,12 +67,39 @@ def api_silo():
     return Response(body, mimetype="application/json")
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise_formulas(data: bytes) -> bytes:
+    r"""The CSV (UTF-8 with BOM, RFC 4180) with every text cell that a spreadsheet would run as a
+    formula prefixed by an apostrophe (``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``), as OWASP's CSV
+    injection guidance advises; numbers such as ``-0.25`` stay numbers, every other cell is unchanged.
+
+    >>> neutralise_formulas("\ufeffname,ei\r\n=1+1,-0.5\r\n".encode()).decode("utf-8-sig")
+    "name,ei\r\n'=1+1,-0.5\r\n"
+    """
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["'" + cell if cell.startswith(FORMULA_START) and not _NUMBER.match(cell) else cell
+                         for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 @api_bp.get("/metrics/silo.csv")
 def api_silo_csv():
     table = params.choice("table", m.CSV_TABLES, "actors")
+    verbatim = params.flag("verbatim")
     query = metric_params()
     lang = locale_key()
-    body = _cached_bytes(f"silo-csv-{table}-{lang}", query, lambda r: m.silo_csv(r, table, lang=lang))
+    if verbatim:
+        body = _cached_bytes(f"silo-csv-{table}-{lang}", query, lambda r: m.silo_csv(r, table, lang=lang))
+    else:
+        body = _cached_bytes(f"silo-csv-{table}-{lang}-spreadsheet", query,
+                             lambda r: neutralise_formulas(m.silo_csv(r, table, lang=lang)))
     suffix = f"-{query['at'].isoformat()}" if query["at"] else ""
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"

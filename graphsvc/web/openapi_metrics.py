@@ -113,7 +113,11 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
         "/api/v1/metrics/silo.csv": {
             "get": {"summary": "One table of the silo metrics as CSV", "operationId": "getSiloMetricsCsv",
                     "parameters": [_param("table", {"type": "string", "enum": list(m.CSV_TABLES),
-                                                    "default": "actors"}, csv_columns)] + params,
+                                                    "default": "actors"}, csv_columns),
+                                   _param("verbatim", {"type": "boolean", "default": False},
+                                          "false (default): text that would start a spreadsheet formula (=, +, -, @, "
+                                          "tab, CR) gets a leading apostrophe, for Excel and LibreOffice; true: text "
+                                          "exactly as stored, for R and pandas")] + params,
                     "responses": {"200": {"description": csv_columns,
                                           "content": {"text/csv": {"schema": {"type": "string"}}}},
                                   "422": errors["422"]}},

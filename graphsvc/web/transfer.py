@@ -1,18 +1,21 @@
 """Import and export in the browser: the upload page with its preview, the export page, and their API twins.
 
 The pages and the API call the same service (``graphsvc.services.imports``) and exporters
-(``graphsvc.interchange.FORMATS``). The upload page previews first (a dry run) and keeps the
-uploaded files in a private temporary folder until the user confirms or an hour has passed,
-so the confirm step does not upload them again; nothing else is written to disk.
+(``graphsvc.interchange.FORMATS``). Uploaded files are copied in chunks to a private folder
+(``uploads/`` in the instance folder, mode 0700, owned by the service and checked at every use)
+and read from there as streams, never whole into memory. The upload page previews first (a dry
+run) and keeps the files there until the user confirms or an hour has passed, so the confirm
+step does not upload them again.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shutil
-import tempfile
+import stat
 import time
 from datetime import date
 from pathlib import Path
@@ -22,12 +25,14 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import lazy_gettext as _l
 
 from graphsvc.interchange import FORMATS, filter_network
-from graphsvc.interchange.spreadsheet import ACTOR_COLUMNS, INITIATIVE_COLUMNS, TEMPLATES, check_size
+from graphsvc.interchange.columns import ACTOR_COLUMNS, INITIATIVE_COLUMNS
+from graphsvc.interchange.limits import check_size
+from graphsvc.interchange.templates import TEMPLATES
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.serialize import to_document
 from graphsvc.model.vocab import VIEWS
-from graphsvc.services.imports import ImportReport, Upload, run_import
+from graphsvc.services.imports import ImportReport, Upload, import_json_file, run_import
 from graphsvc.web import params
 from graphsvc.web.auth import acting_name
 from graphsvc.web.context import current_store
@@ -102,11 +107,11 @@ def import_template():
 
 # -- import --------------------------------------------------------------------------------------
 @overload
-def _uploaded(field: str, *, required: Literal[True]) -> tuple[str, bytes]: ...
+def _save(field: str, folder: Path, number: int, *, required: Literal[True]) -> tuple[str, Path]: ...
 @overload
-def _uploaded(field: str, *, required: Literal[False]) -> tuple[str, bytes] | None: ...
-def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
-    """An uploaded file's name and bytes; its size is checked before it is read."""
+def _save(field: str, folder: Path, number: int, *, required: Literal[False]) -> tuple[str, Path] | None: ...
+def _save(field: str, folder: Path, number: int, *, required: bool) -> tuple[str, Path] | None:
+    """An uploaded file copied (in chunks) into ``folder``; its size is checked before it is copied."""
     upload = request.files.get(field)
     if upload is None or not upload.filename:
         if required:
@@ -117,18 +122,21 @@ def _uploaded(field: str, *, required: bool) -> tuple[str, bytes] | None:
     stream.seek(0, 2)
     size = stream.tell()
     stream.seek(0)
-    if not name.lower().endswith((".json", ".graphml", ".gexf")):
+    if not name.lower().endswith(".json"):  # JSON is streamed; the upload limit (413) bounds it
         try:
-            check_size(name, size, _max_import_bytes())
+            check_size(name, size, _max_import_bytes(), graph_file=name.lower().endswith((".graphml", ".gexf")))
         except Invalid as exc:
             raise Invalid([Problem(field, exc.problems[0].located)]) from None
-    return name, stream.read()
+    path = folder / str(number)
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        shutil.copyfileobj(stream, out, 1024 * 1024)
+    return name, path
 
 
-def _uploads() -> tuple[list[tuple[str, bytes]], list[str | None]]:
-    files = [_uploaded("file", required=True)]
+def _uploads(folder: Path) -> tuple[list[tuple[str, Path]], list[str | None]]:
+    files = [_save("file", folder, 0, required=True)]
     kinds: list[str | None] = [None]
-    second = _uploaded("initiatives", required=False)
+    second = _save("initiatives", folder, 1, required=False)
     if second:
         files.append(second)
         kinds = ["actors", "initiatives"]
@@ -146,9 +154,13 @@ def import_upload_response():
     200 when the import ran (or would, in a dry run); 422 with every rejected row in
     ``problems`` and the whole report in ``report`` when rejected rows stopped it.
     """
-    files, kinds = _uploads()
-    report = _run(files, kinds, dry_run=params.flag("dry_run", form=True),
-                  valid_only=params.flag("valid_only", form=True))
+    folder = _new_upload_folder()
+    try:
+        files, kinds = _uploads(folder)
+        report = _run(files, kinds, dry_run=params.flag("dry_run", form=True),
+                      valid_only=params.flag("valid_only", form=True))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if report.rejected and not report.valid_only and not report.dry_run:
         body = report.to_invalid().to_dict()
         rejected = msg.IMPORT_REJECTED(count=len(report.rejected))
@@ -160,28 +172,63 @@ def import_upload_response():
     return jsonify({"report": report.to_dict()})
 
 
-def _upload_dir() -> Path:
-    folder = Path(current_app.config.get("GRAPHSVC_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "graphsvc-uploads")
+def import_json_body_response():
+    """``POST /api/v1/import`` with a large graphsvc/1 JSON body: copied in chunks to a private
+    file (the upload limit applies while copying), then imported as a stream."""
+    folder = _new_upload_folder()
+    try:
+        path = folder / "body.json"
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+            shutil.copyfileobj(request.stream, out, 1024 * 1024)
+        summary = import_json_file(current_store(), "the request body", path, by=acting_name())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return jsonify({"imported": summary.to_dict()})
+
+
+class UploadFolderNotPrivate(RuntimeError):
+    """The folder for uploads exists but another user could read or replace what is in it."""
+
+
+def private_folder(folder: Path) -> Path:
+    """``folder``, created with mode 0700 if missing, and checked: a real directory (not a link),
+    owned by this process's user, with no access for group or others (fixed if it is ours)."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise UploadFolderNotPrivate(f"the upload folder {folder} is not a directory owned by this service "
+                                     f"(uid {os.getuid()}); remove it or set GRAPHSVC_INSTANCE_DIR")
+    if info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def _upload_dir() -> Path:
+    folder = private_folder(Path(current_app.config.get("GRAPHSVC_UPLOAD_DIR")
+                                 or Path(current_app.instance_path) / "uploads"))
     now = time.time()
     for old in folder.iterdir():
         try:
-            if now - old.stat().st_mtime > UPLOAD_LIFETIME_S:
+            if now - old.lstat().st_mtime > UPLOAD_LIFETIME_S:
                 shutil.rmtree(old, ignore_errors=True)
         except OSError:
             pass
     return folder
 
 
-def _keep(files, kinds) -> str:
-    token = secrets.token_urlsafe(24)
-    folder = _upload_dir() / token
+def _new_upload_folder() -> Path:
+    folder = _upload_dir() / secrets.token_urlsafe(24)
     folder.mkdir(mode=0o700)
-    for number, (_, data) in enumerate(files):
-        (folder / str(number)).write_bytes(data)
+    return folder
+
+
+def _keep(folder: Path, files, kinds) -> str:
+    """Keep the preview's files for the confirm step; the folder's name is the token."""
     meta = {"names": [n for n, _ in files], "kinds": kinds, "user": acting_name()}
-    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    return token
+    with open(os.open(folder / "meta.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w",
+              encoding="utf-8") as out:
+        json.dump(meta, out)
+    return folder.name
 
 
 def _kept(token: str):
@@ -191,7 +238,7 @@ def _kept(token: str):
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("user") != acting_name():
         raise Invalid([Problem("file", msg.PREVIEW_OTHER_USER())])
-    files = [(name, (folder / str(n)).read_bytes()) for n, name in enumerate(meta["names"])]
+    files = [(name, folder / str(n)) for n, name in enumerate(meta["names"])]
     return folder, files, meta["kinds"]
 
 
@@ -221,12 +268,21 @@ def import_page():
 @bp.post("/import")
 def import_preview():
     """Step 1: upload and see the dry run."""
+    folder = _new_upload_folder()
     try:
-        files, kinds = _uploads()
+        files, kinds = _uploads(folder)
         report = _run(files, kinds, dry_run=True, valid_only=False)
     except Invalid as exc:
+        shutil.rmtree(folder, ignore_errors=True)
         return _page(422, errors=_field_errors(exc))
-    token = _keep(files, kinds) if report.changes or report.rejected else None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if report.changes or report.rejected:
+        token = _keep(folder, files, kinds)
+    else:
+        token = None
+        shutil.rmtree(folder, ignore_errors=True)
     return _page(report=report, token=token, step="preview")
 
 
