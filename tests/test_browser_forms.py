@@ -327,7 +327,8 @@ def test_an_expired_session_says_so_and_the_draft_comes_back_after_login(chromiu
     other.goto(f"{server}/")
     other.get_by_role("button", name="Logg ut").click()
     other.get_by_text("Du er logget ut.").wait_for()
-    other.close()
+    # The other tab stays open (context.close() ends it): closing a page right after a navigation can hang
+    # Chromium's page close under load.
 
     page.get_by_role("button", name="Lagre initiativet").click()
     alert = page.locator("#session-expired")
@@ -366,7 +367,8 @@ def test_a_field_typed_just_before_save_does_not_lose_the_expired_draft(chromium
     other.goto(f"{server}/")
     other.get_by_role("button", name="Logg ut").click()
     other.get_by_text("Du er logget ut.").wait_for()
-    other.close()
+    # The other tab stays open (context.close() ends it): closing a page right after a navigation can hang
+    # Chromium's page close under load.
     page.get_by_label("Partner 2", exact=True).fill("Strømsø lesesirkel")
     page.get_by_role("button", name="Lagre initiativet").click()  # at once: the typed field is blurred
     page.locator("#session-expired").wait_for()
@@ -582,7 +584,7 @@ def test_the_new_partner_page_keeps_its_draft_when_the_session_expires_too(chrom
     other = context.new_page()
     other.goto(f"{server}/")
     other.get_by_role("button", name="Logg ut").click()
-    other.close()
+    other.get_by_text("Du er logget ut.").wait_for()
     page.get_by_role("button", name="Lagre partneren").click()
     page.locator("#session-expired").wait_for()
     assert "Økten er utløpt" in page.locator("#session-expired").inner_text()
