@@ -52,6 +52,12 @@ class AppState:
         self.cache = ResultCache()
 
     @property
+    def unprepared_store(self) -> Store:
+        """The store without ``ensure_schema`` — which, on Neo4j, first completes a bulk job left
+        behind: ``graphsvc jobs`` looks at such a job when completing it is what keeps failing."""
+        return self._store
+
+    @property
     def store(self) -> Store:
         if self._ready:
             return self._store

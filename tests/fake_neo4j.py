@@ -95,6 +95,7 @@ class FakeDatabase:
         self.identities: set[str] = set()
         self.audit: list[dict] = []
         self.meta: dict = {}  # the bulk job's properties on (:GraphMeta {key: 'graph'})
+        self.clock = 0.0  # the server's clock, in seconds: tests move it to let a job's lease run out
         self._staged: dict[tuple, dict[int, dict[str, dict]]] = {}  # (job, kind) → batch → key → row
         self.accounts = 0
         self.sessions: list[dict] = []  # the config of every session opened
@@ -116,16 +117,34 @@ class FakeDatabase:
         return [t for t in self.transactions if t.mode == "write"]
 
     # -- answers, by statement name --------------------------------------------------------------------
+    def job_expired(self) -> bool:
+        """A lease set through the statements runs until ``until`` on :attr:`clock`; a test may also
+        set ``expired`` on a job it puts in place."""
+        if "until" in self.meta:
+            return self.meta["until"] < self.clock
+        return self.meta.get("expired", True)
+
     def answer_BUMP_GRAPH_VERSION(self, p):
         self.version += 1
         return [{"version": self.version, "job": self.meta.get("job"), "job_owner": self.meta.get("owner"),
                  "job_kind": self.meta.get("kind"), "job_state": self.meta.get("state"),
                  "job_step": self.meta.get("step"), "job_by": self.meta.get("by"),
-                 "job_audit": self.meta.get("audit"), "job_expired": self.meta.get("expired", True)}]
+                 "job_audit": self.meta.get("audit"), "job_expired": self.job_expired()}]
 
     def answer_LOCK_GRAPH_META(self, p):
         return [{"job": self.meta.get("job"), "job_kind": self.meta.get("kind"),
-                 "job_expired": self.meta.get("expired", True)}]
+                 "job_expired": self.job_expired()}]
+
+    def answer_JOB_STATUS(self, p):
+        until = self.meta.get("until")
+        return [{"job": self.meta.get("job"), "kind": self.meta.get("kind"), "state": self.meta.get("state"),
+                 "step": self.meta.get("step"), "by": self.meta.get("by"),
+                 "until": None if until is None else f"T+{until:g}s", "expired": self.job_expired()}]
+
+    def answer_STAGED_COUNTS(self, p):
+        counts = {kind: sum(len(rows) for rows in batches.values())
+                  for (job, kind), batches in self._staged.items() if job == p["job"]}
+        return [{"kind": kind, "rows": rows} for kind, rows in sorted(counts.items()) if rows]
 
     def answer_GRAPH_VERSION(self, p):
         return [{"version": self.version}]
@@ -137,16 +156,18 @@ class FakeDatabase:
 
     def answer_BEGIN_JOB(self, p):
         self.meta = {"job": p["job"], "owner": p["owner"], "kind": p["kind"], "state": "staging", "by": p["by"],
-                     "expired": False}
+                     "until": self.clock + p["lease"]}
         return []
 
     def answer_RENEW_JOB(self, p):
         if self.meta.get("job") != p["job"] or self.meta.get("owner") != p["owner"]:
             return []
+        self.meta["until"] = self.clock + p["lease"]
         return [{"state": self.meta["state"], "step": self.meta.get("step")}]
 
     def answer_TAKE_OVER_JOB(self, p):
-        self.meta.update(owner=p["owner"], expired=False)
+        self.meta.pop("expired", None)
+        self.meta.update(owner=p["owner"], until=self.clock + p["lease"])
         return []
 
     def answer_SET_JOB_STATE(self, p):
@@ -180,15 +201,20 @@ class FakeDatabase:
 
     def answer_NEXT_STAGED_BATCH(self, p):
         batches = self._staged.get((p["job"], p["kind"]), {})
-        return [{"batch": min((b for b, rows in batches.items() if rows), default=None)}]
+        first = min((b for b, rows in batches.items() if rows), default=None)
+        return [] if first is None else [{"batch": first}]
+
+    def _batch(self, p, kind: str) -> dict[str, dict]:
+        """The staged rows of one batch, as the statements that read or delete them find them: by
+        job, kind and batch (the staged_rows index), never key by key."""
+        assert "keys" not in p, "staged rows are found by their batch"
+        return self._staged.get((p["job"], kind), {}).get(p["batch"], {})
 
     def answer_STAGED_KEYS(self, p):
         return [{"key": key} for key in self._staged.get((p["job"], p["kind"]), {}).get(p["batch"], {})]
 
     def answer_DELETE_STAGED(self, p):
-        for rows in self._staged.get((p["job"], p["kind"]), {}).values():
-            for key in p["keys"]:
-                rows.pop(key, None)
+        self._batch(p, p["kind"]).clear()
         return []
 
     def answer_DELETE_STAGED_BATCH(self, p):
@@ -201,18 +227,15 @@ class FakeDatabase:
         return [{"deleted": deleted}]
 
     def answer_APPLY_STAGED_ACTORS(self, p):
-        self.actors.update(p["keys"])
+        self.actors.update(row["id"] for row in self._batch(p, "actor").values())
         return []
 
     def answer_APPLY_STAGED_INITIATIVES(self, p):
-        self.initiatives.update(p["keys"])
+        self.initiatives.update(row["id"] for row in self._batch(p, "initiative").values())
         return []
 
     def answer_CREATE_STAGED_PARTNERS(self, p):
-        keys = set(p["keys"])
-        rows = [s for rows in self._staged.get((p["job"], "initiative"), {}).values() for k, s in rows.items()
-                if k in keys]
-        return [{"created": sum(len(s["partner_actors"]) for s in rows)}]
+        return [{"created": sum(len(s["partner_actors"]) for s in self._batch(p, "initiative").values())}]
 
     def answer_DELETE_GRAPH_BATCH(self, p):
         nodes = sorted(self.actors | self.initiatives)[:p["limit"]]
@@ -254,10 +277,6 @@ class FakeDatabase:
 
     def answer_EXISTING_INITIATIVE_IDS(self, p):
         return [{"id": i} for i in p["ids"] if i in self.initiatives]
-
-    def answer_UPSERT_ACTORS(self, p):
-        self.actors.update(row["id"] for row in p["actors"])
-        return []
 
     def answer_CREATE_PARTNERS(self, p):
         return [{"created": sum(row["actor"] in self.actors for row in p["partners"])}]

@@ -18,6 +18,7 @@ EXPECTED = {
     "forms.new_partner": "viewer", "forms.initiative_new": "viewer", "forms.similar_actors": "viewer",
     "forms.actor_search": "viewer", "forms.actor_history": "viewer", "forms.proposals": "viewer",
     "forms.proposal": "viewer", "admin.account": "viewer", "forms.new_partner_json": "viewer",
+    "forms.panel_prefill": "viewer",
     "forms.session_state": "public",  # tells a form whether its session is still valid (your own name only)
     "forms.initiative_edit": "editor", "forms.audit_log": "editor",
     "forms.initiative_list": "viewer", "forms.partner_edit": "editor",

@@ -353,6 +353,78 @@ def test_an_expired_session_says_so_and_the_draft_comes_back_after_login(chromiu
     context.close()
 
 
+def test_a_field_typed_just_before_save_does_not_lose_the_expired_draft(chromium, server):
+    """Save blurs the last field, which schedules a draft save; it must not drop the "expired" mark."""
+    context = chromium.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "eva")
+    page.goto(f"{server}/initiatives/new")
+    page.get_by_label("Tittel").fill("Lesesirkel på Strømsø")
+    page.get_by_label("Startet").fill("01.10.2024")
+    other = context.new_page()
+    other.goto(f"{server}/")
+    other.get_by_role("button", name="Logg ut").click()
+    other.get_by_text("Du er logget ut.").wait_for()
+    other.close()
+    page.get_by_label("Partner 2", exact=True).fill("Strømsø lesesirkel")
+    page.get_by_role("button", name="Lagre initiativet").click()  # at once: the typed field is blurred
+    page.locator("#session-expired").wait_for()
+    page.wait_for_timeout(600)  # a person reads the message; the blurred field's delayed save has run
+    page.get_by_role("link", name="Logg inn igjen").click()
+    page.get_by_label("Brukernavn").fill("eva")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{server}/initiatives/new")
+    page.get_by_text("Det du skrev før økten gikk ut, er fylt inn igjen.").wait_for()
+    assert page.get_by_label("Tittel").input_value() == "Lesesirkel på Strømsø"
+    assert page.get_by_label("Startet").input_value() == "01.10.2024"
+    assert page.get_by_label("Partner 2", exact=True).input_value() == "Strømsø lesesirkel"
+    context.close()
+
+
+def test_the_new_partner_panel_takes_the_municipality_of_partners_typed_by_name(chromium, server):
+    """No row picked from the suggestions: partners typed by their exact name still give the municipality."""
+    context = chromium.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "eva")
+    page.goto(f"{server}/initiatives/new")
+    page.get_by_label("Partner 1", exact=True).fill("Drammen bibliotek")
+    page.get_by_label("Partner 2", exact=True).fill("Lesegruppa på Gulskogen")
+    page.get_by_role("button", name="Ny partner for partner 2").click()
+    assert page.locator("#f-np-name").input_value() == "Lesegruppa på Gulskogen"
+    page.wait_for_function("document.getElementById('f-np-municipality').value === 'Drammen'")
+    context.close()
+
+
+def test_a_partner_row_with_an_error_stays_on_one_line_with_the_error_below(chromium, server):
+    context = chromium.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "eva")
+    page.goto(f"{server}/initiatives/new")
+    page.get_by_label("Tittel").fill("Historiekveld")
+    page.get_by_label("Partner 2", exact=True).fill("Alta historielagg")
+    page.get_by_role("button", name="Lagre initiativet").click()
+    page.locator("#error-summary").wait_for()
+    box = {name: page.locator(selector).bounding_box() for name, selector in (
+        ("input", "#f-partner-1-actor"), ("role", "#f-partner-1-role"), ("error", "#f-partner-1-actor-error"),
+        ("button", ".partner-row[data-row='1'] .new-partner-button"), ("input 1", "#f-partner-0-actor"))}
+    assert abs(box["role"]["y"] - box["input"]["y"]) < 4, box  # the role beside the input, not below it
+    assert box["role"]["x"] > box["input"]["x"] + box["input"]["width"], box
+    assert box["button"]["y"] < box["input"]["y"] + box["input"]["height"], box  # the button on the same line
+    assert box["error"]["y"] >= box["input"]["y"] + box["input"]["height"] - 1, box  # the error below the input
+    assert abs(box["input"]["x"] - box["input 1"]["x"]) < 20, box
+    # "Mente du …?" below the error: taking it fills the row in the page.
+    page.get_by_text("Mente du").wait_for()
+    page.get_by_role("button", name="Alta historielag — Alta (alta-historielag)").click()
+    assert page.get_by_label("Partner 2", exact=True).input_value() == "Alta historielag — Alta (alta-historielag)"
+    assert page.locator("#f-partner-1-actor-error").count() == 0
+    assert page.locator("#f-partner-1-actor-mean").count() == 0
+    context.close()
+
+
 # -- no English on bokmål pages --------------------------------------------------------------------
 def product_english_messages() -> list[str]:
     """The product's own English texts: every catalogue message whose bokmål differs, and the English of
@@ -396,7 +468,8 @@ def english_shown(page, phrases: list[str]) -> list[str]:
 
 #: Pages a librarian and a researcher use, in bokmål, each reached as a person would (with the
 #: errors a person makes). The product's English must not show on any of them.
-EVERYDAY_PAGES = ("/", "/map", "/map/table", "/growth", "/metrics", "/metrics?mixing=ratio", "/metrics/om-malene",
+EVERYDAY_PAGES = ("/", "/map", "/map/table", "/growth", "/metrics", "/metrics?mixing=ratio", "/metrics?at=2016-02-01",
+                  "/metrics/om-malene",
                   "/import", "/export", "/initiatives", "/initiatives?partner=Ingen+slik", "/initiatives/new",
                   "/partners/new", "/proposals", "/history", "/account", "/actors/drammen-bibliotek",
                   "/actors/drammen-bibliotek/history", "/partners/merge")

@@ -112,3 +112,94 @@ def test_reimporting_a_file_without_registration_dates_on_another_day_changes_no
     assert (again.actors_unchanged, again.actors_updated) == (2, 0)
     assert store.get_actor("drammen-bibliotek").registered == date(2024, 1, 1)
     store.close()
+
+
+# -- graphsvc jobs: the way out of a Neo4j bulk job that keeps failing (issue 13 review, 3) ----------------
+
+def _jobs_cli(monkeypatch, db):
+    """``graphsvc --store neo4j://… jobs …`` against the recording fake driver (tests/fake_neo4j.py)."""
+    from click.testing import CliRunner
+
+    from fake_neo4j import FakeDriver
+    from graphsvc.cli import main
+    from graphsvc.storage.neo4j import database
+
+    monkeypatch.setattr(database.GraphDatabase, "driver", lambda *args, **kwargs: FakeDriver(db))
+
+    def run(*args, stdin: str | None = None):
+        return CliRunner().invoke(main, ["--store", "neo4j://neo4j:pw@db.invalid:7687", "jobs", *args], input=stdin)
+
+    return run
+
+
+def _stuck_import(db):
+    """An import that committed, whose process is gone and whose completion keeps failing."""
+    db.meta = {"job": "j1", "owner": "o1", "kind": "import", "state": "applying", "step": "initiatives",
+               "by": "eva", "expired": True}
+    db.staged = [{"job": "j1", "kind": "initiative", "batch": 4, "key": "t", "id": "t",
+                  "partner_actors": ["a"], "partner_roles": ["lead"]}]
+
+
+def test_jobs_status_shows_the_job_that_holds_the_graph_without_trying_to_complete_it(monkeypatch):
+    from fake_neo4j import FakeDatabase
+
+    db = FakeDatabase()
+    jobs = _jobs_cli(monkeypatch, db)
+    result = jobs("status")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "no bulk job holds the graph"
+    _stuck_import(db)
+    result = jobs("status")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["job", "j1"] and lines[1].split() == ["kind", "import", "by", "eva"]
+    assert lines[2].startswith("state    applying (committed") and lines[3].split() == ["step", "initiatives"]
+    assert "run out" in lines[4] and lines[5].split() == ["staged", "initiative", "1"]
+    # Only reads: the job is still there, untouched (ensure_schema would have tried to complete it).
+    assert all(t.mode == "read" for t in db.transactions) and db.meta["owner"] == "o1"
+
+
+def test_jobs_discard_gives_up_a_stuck_job_after_asking_and_writes_go_on(monkeypatch):
+    from fake_neo4j import FakeDatabase
+
+    db = FakeDatabase()
+    _stuck_import(db)
+    jobs = _jobs_cli(monkeypatch, db)
+    wrong = jobs("discard", "j9", "--yes")
+    assert wrong.exit_code == 1 and "no job j9 holds the graph" in wrong.output and db.meta["job"] == "j1"
+    declined = jobs("discard", "j1", stdin="n\n")
+    assert declined.exit_code == 1 and "half applied" in declined.output and db.meta["job"] == "j1"
+    result = jobs("discard", "j1", stdin="y\n")
+    assert result.exit_code == 0, result.output
+    assert "job j1 (import) discarded; graph writes are accepted again" in result.output
+    assert "restore a backup" in result.output
+    assert db.meta == {} and db.staged == [] and db.initiatives == set()
+
+
+def test_jobs_resume_completes_an_abandoned_job_and_asks_for_force_while_its_lease_runs(monkeypatch):
+    from fake_neo4j import FakeDatabase
+
+    db = FakeDatabase()
+    _stuck_import(db)
+    db.meta.pop("expired")
+    db.meta["until"] = 600.0  # its lease still runs: its process may be alive
+    jobs = _jobs_cli(monkeypatch, db)
+    refused = jobs("resume")
+    assert refused.exit_code == 1 and "--force" in refused.output and db.meta["owner"] == "o1"
+    result = jobs("resume", "--force")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "job j1 (import) completed; graph writes are accepted again"
+    assert db.meta == {} and db.initiatives == {"t"} and db.staged == []
+    assert jobs("resume").output.strip() == "no bulk job holds the graph"
+
+
+def test_jobs_on_sqlite_say_there_are_none(tmp_path):
+    from click.testing import CliRunner
+
+    from graphsvc.cli import main
+
+    for args in (["status"], ["resume"], ["discard", "j1"]):
+        result = CliRunner().invoke(main, ["--store", f"sqlite:///{tmp_path / 'g.db'}", "jobs", *args])
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == "this store has no bulk jobs (SQLite writes an import or a restore in one " \
+                                        "transaction)"

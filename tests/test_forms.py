@@ -193,3 +193,16 @@ def test_the_catalogue_is_complete_and_compiled():
         catalog = read_po(source)
     assert not [m.id for m in catalog if m.id and not m.string], "untranslated messages in nb"
     assert po.with_suffix(".mo").exists()
+
+
+def test_the_history_shows_users_and_imports_in_the_glossarys_words(app, librarian_store):
+    """Users' roles, flags and an import's counts and actors in bokmål, not raw keys and codes."""
+    page = login(app, "ada").get("/history")
+    assert page.status_code == 200
+    changes = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page.text))
+    assert "Rolle: – → Redaktør" in changes and "Rolle: – → Administrator" in changes
+    assert "Deaktivert: – → Nei" in changes
+    assert "Nye initiativ: – → " in changes and "Aktører lagt til eller endret: – → " in changes
+    assert "Aktører: – → Drammen bibliotek" in changes
+    for raw in ("False", "→ editor", "actors_changed", "initiatives_created", "actors:", "drammen-bibliotek,"):
+        assert raw not in changes, raw

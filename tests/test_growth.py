@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from graphsvc.analytics.network import co_creation_graph
@@ -47,3 +48,12 @@ def test_the_cli_prints_the_same_series(cli, tmp_path):
     assert table[0].split()[:3] == ["period", "end", "actors"]
     assert table[-1].split()[:4] == [periods[-1]["period"], periods[-1]["period_end"], str(periods[-1]["actors"]),
                                      str(periods[-1]["ties"])]
+
+
+def test_the_growth_page_writes_numbers_as_bokmal_does(app, client):
+    """Decimal comma and one minus sign (−, never a hyphen) in the E-I columns."""
+    load(app, evil_document())
+    html = client.get("/growth?freq=year").get_data(as_text=True)
+    tables = "".join(re.findall(r'<table class="data" id="(?:growth|sector)-table">.*?</table>', html, re.S))
+    assert tables and re.search(r">−?\d,\d\d</td>", tables)
+    assert not re.search(r">-\d", tables) and not re.search(r"\d\.\d", tables)

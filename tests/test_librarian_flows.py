@@ -3,8 +3,11 @@ Norwegian dates in the forms, and a 409 that names the partner already registere
 
 from __future__ import annotations
 
+import html
+import re
+
 from graphsvc.storage.base import InitiativeFilter
-from helpers import login, post_form
+from helpers import association, login, post_form
 
 SPRAKKAFE = {"title": "  språkkafé ", "category": "språkkafé", "started": "01.02.2021", "location": "library",
              "rows": "3", "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)",
@@ -143,3 +146,67 @@ def test_a_409_for_a_duplicate_actor_names_the_stored_one(client, librarian_stor
     message = refused.json["message"]
     assert "'rode-kors-drammen'" in message and "'Røde Kors Drammen'" in message
     assert "røde kors  DRAMMEN" not in message
+
+
+def _panel_municipality(eva, rows: list[str], row: int) -> tuple[str, str]:
+    """The new-partner panel's municipality for ``row``, without script (POST) and as forms.js asks (JSON)."""
+    values = {"title": "Lesestund", "rows": str(len(rows)),
+              **{f"partner-{n}-actor": text for n, text in enumerate(rows)}}
+    page = post_form(eva, "/initiatives/new", {**values, "action": f"new_partner-{row}"})
+    shown = re.search(r'id="f-np-municipality"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*id="f-np-municipality"',
+                      page.text)
+    assert shown, page.text
+    asked = eva.get("/forms/panel-prefill", query_string={**values, "row": row}).json["municipality"]
+    return html.unescape(shown.group(1) or shown.group(2) or ""), asked
+
+
+def test_the_new_partner_panel_starts_with_the_initiatives_municipality(app, librarian_store):
+    store = librarian_store
+    store.create_actor(association("lier-korps", "Lier skolekorps", "Lier"))
+    store.create_actor(association("lier-frivillig", "Frivilligsentralen i Lier", "Lier"))
+    eva = login(app, "eva")
+    # A partner typed by its exact name (not picked from the suggestions) counts too.
+    assert _panel_municipality(eva, ["Røde Kors Drammen", "Ny forening"], 1) == ("Drammen", "Drammen")
+    # The most common municipality among the partners, not the first row's.
+    assert _panel_municipality(eva, ["Røde Kors Drammen", "Lier skolekorps — Lier (lier-korps)",
+                                     "Frivilligsentralen i Lier", "Ny"], 3) == ("Lier", "Lier")
+    # … unless a library is among them: the library's municipality is the initiative's.
+    assert _panel_municipality(eva, ["Lier skolekorps", "Frivilligsentralen i Lier", "Drammen bibliotek", "Ny"],
+                               3) == ("Drammen", "Drammen")
+    # No partner named yet: nothing is guessed.
+    assert _panel_municipality(eva, ["Ny forening", ""], 0) == ("", "")
+
+
+def test_the_error_summary_follows_the_form_and_quotes_dates_as_typed(app, librarian_store):
+    eva = login(app, "eva")
+    page = post_form(eva, "/initiatives/new", {
+        "title": "", "started": "01.06.2024", "ended": "01.05.2024", "rows": "3",
+        "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)", "partner-0-role": "lead",
+        "partner-1-actor": "Alta historielagg", "partner-1-role": "co_creator", "initiator": "0"})
+    assert page.status_code == 422
+    summary = page.text[page.text.index('id="error-summary"'):]
+    summary = summary[:summary.index("</ul>")]
+    linked = re.findall(r'href="#f-([\w-]+)"', summary)
+    assert linked == ["title", "ended", "location", "partner-1-actor"], linked
+    assert "01.06.2024" in summary and "2024-06-01" not in summary
+    assert "(01.06.2024)" in page.text[page.text.index('id="f-ended-error"'):][:400]
+
+
+def test_an_unknown_partner_offers_the_close_match_and_taking_it_fills_the_row(app, librarian_store):
+    librarian_store.create_actor(association("alta-historielag", "Alta historielag", "Alta"))
+    eva = login(app, "eva")
+    values = {"title": "Historiekveld", "started": "01.06.2024", "location": "library", "rows": "3",
+              "partner-0-actor": "Drammen bibliotek — Drammen (drammen-bibliotek)", "partner-0-role": "lead",
+              "partner-1-actor": "Alta historielagg", "partner-1-role": "co_creator", "initiator": "0"}
+    page = post_form(eva, "/initiatives/new", values)
+    assert page.status_code == 422
+    offer = page.text[page.text.index('id="f-partner-1-actor-error"'):]
+    offer = offer[:offer.index("</div>")]
+    assert 'id="f-partner-1-actor-mean"' in offer and "Mente du" in offer
+    assert 'value="suggested-1"' in offer and "Alta historielag — Alta (alta-historielag)" in offer
+    taken = post_form(eva, "/initiatives/new", {**values, "action": "suggested-1"})
+    assert taken.status_code == 200 and 'id="error-summary"' not in taken.text
+    assert 'value="Alta historielag — Alta (alta-historielag)"' in taken.text
+    label = "Alta historielag — Alta (alta-historielag)"
+    saved = post_form(eva, "/initiatives/new", {**values, "partner-1-actor": label})
+    assert saved.status_code == 302

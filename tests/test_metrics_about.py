@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 import re
+from html import unescape
 
 import pytest
+from flask_babel import force_locale, gettext
 from markupsafe import escape
 
 from graphsvc.web import measures
@@ -26,13 +28,18 @@ def silo(client) -> dict:
     return response.json
 
 
-def test_the_page_has_each_measures_formula_and_references_with_dois(client):
+def bokmal(app, text: str) -> str:
+    with app.test_request_context(), force_locale("nb"):
+        return gettext(text)
+
+
+def test_the_page_has_each_measures_formula_and_references_with_dois(app, client):
     page = client.get("/metrics/om-malene")
     assert page.status_code == 200
     html = page.text
     for m in measures.MEASURES:
         section = html.split(f'id="{m.id}"')[1].split("</section>")[0]
-        assert str(escape(m.formula)) in section, m.id
+        assert str(escape(bokmal(app, m.formula))) in section, m.id
         for key in m.references:
             ref = measures.REFERENCES[key]
             assert ref.text.split(".")[0] in section, (m.id, key)
@@ -43,8 +50,32 @@ def test_the_page_has_each_measures_formula_and_references_with_dois(client):
                    "Blondel", "Burt"):
         assert needed in html
     assert "stokkes om blant aktørene" in html and "Ensidig test" in html  # what is shuffled; one-sided
+    assert "EI* = (E* − I*) / (E* + I*)" in html  # E-I's expected value, stated as a formula
+    assert "p = (b + 1) / (m + 1)" in html and "10.2202/1544-6115.1585" in html  # never 0: Phipson and Smyth
     english = client.get("/language/en?next=/metrics/om-malene", follow_redirects=True).text
     assert "The group labels are shuffled among the actors" in english and "One-sided test" in english
+    for m in measures.MEASURES:
+        assert str(escape(m.formula)) in english, m.id
+
+
+def test_every_sentence_of_the_page_is_in_bokmal(app, client):
+    """Each measure's texts, formulas' words and reference notes go through the catalogue: none of
+    their English shows on the bokmål page (symbols and code are the same in both languages)."""
+    html = unescape(client.get("/metrics/om-malene").text)
+    english = []
+    for m in measures.MEASURES:
+        english += [m.text["what"], m.text["conventions"], m.text["undefined"]]
+        if bokmal(app, m.formula) != m.formula:
+            english.append(m.formula)
+    english += [r.note for r in measures.REFERENCES.values() if r.note]
+    for text in english:
+        assert bokmal(app, text) != text, text  # translated …
+        assert text not in html, text  # … and shown translated
+    for phrase in ("each counted once", "one-sided, lower tail", "share of i's ties", "coordinator A→A→A",
+                   "per actor", "No DOI", "the E-I Index routine", "follow-up report"):
+        assert phrase not in html, phrase
+    assert "Ingen DOI." in html and "Innlandet fylkesbibliotek, 2024" in html  # the report: title, owner, year
+    assert "Samskaping – de langsiktige effekter av kompetanseutvikling" in html
 
 
 def test_every_number_on_the_metrics_page_links_to_its_explanation(demo):

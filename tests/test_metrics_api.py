@@ -73,7 +73,7 @@ def test_report_has_what_the_issue_asks_for(demo):
     assert set(actor["brokerage"]) == {"coordinator", "itinerant", "gatekeeper", "representative", "liaison"}
     assert {"modularity", "group_modularity", "seed"} <= r["communities"].keys()
     assert r["sample"] == {"permutations": m.DEFAULT_PERMUTATIONS, "seed": 0,
-                           "p_value_resolution": 1 / m.DEFAULT_PERMUTATIONS, "betweenness": "exact",
+                           "p_value_resolution": 1 / (m.DEFAULT_PERMUTATIONS + 1), "betweenness": "exact",
                            "betweenness_k": None, "betweenness_exact_up_to": 1000}
 
 
@@ -135,7 +135,7 @@ def test_karate_club_through_the_import(client):
     assert r["counts"]["actors"] == 34 and r["counts"]["ties"] == 78
     assert (r["ei_index"]["internal"], r["ei_index"]["external"]) == (67, 11)
     assert r["ei_index"]["network"] == pytest.approx(-0.717949, abs=1e-6)
-    assert r["ei_index"]["p_value"] == 0.0
+    assert r["ei_index"]["p_value"] == 1 / 201  # none of 200 shuffles as closed: (0 + 1) / (200 + 1), never 0
     assert r["assortativity"]["value"] == pytest.approx(0.717531, abs=1e-6)
     assert r["assortativity"]["value"] == pytest.approx(
         nx.attribute_assortativity_coefficient(nx.karate_club_graph(), "club"))

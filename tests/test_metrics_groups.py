@@ -85,7 +85,8 @@ def test_permutation_p_value_is_seeded_and_reproducible(karate):
     a = ei_index(karate, "club", permutations=300, seed=7)
     b = ei_index(karate, "club", permutations=300, seed=7)
     assert a["p_value"] == b["p_value"] and a["permutation"] == b["permutation"]
-    assert a["p_value"] == 0.0  # no random relabelling is as closed as the real split
+    # No random relabelling is as closed as the real split: p is 1/(m + 1), never 0 (Phipson and Smyth 2010).
+    assert a["p_value"] == 1 / 301
     assert a["permutation"]["p_ge"] == 1.0
     assert abs(a["permutation"]["mean"] - a["expected"]) < 0.03
 
@@ -282,7 +283,9 @@ def test_group_p_values_equal_a_brute_force_run_of_the_same_shuffles(weighted, c
             if values[g] is not None:
                 defined[g] += 1
                 at_most[g] += values[g] <= observed[g] + 1e-12
-    assert r["group_p_values"] == {g: at_most[g] / defined[g] for g in labels}
+    # (b + 1) / (m + 1): the observed labelling counts as one of the shuffles (Phipson and Smyth 2010)
+    assert r["group_p_values"] == {g: (at_most[g] + 1) / (defined[g] + 1) for g in labels}
+    assert all(p > 0 for p in r["group_p_values"].values())
     assert set(r["group_p_values"]) == set(r["groups"])  # keyed like the groups
 
 

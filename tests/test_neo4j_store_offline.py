@@ -172,19 +172,20 @@ def test_an_import_is_a_job_of_small_transactions_that_changes_the_graph_only_af
     transactions = _job_transactions(db)
     names = [t.names for t in transactions]
     assert names[0] == ["BUMP_GRAPH_VERSION", "BEGIN_JOB"]
-    assert names[1] == ["RENEW_JOB", "GET_ACTORS", "ACTORS_WITH_IDENTITIES", "STAGE_ROWS"]
-    assert names[2] == ["RENEW_JOB", "EXISTING_ACTOR_IDS", "GET_INITIATIVES", "STAGE_ROWS"]
+    # Each batch renews the job's lease at its start and again at its end (issue 13 review, 2).
+    assert names[1] == ["RENEW_JOB", "GET_ACTORS", "ACTORS_WITH_IDENTITIES", "STAGE_ROWS", "RENEW_JOB"]
+    assert names[2] == ["RENEW_JOB", "EXISTING_ACTOR_IDS", "GET_INITIATIVES", "STAGE_ROWS", "RENEW_JOB"]
     assert names[3] == ["RENEW_JOB", "SET_JOB_STATE"]  # the commit
     applying = names[4:-1]
-    assert ["BUMP_GRAPH_VERSION", "RENEW_JOB", "NEXT_STAGED_BATCH", "STAGED_KEYS", "APPLY_STAGED_ACTORS",
-            "DELETE_STAGED"] in applying
-    assert ["BUMP_GRAPH_VERSION", "RENEW_JOB", "NEXT_STAGED_BATCH", "STAGED_KEYS", "APPLY_STAGED_INITIATIVES",
+    assert ["BUMP_GRAPH_VERSION", "RENEW_JOB", "NEXT_STAGED_BATCH", "APPLY_STAGED_ACTORS",
+            "DELETE_STAGED", "RENEW_JOB"] in applying
+    assert ["BUMP_GRAPH_VERSION", "RENEW_JOB", "NEXT_STAGED_BATCH", "APPLY_STAGED_INITIATIVES", "STAGED_KEYS",
             "DELETE_PARTNERS", "CREATE_STAGED_PARTNERS", "DELETE_CO_CREATES", "CREATE_CO_CREATES",
-            "DELETE_STAGED"] in applying
+            "DELETE_STAGED", "RENEW_JOB"] in applying
     assert names[-1] == ["BUMP_GRAPH_VERSION", "RENEW_JOB", "CREATE_AUDIT_ENTRY", "END_JOB"]
     # Nothing touches the stored graph before the commit.
     graph_writes = {"APPLY_STAGED_ACTORS", "APPLY_STAGED_INITIATIVES", "DELETE_PARTNERS", "CREATE_STAGED_PARTNERS",
-                    "UPSERT_ACTORS", "UPSERT_INITIATIVES", "CREATE_PARTNERS", "CREATE_CO_CREATES"}
+                    "CREATE_PARTNERS", "CREATE_CO_CREATES"}
     assert not graph_writes & {n for t in names[:4] for n in t}
     staged = dict(transactions[1].statements)["STAGE_ROWS"]
     assert [row["id"] for row in staged["rows"]] == [LIBRARY.id, RED_CROSS.id] and staged["kind"] == "actor"
@@ -556,6 +557,110 @@ def test_a_job_taken_over_by_another_process_stops_this_one(fake):
     db.meta["owner"] = "someone-else"
     with pytest.raises(bulk.JobLost):
         store.bulk.stage(job, "actor", lambda tx: (None, []))
+
+
+def _other_process(db) -> Neo4jStore:
+    """A second store (another process) on the same fake database."""
+    from fake_neo4j import FakeDriver
+
+    other, _ = fake_store()
+    other._driver = FakeDriver(db)
+    return other
+
+
+def test_a_batch_as_slow_as_its_timeout_keeps_its_job(fake):
+    """Issue 13 review, 2: the lease outlasts a batch (with the driver's retries) and is renewed at each
+    batch's end, from the wall clock then; so another process never takes over a live job, however slow
+    its batches — and does take over one whose process stopped."""
+    from graphsvc.storage.neo4j.database import MAX_RETRY_TIME
+
+    assert bulk.LEASE_SECONDS > bulk.BATCH_TIMEOUT + MAX_RETRY_TIME
+    renew = " ".join(cypher.RENEW_JOB.split())
+    assert "SET m.job_until = datetime.realtime() + duration({seconds: $lease})" in renew  # not the tx's start
+    store, db = fake
+    other = _other_process(db)
+    job = store.bulk.begin("import", None)
+
+    def slow(tx):
+        db.clock += bulk.BATCH_TIMEOUT  # the longest a batch transaction may take
+        return None, [{"key": "a", "id": "a"}]
+
+    store.bulk.stage(job, "actor", slow)
+    db.clock += 1  # between two batches
+    with pytest.raises(StoreUnavailable, match="an import is being written"):
+        other.update_actor(LIBRARY)
+    assert db.meta["owner"] == job.owner
+    store.bulk.stage(job, "actor", slow)  # not JobLost
+    store.bulk.commit(job, first_step="actors")
+    db.clock += 1
+    with pytest.raises(StoreUnavailable, match="an import is being written"):
+        other.update_actor(LIBRARY)
+    # The importing process dies: once its lease has run out, the next write completes the job.
+    db.clock += bulk.LEASE_SECONDS + 1
+    db.actors.add(LIBRARY.id)
+    other.update_actor(LIBRARY)
+    assert db.meta == {} and db.staged == [] and db.actors == {"a", LIBRARY.id}
+
+
+def test_staged_rows_are_applied_and_deleted_by_their_batch_never_key_by_key():
+    """Issue 13 review, 1: every statement that reads or deletes staged rows matches the staged_rows
+    index's properties (job, kind, batch), so a batch reads its 5,000 rows, not every staged row of the
+    job (quadratic at L); nothing looks staged rows up by key."""
+    import re
+
+    assert "(s.job, s.kind, s.batch)" in cypher.CREATE_STAGED_INDEX
+    readers = [name for name in vars(cypher) if name.startswith("APPLY_STAGED_")]
+    assert len(readers) == 6
+    for name in (*readers, "CREATE_STAGED_PARTNERS", "DELETE_STAGED", "STAGED_KEYS"):
+        statement = getattr(cypher, name)
+        patterns = re.findall(r"\(s:Staged \{([^}]*)\}\)", statement)
+        assert len(patterns) == 1, name
+        assert [p.split(":")[0].strip() for p in patterns[0].split(",")] == ["job", "kind", "batch"], name
+        assert patterns[0].endswith("batch: $batch") and "$keys" not in statement and "key:" not in statement, name
+    # The next batch: equality on job and kind, the first batch in the index's order.
+    assert "ORDER BY s.batch" in cypher.NEXT_STAGED_BATCH and "LIMIT 1" in cypher.NEXT_STAGED_BATCH
+
+
+def test_one_id_staged_in_two_batches_is_applied_batch_after_batch(fake):
+    """Found by batch, a row staged twice (two batches of one import with the same id) is applied in
+    the order it came: the later batch wins, and applying the first leaves the second in place."""
+    store, db = fake
+    renamed = Actor(id=LIBRARY.id, name="Drammen hovedbibliotek", kind="library", municipality="Drammen")
+    store.import_batches([[LIBRARY], [renamed]], [])
+    applied = [dict(t.statements)["APPLY_STAGED_ACTORS"] for t in db.transactions
+               if "APPLY_STAGED_ACTORS" in t.names]
+    assert [p["batch"] for p in applied] == [1, 2]
+    assert db.actors == {LIBRARY.id} and db.staged == []
+
+
+def test_the_operator_sees_resumes_and_discards_a_stuck_job(fake):
+    """Issue 13 review, 3: the store's side of ``graphsvc jobs`` (the CLI: tests/test_cli.py)."""
+    store, db = fake
+    assert store.bulk_job() is None
+    db.meta = {"job": "j1", "owner": "o1", "kind": "import", "state": "applying", "step": "initiatives",
+               "by": "imp", "until": 100.0}
+    db.staged = [{"job": "j1", "kind": "initiative", "batch": 2, "key": "t", "id": "t",
+                  "partner_actors": ["a"], "partner_roles": ["lead"]},
+                 {"job": "j1", "kind": "initiative", "batch": 3, "key": "u", "id": "u",
+                  "partner_actors": ["a"], "partner_roles": ["lead"]}]
+    job = store.bulk_job()
+    assert job is not None and (job.id, job.kind, job.state, job.step, job.expired) == (
+        "j1", "import", "applying", "initiatives", False)
+    assert job.staged == {"initiative": 2}
+    assert store.resume_bulk_job() is None and db.meta["owner"] == "o1"  # its lease still runs
+    assert store.discard_bulk_job("other") is None and db.meta["job"] == "j1"  # not the job shown
+    done = store.discard_bulk_job("j1")  # whatever its lease and state
+    assert done is not None and done.state == "applying"
+    assert db.meta == {} and db.staged == [] and db.initiatives == set()  # the rest of it is given up
+    db.actors.add(LIBRARY.id)
+    store.update_actor(LIBRARY)  # graph writes go on
+    # --force takes over a job whose lease still runs, and completes it.
+    db.meta = {"job": "j2", "owner": "o2", "kind": "import", "state": "applying", "step": "initiatives",
+               "by": "imp", "until": 100.0}
+    db.staged = [{"job": "j2", "kind": "initiative", "batch": 1, "key": "t", "id": "t",
+                  "partner_actors": ["a"], "partner_roles": ["lead"]}]
+    done = store.resume_bulk_job(force=True)
+    assert done is not None and done.id == "j2" and db.meta == {} and db.initiatives == {"t"}
 
 
 def test_a_restore_takes_the_graph_lock_before_the_audit_counter_and_replaces_everything(fake):

@@ -496,10 +496,12 @@ def test_dumps_and_snapshots_taken_while_others_write_always_hold_together(store
 
 
 @pytest.mark.slow
-def test_an_l_sized_import_fits_the_documented_memory(store, tmp_path):
-    """The L network (50,000 actors, 300,000 initiatives) imported into a Neo4j configured as
-    OPERATIONS.md says M needs (heap 1 GB, dbms.memory.transaction.total.max 256 MiB; the hosted
-    workflow runs its Neo4j so): bounded transactions, so no MemoryPoolOutOfMemoryError."""
+def test_an_l_import_stays_within_the_m_transaction_limits(store, tmp_path):
+    """The L network (50,000 actors, 300,000 initiatives) imported into a Neo4j with OPERATIONS.md's
+    **M** memory column (heap 1 GB, dbms.memory.transaction.total.max 256 MiB, db.memory.transaction.max
+    128 MiB; the hosted workflow runs its Neo4j so): a bulk write's transactions are bounded, so no
+    MemoryPoolOutOfMemoryError, and the import is complete, idempotent and audited. It does not check
+    the L column (2 GB heap, 1 GB page cache), which is for serving an L graph's reads at speed."""
     if store.kind != "neo4j":
         pytest.skip("transaction memory limits are Neo4j's; SQLite's L import is measured in bench/README.md")
     from bench.synthetic import generate, write_json

@@ -17,6 +17,7 @@ from graphsvc.analytics import silo, structural
 from graphsvc.analytics.brokerage import ROLES, brokerage_counts
 from graphsvc.analytics.cocreation import cocreation_from_projection
 from graphsvc.analytics.compact import MISSING, check_choice, from_domain, from_rows
+from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative, normalise_key
 from graphsvc.model.vocab import GROUP_BY, VIEWS
 
@@ -144,8 +145,7 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
     r = silo._assortativity(ties, codes, k, w)
     r_reason = None
     if r is None:
-        r_reason = ("no ties: r is 0/0" if ties.m == 0 else
-                    "all ties fall in one group: r is 0/0")
+        r_reason = msg.ASSORTATIVITY_NO_TIES() if ties.m == 0 else msg.ASSORTATIVITY_ONE_GROUP()
 
     # Per actor.
     degree = ties.degree()
@@ -168,7 +168,7 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
         if actor_ei[i] is None:
             undefined["ei_index"] = reason_ei
         if degree[i] == 0:
-            undefined["blau"] = "isolate: no partners, heterogeneity is 0/0"
+            undefined["blau"] = msg.BLAU_ISOLATE()
             undefined["constraint"] = undefined["effective_size"] = structural.REASON_ISOLATE
         actors_out[actor_id] = {
             "name": projection.names[i],
@@ -207,7 +207,8 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
         "mixing_matrix": {"groups": labels, "matrix": [[_num(x) for x in row] for row in matrix],
                           **silo.mixing_shares_and_ratios(matrix)},
         "ei_index": ei,
-        "assortativity": {"value": r, "weighted": weighted, "reason": r_reason},
+        "assortativity": {"value": r, "weighted": weighted, "reason": r_reason,
+                          "reason_code": silo.reason_code(r_reason)},
         "actors": actors_out,
         "betweenness": {"method": "sampled" if sampled else "exact", "k": betweenness_k if sampled else None,
                         "seed": seed if sampled else None, "normalized": True, "weighted": False},
@@ -215,8 +216,8 @@ def _report(projection, *, at, view, group_by, weighted, convention, missing, pe
             "method": "louvain", "seed": seed, "resolution": 1.0, "weighted": weighted,
             "count": len(sizes), "sizes": sizes, "modularity": q, "group_modularity": q_groups,
             "composition": [composition.get(c, {}) for c in range(len(sizes))],
-            "undefined": {} if q is not None else {"modularity": "no ties: Q is 0/0",
-                                                   "group_modularity": "no ties: Q is 0/0"},
+            "undefined": {} if q is not None else {"modularity": msg.MODULARITY_NO_TIES(),
+                                                   "group_modularity": msg.MODULARITY_NO_TIES()},
         },
         "cocreation": cocreation_from_projection(projection, _libraries(projection, library_tag)),
         "left_out": _left_out(projection),

@@ -21,19 +21,23 @@ import networkx as nx  # noqa: F401  (the doctests use it)
 import numpy as np
 
 from graphsvc.analytics.compact import Compact, as_compact, check_choice
+from graphsvc.model import messages as msg
 
 #: Group-level E-I conventions: count a group's internal ties once, or sum its members' counts.
 EI_CONVENTIONS = ("ties", "members")
 #: Directed assortativity: Newman's r on the asymmetric mixing matrix, or on its symmetrisation.
 DIRECTED_ASSORTATIVITY = ("newman", "symmetrized")
 
-REASON_NO_TIES = "no ties: E + I = 0, the index is 0/0"
-REASON_ONE_GROUP = "only one group: there are no between-group ties to compare with"
-REASON_ISOLATE = "isolate: the actor has no ties, the index is 0/0"
+#: Why an E-I index is undefined: messages of the catalogue, so the report carries the English text
+#: (``str``) and its stable ``code`` (``undefined_codes``), which the pages show in the user's language.
+REASON_NO_TIES = msg.EI_NO_TIES()
+REASON_ONE_GROUP = msg.EI_ONE_GROUP()
+REASON_ISOLATE = msg.EI_ISOLATE()
 
 
-def _div(a, b):
-    return None if b == 0 else float(a / b)
+def reason_code(reason) -> str | None:
+    """The catalogue code of an undefined value's reason (None for None)."""
+    return None if reason is None else reason.code
 
 
 # --------------------------------------------------------------------------------------- mixing
@@ -180,13 +184,31 @@ PERMUTATION_ALTERNATIVE = ("one-sided, lower tail: p is the share of shuffles wh
                            "one (the group or network is more closed than chance)")
 
 
+def _permutation_p(extreme, shuffles: int) -> float:
+    """The permutation p-value (b + 1) / (m + 1): b of m random shuffles at least as extreme as
+    the observed value. The observed labelling is itself one of the equally likely labellings, so
+    counting it keeps the test exact and the p-value never 0 (the smallest is 1 / (m + 1)); b / m
+    would reject too often.
+
+    >>> _permutation_p(0, 999), _permutation_p(999, 999)
+    (0.001, 1.0)
+
+    References
+    ----------
+    B. Phipson and G. K. Smyth, "Permutation p-values should never be zero: calculating exact
+    p-values when permutations are randomly drawn", Statistical Applications in Genetics and
+    Molecular Biology 9(1), article 39 (2010). doi:10.2202/1544-6115.1585
+    """
+    return (int(extreme) + 1) / (shuffles + 1)
+
+
 def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed, *, k: int | None = None,
                     group_observed=None, convention: str = "ties"):
     """E-I of the network — and of each group — after randomly reassigning group labels to nodes
     (sizes kept), ``permutations`` times with one seeded generator.
 
-    The network's p-values are shares of all permutations; a group's are shares of the
-    permutations in which its E-I is defined (its members have at least one tie).
+    The network's p-values are (b + 1) / (m + 1) over all m permutations (:func:`_permutation_p`);
+    a group's count only the permutations in which its E-I is defined (its members have a tie).
     """
     rng = np.random.default_rng(seed)
     small = codes.astype(np.int64)  # numpy shuffles int64 fastest
@@ -221,8 +243,8 @@ def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed, *, 
             with np.errstate(invalid="ignore", divide="ignore"):
                 g_values[i] = np.where(denominator > 0, (outside - counted) / denominator, np.nan)
     tol = 1e-12
-    p_le = float(np.mean(values <= observed + tol))
-    p_ge = float(np.mean(values >= observed - tol))
+    p_le = _permutation_p(np.count_nonzero(values <= observed + tol), permutations)
+    p_ge = _permutation_p(np.count_nonzero(values >= observed - tol), permutations)
     result = {
         "permutations": permutations,
         "seed": seed,
@@ -244,8 +266,8 @@ def _permutation_ei(codes, c: Compact, w, permutations: int, seed, observed, *, 
             if obs is None or len(defined) == 0:
                 result["groups"][g] = None
                 continue
-            result["groups"][g] = {"p_le": float(np.mean(defined <= obs + tol)),
-                                   "p_ge": float(np.mean(defined >= obs - tol)),
+            result["groups"][g] = {"p_le": _permutation_p(np.count_nonzero(defined <= obs + tol), len(defined)),
+                                   "p_ge": _permutation_p(np.count_nonzero(defined >= obs - tol), len(defined)),
                                    "mean": float(defined.mean()), "defined": int(len(defined))}
     return result
 
@@ -273,13 +295,14 @@ def ei_index(G, attribute: str = "sector", *, weighted: bool = False, convention
 
     *Permutation test* (as UCINET runs it): group labels are shuffled among the nodes
     ``permutations`` times with a seeded generator, keeping the group sizes and leaving the ties
-    where they are; ``p_le`` is the share of permutations with an E-I at most the observed one
-    (evidence of a silo, the one-sided test we report as ``p_value``), ``p_ge`` the share at
-    least as high, ``p_two_sided`` = min(1, 2·min(p_le, p_ge)). The same shuffles give each
-    group's E-I too: ``group_p_values[g]`` is the one-sided ``p_le`` of group g among the
-    shuffles in which its E-I is defined (None when the observed value is undefined or the
-    test is skipped); ``permutation["groups"]`` has both tails. The same seed gives the same
-    p-values.
+    where they are; with b of the m shuffles giving an E-I at most the observed one,
+    ``p_le`` = (b + 1) / (m + 1) (evidence of a silo, the one-sided test we report as
+    ``p_value``; the observed labelling counts as one of the labellings, so p is never 0 —
+    Phipson and Smyth 2010), ``p_ge`` the same for shuffles at least as high,
+    ``p_two_sided`` = min(1, 2·min(p_le, p_ge)). The same shuffles give each group's E-I too:
+    ``group_p_values[g]`` is the one-sided ``p_le`` of group g among the shuffles in which its
+    E-I is defined (None when the observed value is undefined or the test is skipped);
+    ``permutation["groups"]`` has both tails. The same seed gives the same p-values.
 
     Parameters
     ----------
@@ -320,6 +343,8 @@ def ei_index(G, attribute: str = "sector", *, weighted: bool = False, convention
     D. Krackhardt and R. N. Stern, "Informal networks and organizational crises: an experimental
     simulation", Social Psychology Quarterly 51(2), 123–140 (1988).
     S. P. Borgatti, M. G. Everett and L. C. Freeman, UCINET for Windows, "E-I Index" (2002).
+    B. Phipson and G. K. Smyth, "Permutation p-values should never be zero", Stat. Appl. Genet.
+    Mol. Biol. 9(1):39 (2010), doi:10.2202/1544-6115.1585.
     """
     check_choice("convention", convention, EI_CONVENTIONS)
     check_choice("weighted", weighted, (False, True))
@@ -373,6 +398,8 @@ def ei_from_compact(c, codes, labels, *, weighted, convention, permutations, see
         "convention": convention,
         "weighted": weighted,
         "undefined": {"network": network_reason, "groups": undefined_groups},
+        "undefined_codes": {"network": reason_code(network_reason),
+                            "groups": {g: reason_code(r) for g, r in undefined_groups.items()}},
     }
 
 

@@ -16,11 +16,13 @@ import igraph as ig
 import numpy as np
 
 from graphsvc.analytics.compact import Compact, as_compact, closing_paths
+from graphsvc.model import messages as msg
 
 #: Above this many nodes the report samples betweenness unless exact betweenness is asked for.
 BETWEENNESS_EXACT_UP_TO = 1000
 
-REASON_ISOLATE = "isolate: no ties, so no structural hole to measure (0/0)"
+#: Why constraint and effective size are undefined (a catalogue message: English text and a code).
+REASON_ISOLATE = msg.HOLES_ISOLATE()
 
 
 def to_igraph(c: Compact, weighted: bool = False) -> ig.Graph:

@@ -56,6 +56,11 @@ class Context:
     def store(self):
         return self.app.extensions["graphsvc"].store
 
+    @property
+    def unprepared_store(self):
+        """The store before its schema is ensured (``AppState.unprepared_store``)."""
+        return self.app.extensions["graphsvc"].unprepared_store
+
 
 def _option_names(command: click.Command) -> set[str]:
     """Every option name in the command tree, as parameters spell them (``at``, ``betweenness_k``)."""
@@ -361,3 +366,7 @@ _register_metrics(main, pass_context)  # graphsvc metrics
 from graphsvc.cli.backup import register as _register_backup  # noqa: E402
 
 _register_backup(main, pass_context)  # graphsvc backup, graphsvc restore
+
+from graphsvc.cli.jobs import register as _register_jobs  # noqa: E402
+
+_register_jobs(main, pass_context)  # graphsvc jobs status|resume|discard

@@ -46,8 +46,7 @@ def report_lines(r: dict, *, bridges: int = 10) -> list[str]:
     out.append("")
     s = r["sample"]
     p = ei["p_value"]
-    p_text = ("not tested" if p is None else
-              f"p = {p:g}" if p > 0 else f"p < {s['p_value_resolution']:g}") + \
+    p_text = ("not tested" if p is None else f"p = {p:g}") + \
         (f" ({s['permutations']} permutations, seed {s['seed']})" if p is not None else "")
     reason = ei["undefined"]["network"]
     out.append(f"E-I index (−1 closed silo … +1 only outward ties): network {_num(ei['network'])}, "

@@ -98,7 +98,23 @@ TERMS: tuple[Term, ...] = tuple([
             ("location", "Hvor", "Where"),
             ("initiator", "Hvem tok initiativet", "Who took the initiative"),
             ("partners", "Partnere", "Partners"),
-            ("role", "Rolle", "Role")),
+            ("role", "Rolle", "Role"),
+            ("disabled", "Deaktivert", "Disabled", "a user who may no longer log in"),
+            ("created", "Opprettet", "Created", "when a user was added"),
+            ("actors", "Aktører", "Actors", "the actors an import added or changed (the first of them)"),
+            ("initiatives", "Initiativ", "Initiatives", "the initiatives an import added or changed (the first "
+             "of them)"),
+            ("actors_changed", "Aktører lagt til eller endret", "Actors added or changed", "an import's count"),
+            ("initiatives_changed", "Initiativ lagt til eller endret", "Initiatives added or changed",
+             "an import's count"),
+            ("actors_created", "Nye aktører", "New actors", "an import's count"),
+            ("actors_updated", "Endrede aktører", "Changed actors", "an import's count"),
+            ("initiatives_created", "Nye initiativ", "New initiatives", "an import's count"),
+            ("initiatives_updated", "Endrede initiativ", "Changed initiatives", "an import's count")),
+    *_terms("user_role",
+            ("viewer", "Leser", "Viewer", "may read and propose"),
+            ("editor", "Redaktør", "Editor", "may add and change partners and initiatives"),
+            ("admin", "Administrator", "Admin", "may also merge partners and manage users")),
     Term("measure", "mixing_matrix", "Blandingsmatrise", "Mixing matrix", "ties counted by the groups of their "
          "two ends", ("blandingsmatrise",)),
     Term("measure", "ei_index", "E-I-indeks", "E-I index", "(E − I) / (E + I); Krackhardt and Stern 1988",
@@ -137,6 +153,8 @@ TERMS: tuple[Term, ...] = tuple([
     Term("word", "partner", "Partner", "Partner", "an actor in an initiative"),
     Term("word", "actor", "Aktør", "Actor"),
     Term("word", "tie", "Bånd", "Tie", "two actors who are partners in the same initiative"),
+    Term("word", "yes", "Ja", "Yes", "a true flag, as the history shows it"),
+    Term("word", "no", "Nei", "No", "a false flag, as the history shows it"),
     Term("word", "unknown", "ukjent", "unknown", "no value: the data does not say (e.g. a study's data has "
          "no municipality)"),
 ])
@@ -182,7 +200,8 @@ def markdown() -> str:
               "location": "Where an initiative takes place (`location`)",
               "service_model": "Library and citizen service centre (`service_model`)",
               "pseudo_group": "Groups of actors without a sector (silo metrics)",
-              "field": "Fields", "measure": "Measures (see /metrics/om-malene)", "word": "Other words"}
+              "field": "Fields", "user_role": "Users' roles (`role` of a user)",
+              "measure": "Measures (see /metrics/om-malene)", "word": "Other words"}
     lines = ["# Glossary", "",
              "Generated from `graphsvc/model/glossary.py` (`python -m graphsvc.model.glossary > docs/glossary.md`);",
              "a test keeps it in step. The pages, the history, the exports' label columns and this file use",

@@ -511,6 +511,20 @@ EXACT_BETWEENNESS_TOO_BIG = define(
     N_("exact betweenness on %(actors)s actors takes minutes; a request allows it up to %(limit)s actors "
        "(use sampled betweenness, or the graphsvc metrics command)"))
 
+# -- why a measure is undefined (analytics.silo, structural, report, cocreation): the report keeps the
+# English text and its code (``undefined_codes``, ``reason_code``); the pages render the code
+EI_NO_TIES = define("metrics.undefined.ei_no_ties", N_("no ties: E + I = 0, the index is 0/0"))
+EI_ONE_GROUP = define("metrics.undefined.ei_one_group",
+                      N_("only one group: there are no between-group ties to compare with"))
+EI_ISOLATE = define("metrics.undefined.ei_isolate", N_("isolate: the actor has no ties, the index is 0/0"))
+ASSORTATIVITY_NO_TIES = define("metrics.undefined.assortativity_no_ties", N_("no ties: r is 0/0"))
+ASSORTATIVITY_ONE_GROUP = define("metrics.undefined.assortativity_one_group",
+                                 N_("all ties fall in one group: r is 0/0"))
+HOLES_ISOLATE = define("metrics.undefined.holes_isolate",
+                       N_("isolate: no ties, so no structural hole to measure (0/0)"))
+BLAU_ISOLATE = define("metrics.undefined.blau_isolate", N_("isolate: no partners, heterogeneity is 0/0"))
+MODULARITY_NO_TIES = define("metrics.undefined.modularity_no_ties", N_("no ties: Q is 0/0"))
+
 # -- spreadsheets (interchange: limits, archive, xlsx, readers, plan) --------------------------------
 SHEET = define("sheet.name", N_("sheet %(title)r"), page=N_("sheet “%(title)s”"))
 FILE_TOO_LARGE = define("file.too_large", N_("the file is %(size)s; the largest spreadsheet accepted is %(limit)s. "

@@ -114,7 +114,8 @@ def silo_metrics(store: Store, *, at: date | None = None, view: str = "cumulativ
         report["sample"] = {
             "permutations": permutations,
             "seed": seed,
-            "p_value_resolution": (1 / permutations) if permutations else None,
+            # The smallest p-value the test can give, 1 / (m + 1) (it is (b + 1) / (m + 1), never 0).
+            "p_value_resolution": (1 / (permutations + 1)) if permutations else None,
             "betweenness": between["method"],
             "betweenness_k": between["k"],
             "betweenness_exact_up_to": structural.BETWEENNESS_EXACT_UP_TO,

@@ -15,12 +15,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel, format_date, format_datetime, get_locale, gettext as _
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext as _
 
 from graphsvc.model import messages as msg
 from graphsvc.model.errors import ConfigError
 from graphsvc.model.messages import Message
-from graphsvc.web.params import day_field
+from graphsvc.web.params import day_field, shown_day
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 #: How to build the compiled catalogues; said when they are missing or stale.
@@ -39,13 +39,19 @@ def catalogue_state(directory: Path | None = None) -> tuple[list[Path], list[Pat
     return missing, stale
 
 
-def problem_message(message) -> str:
+def problem_message(message, *, typed_dates: bool = False) -> str:
     """A message (a code with parameters) in the user's language, through the catalogue.
 
     Text that is not a :class:`Message` (already translated, or a user's own words) is shown as it
     is. Half of a UTF-16 pair from hostile input is written as its escape, so the page can be sent.
+    ``typed_dates``: dates among the parameters as the form's fields take them (``01.06.2024``, not
+    ``2024-06-01``), for an error shown next to a date typed as dd.mm.åååå.
     """
-    text = message.render(_) if isinstance(message, Message) else str(message)
+    if isinstance(message, Message) and typed_dates:
+        params = {k: shown_day(v) if isinstance(v, str) else v for k, v in message.params.items()}
+        text = msg.CATALOGUE[message.code].render(params, _)
+    else:
+        text = message.render(_) if isinstance(message, Message) else str(message)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
@@ -62,6 +68,32 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value, format="d. MMM y HH:mm" if str(get_locale()) == "nb" else "d MMM y, HH:mm")
+
+
+def decimal(value, places: int = 2, signed: bool = False) -> str:
+    """A number as the page's language writes it: ``+0,43`` and ``−1,00`` in bokmål, ``+0.43`` in
+    English; always the true minus sign (U+2212), as in the pages' formulas; ``–`` for None
+    (an undefined value)."""
+    if value is None:
+        return "–"
+    digits = "0" * places
+    pattern = f"0.{digits}" if places else "0"
+    text = format_decimal(value, format=f"+{pattern};-{pattern}" if signed else pattern)
+    return text.replace("-", "\u2212")
+
+
+def percent(value) -> str:
+    """A share 0–1 as a whole percentage (``43 %``); ``–`` for None."""
+    return "–" if value is None else f"{decimal(value * 100, 0)} %"
+
+
+def reason(code, text=None) -> str:
+    """Why a measure is undefined, in the user's language: the report keeps the reason's English
+    text and its catalogue code (``undefined_codes``, ``reason_code``); the page renders the code.
+    A reason without a code (none today) is shown as it is."""
+    if code in msg.CATALOGUE:
+        return msg.CATALOGUE[code]().render(_)
+    return "" if text is None else str(text)
 
 
 def init_app(app: Flask, locale_selector) -> None:
@@ -82,7 +114,10 @@ def init_app(app: Flask, locale_selector) -> None:
     app.jinja_env.filters["day_field"] = day_field
     app.jinja_env.filters["message"] = problem_message
     app.jinja_env.globals["problem_message"] = problem_message
+    app.jinja_env.filters["decimal"] = decimal
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.globals["reason"] = reason
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks (Flask-Babel installs the extension)
 
 
-__all__ = ["init_app", "problem_message", "day", "moment", "catalogue_state", "_"]
+__all__ = ["init_app", "problem_message", "day", "moment", "decimal", "percent", "reason", "catalogue_state", "_"]

@@ -4,33 +4,39 @@ For every measure: its formula, the conventions graphsvc chose, when it is undef
 references (with DOIs where the work has one), where the number is in the JSON and CSV exports,
 and code that computes it again from those exports in Python (networkx) and R (igraph, sna). The
 Python code is run by the test suite against the API's numbers (tests/test_metrics_about.py), so
-what this page promises is checked. Texts are in bokmål and English; formulas and code are the same
-in both.
+what this page promises is checked. Every sentence is English marked with ``N_`` and shown through
+gettext (bokmål in ``translations/nb/LC_MESSAGES/messages.po``); symbols and code are the same in both
+languages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graphsvc.model.messages import N_
+
 
 @dataclass(frozen=True)
 class Reference:
+    """A work cited: ``text`` is the citation as published (not translated), ``note`` an optional
+    remark shown through gettext, ``doi`` its DOI (the page says when there is none)."""
     key: str
     text: str
     doi: str | None = None
     url: str | None = None
+    note: str | None = None
 
 
 REFERENCES = {r.key: r for r in (
     Reference("krackhardt1988", "Krackhardt, D. and Stern, R. N. (1988). Informal networks and organizational "
               "crises: an experimental simulation. Social Psychology Quarterly 51(2), 123–140.", "10.2307/2786835"),
     Reference("ucinet2002", "Borgatti, S. P., Everett, M. G. and Freeman, L. C. (2002). UCINET for Windows: "
-              "Software for Social Network Analysis. Harvard, MA: Analytic Technologies (the E-I Index routine: "
-              "expected value and permutation test). No DOI."),
+              "Software for Social Network Analysis. Harvard, MA: Analytic Technologies.",
+              note=N_("The E-I Index routine: expected value and permutation test.")),
     Reference("newman2003", "Newman, M. E. J. (2003). Mixing patterns in networks. Physical Review E 67, 026126.",
               "10.1103/PhysRevE.67.026126"),
     Reference("blau1977", "Blau, P. M. (1977). Inequality and Heterogeneity: A Primitive Theory of Social "
-              "Structure. New York: Free Press. No DOI."),
+              "Structure. New York: Free Press."),
     Reference("gould1989", "Gould, R. V. and Fernandez, R. M. (1989). Structures of mediation: a formal approach "
               "to brokerage in transaction networks. Sociological Methodology 19, 89–126.", "10.2307/270949"),
     Reference("freeman1977", "Freeman, L. C. (1977). A set of measures of centrality based on betweenness. "
@@ -46,8 +52,13 @@ REFERENCES = {r.key: r for r in (
               "10.1088/1742-5468/2008/10/P10008"),
     Reference("newman2004", "Newman, M. E. J. and Girvan, M. (2004). Finding and evaluating community structure "
               "in networks. Physical Review E 69, 026113.", "10.1103/PhysRevE.69.026113"),
-    Reference("report2024", "Biblioteket som samskaper: follow-up report on the pilot project (2018–2020), 2024, "
-              "figures 16–17 (the source of the invited/initiated question). No DOI."),
+    Reference("phipson2010", "Phipson, B. and Smyth, G. K. (2010). Permutation p-values should never be zero: "
+              "calculating exact p-values when permutations are randomly drawn. Statistical Applications in "
+              "Genetics and Molecular Biology 9(1), article 39.", "10.2202/1544-6115.1585"),
+    # Title, year and project owner as the report itself gives them (it names no separate publisher).
+    Reference("report2024", "Samskaping – de langsiktige effekter av kompetanseutvikling. Rapport om "
+              "pilotprosjektet Biblioteket som samskaper (2018–2020). Innlandet fylkesbibliotek, 2024.",
+              note=N_("Figures 16–17: the source of the invited/initiated question.")),
 )}
 
 #: Files the code below reads, each with the address that gives it (add ?at=… and the same
@@ -103,28 +114,24 @@ class Measure:
     checks: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
-def _t(nb: tuple[str, str, str], en: tuple[str, str, str]) -> dict:
-    """(what it is, conventions, undefined when) in both languages."""
-    return {"nb": dict(zip(("what", "conventions", "undefined"), nb)),
-            "en": dict(zip(("what", "conventions", "undefined"), en))}
+def _t(what: str, conventions: str, undefined: str) -> dict:
+    """What it is, its conventions and when it is undefined: English marked for the catalogue; the
+    page shows them through gettext."""
+    return {"what": what, "conventions": conventions, "undefined": undefined}
 
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "mixing-matrix", "mixing_matrix", "measure",
-        "M[g][h] = #{ties {i, j} : group(i) = g, group(j) = h};  M[g][g] = ties inside g, each counted once",
-        _t(("Hvor mange bånd som går mellom to grupper, og innenfor hver gruppe (diagonalen).",
-            "Et bånd er to aktører som er partnere i samme initiativ (énmodusprojeksjonen). Uvektet teller hvert "
-            "bånd én gang; vektet summeres antall felles initiativ. Aktører uten sektor grupperes etter type, i "
-            "parentes. networkx teller et bånd innenfor en gruppe to ganger på diagonalen; graphsvc én gang.",
-            "Alltid definert; en gruppe uten bånd har bare nuller."),
-           ("How many ties run between two groups, and inside each group (the diagonal).",
-            "A tie is two actors who are partners in the same initiative (the one-mode projection). Unweighted, "
-            "each tie counts once; weighted, shared initiatives are summed. Actors without a sector are grouped "
-            "by their kind, in parentheses. networkx counts a tie inside a group twice on the diagonal; graphsvc "
-            "once.",
-            "Always defined; a group without ties has a row of zeros.")),
-        ("newman2003",), "silo.json: mixing_matrix.groups, mixing_matrix.matrix; CSV table=mixing",
+        N_("M[g][h] = #{ties {i, j} : group(i) = g, group(j) = h};  M[g][g] = ties inside g, each counted once"),
+        _t(N_("How many ties run between two groups, and inside each group (the diagonal)."),
+           N_("A tie is two actors who are partners in the same initiative (the one-mode projection). "
+              "Unweighted, each tie counts once; weighted, shared initiatives are summed. Actors without a "
+              "sector are grouped by their kind, in parentheses. networkx counts a tie inside a group twice on "
+              "the diagonal; graphsvc once."),
+           N_("Always defined; a group without ties has a row of zeros.")),
+        ("newman2003",),
+        ("silo.json: mixing_matrix.groups, mixing_matrix.matrix; CSV table=mixing"),
         PYTHON_SETUP + '''index = {g: i for i, g in enumerate(groups)}
 M = nx.attribute_mixing_matrix(G, "group", mapping=index, normalized=False)
 M[np.diag_indices_from(M)] /= 2  # networkx counts a tie inside a group twice
@@ -136,22 +143,16 @@ M <- M + t(M) - diag(diag(M))  # each tie once, inside a group once
         (("mixing_matrix", "mixing_matrix.matrix"),)),
     Measure(
         "mixing-shares", "row_shares", "measure",
-        "share[g][h] = M[g][h] / Σₕ M[g][h];   expected[g][h] = D_g·D_h / 2m (g ≠ h), D_g² / 4m (g = h);   "
-        "ratio = M / expected",
-        _t(("Blandingsmatrisen som radandeler (hvor stor del av gruppens bånd som går til hver gruppe) og som "
-            "observert/forventet: over 1 er flere bånd enn tilfeldig, under 1 færre.",
-            "D_g er summen av gradene (vektet: styrkene) til gruppens medlemmer, m antall bånd (vektet: samlet "
-            "vekt). Forventningen er konfigurasjonsmodellen bak Newmans assortativitet: bånd trukket tilfeldig "
-            "med gruppenes båndender.",
-            "En rad uten bånd har udefinerte andeler og forhold (tom celle, null i JSON)."),
-           ("The mixing matrix as row shares (how much of a group's ties go to each group) and as "
-            "observed/expected: above 1 more ties than chance, below 1 fewer.",
-            "D_g is the sum of the members' degrees (weighted: strengths), m the number of ties (weighted: total "
-            "weight). The expectation is the configuration model behind Newman's assortativity: ties drawn at "
-            "random with the groups' tie ends.",
-            "A row without ties has undefined shares and ratios (empty cell, null in JSON).")),
-        ("newman2003",), "silo.json: mixing_matrix.row_shares, .expected, .ratio; CSV table=mixing_shares, "
-                         "table=mixing_ratios",
+        N_("share[g][h] = M[g][h] / Σₕ M[g][h];   expected[g][h] = D_g·D_h / 2m (g ≠ h), D_g² / 4m (g = h);   "
+           "ratio = M / expected"),
+        _t(N_("The mixing matrix as row shares (how much of a group's ties go to each group) and as "
+              "observed/expected: above 1 more ties than chance, below 1 fewer."),
+           N_("D_g is the sum of the members' degrees (weighted: strengths), m the number of ties (weighted: "
+              "total weight). The expectation is the configuration model behind Newman's assortativity: ties "
+              "drawn at random with the groups' tie ends."),
+           N_("A row without ties has undefined shares and ratios (empty cell, null in JSON).")),
+        ("newman2003",),
+        ("silo.json: mixing_matrix.row_shares, .expected, .ratio; CSV table=mixing_shares, table=mixing_ratios"),
         PYTHON_SETUP + '''index = {g: i for i, g in enumerate(groups)}
 M = nx.attribute_mixing_matrix(G, "group", mapping=index, normalized=False)
 M[np.diag_indices_from(M)] /= 2
@@ -171,28 +172,20 @@ shares <- M / rowSums(M); ratio <- M / expected
         (("row_shares", "mixing_matrix.row_shares"), ("ratio", "mixing_matrix.ratio"))),
     Measure(
         "ei-index", "ei_index", "measure",
-        "EI = (E − I) / (E + I);   expected: E* = n(n−1)/2 − Σ n_g(n_g−1)/2,  I* = Σ n_g(n_g−1)/2",
-        _t(("Krackhardt og Sterns E-I-indeks: −1 er en lukket silo (bare bånd innad), +1 bare bånd ut. E er bånd "
-            "mellom ulike grupper, I bånd innenfor en gruppe. For en gruppe g er E båndene med én ende i g, I "
-            "båndene inne i g; for en aktør dens egne bånd.",
-            "Gruppenivå: et bånd inne i g telles én gang (convention=ties, standard) eller to ganger, som summen "
-            "av medlemmenes tall (convention=members, som UCINET). «Forventet» er verdien om alle mulige par var "
-            "bundet, gitt gruppestørrelsene (som UCINET); per gruppe E*_g = n_g(n − n_g), I*_g = n_g(n_g−1)/2. "
-            "Vektet summeres vektene.",
-            "Udefinert (null med en grunn) når det ikke finnes bånd (0/0), når alle er i én gruppe, for en gruppe "
-            "uten bånd og for en aktør uten bånd."),
-           ("Krackhardt and Stern's E-I index: −1 is a closed silo (ties only inside), +1 only ties out. E counts "
-            "ties between different groups, I ties inside a group. For a group g, E is the ties with one end in "
-            "g, I the ties inside g; for an actor, its own ties.",
-            "Group level: a tie inside g counts once (convention=ties, the default) or twice, as the sum of its "
-            "members' counts (convention=members, as UCINET). “Expected” is the value if every possible pair "
-            "were tied, given the group sizes (as UCINET); per group E*_g = n_g(n − n_g), I*_g = n_g(n_g−1)/2. "
-            "Weighted, the weights are summed.",
-            "Undefined (null with a reason) without ties (0/0), with a single group, for a group without ties "
-            "and for an actor without ties.")),
-        ("krackhardt1988", "ucinet2002"), "silo.json: ei_index.network, .groups, .expected, .expected_groups; "
-                                         "per actor actors.<id>.ei_index; CSV table=groups (ei_index, "
-                                         "ei_expected), table=actors (ei_index)",
+        N_("EI = (E − I) / (E + I);   EI* = (E* − I*) / (E* + I*),  E* = n(n−1)/2 − Σ n_g(n_g−1)/2,  "
+           "I* = Σ n_g(n_g−1)/2"),
+        _t(N_("Krackhardt and Stern's E-I index: −1 is a closed silo (ties only inside), +1 only ties out. E "
+              "counts ties between different groups, I ties inside a group. For a group g, E is the ties with "
+              "one end in g, I the ties inside g; for an actor, its own ties."),
+           N_("Group level: a tie inside g counts once (convention=ties, the default) or twice, as the sum of "
+              "its members' counts (convention=members, as UCINET). “Expected” is the value if every possible "
+              "pair were tied, given the group sizes (as UCINET); per group E*_g = n_g(n − n_g), I*_g = "
+              "n_g(n_g−1)/2. Weighted, the weights are summed."),
+           N_("Undefined (null with a reason) without ties (0/0), with a single group, for a group without ties "
+              "and for an actor without ties.")),
+        ("krackhardt1988", "ucinet2002"),
+        ("silo.json: ei_index.network, .groups, .expected, .expected_groups; actors.<id>.ei_index; "
+           "CSV table=groups (ei_index, ei_expected), table=actors (ei_index)"),
         PYTHON_SETUP + '''E = sum(group_of[a] != group_of[b] for a, b in G.edges())
 I = G.number_of_edges() - E
 ei_network = (E - I) / (E + I)
@@ -214,29 +207,22 @@ for g in groups:
         (("ei_network", "ei_index.network"), ("ei_expected", "ei_index.expected"), ("ei_groups", "ei_index.groups"))),
     Measure(
         "permutation-test", "permutation_test", "measure",
-        "p = #{shuffles s : EI(s) ≤ EI(observed)} / #shuffles   (one-sided, lower tail);   "
-        "two-sided = min(1, 2·min(p_≤, p_≥))",
-        _t(("Er nettverket – eller en gruppe – mer lukket enn tilfeldig? Gruppemerkene stokkes om blant "
-            "aktørene mange ganger (hver gruppe beholder sin størrelse, båndene og vektene ligger fast), og "
-            "E-I regnes på nytt hver gang.",
-            "Ensidig test mot den lukkede siden: p er andelen stokkinger med E-I lik eller lavere enn den "
-            "observerte. JSON har også p_ge (den andre siden) og p_two_sided. En gruppes p regnes av de samme "
-            "stokkingene, blant dem der gruppens E-I er definert (ei_index.group_p_values, med samme nøkler som "
-            "ei_index.groups). Antall stokkinger (standard 500) og frø (standard 0) står i sample; samme frø gir "
-            "samme p. Oppløsningen er 1/antall: p = 0 betyr p < 1/500.",
-            "Ingen p når E-I er udefinert eller permutations=0."),
-           ("Is the network — or a group — more closed than chance? The group labels are shuffled among the "
-            "actors many times (each group keeps its size; the ties and their weights stay where they are) and "
-            "E-I is computed again each time.",
-            "One-sided test towards the closed side: p is the share of shuffles with an E-I at most the observed "
-            "one. The JSON also has p_ge (the other tail) and p_two_sided. A group's p comes from the same "
-            "shuffles, among those in which its E-I is defined (ei_index.group_p_values, keyed like "
-            "ei_index.groups). The number of shuffles (default 500) and the seed (default 0) are in sample; the "
-            "same seed gives the same p. The resolution is 1/shuffles: p = 0 means p < 1/500.",
-            "No p when E-I is undefined or permutations=0.")),
-        ("krackhardt1988", "ucinet2002"), "silo.json: ei_index.p_value, ei_index.group_p_values, "
-                                         "ei_index.permutation (shuffled, alternative, p_le, p_ge, p_two_sided, "
-                                         "groups), sample.permutations, sample.seed; CSV table=groups (ei_p_value)",
+        N_("p = (b + 1) / (m + 1),  b = #{shuffles s : EI(s) ≤ EI(observed)},  m = #shuffles   "
+           "(one-sided, lower tail);   two-sided = min(1, 2·min(p_≤, p_≥))"),
+        _t(N_("Is the network — or a group — more closed than chance? The group labels are shuffled among the "
+              "actors many times (each group keeps its size; the ties and their weights stay where they are) "
+              "and E-I is computed again each time."),
+           N_("One-sided test towards the closed side: p counts the shuffles with an E-I at most the observed "
+              "one. The JSON also has p_ge (the other tail) and p_two_sided. A group's p comes from "
+              "the same shuffles, among those in which its E-I is defined (ei_index.group_p_values, keyed like "
+              "ei_index.groups). The number of shuffles (default 500) and the seed (default 0) are in sample; "
+              "the same seed gives the same p. p = (b + 1)/(m + 1), with b of the m shuffles at least as closed as "
+              "observed: the observed labelling is one of the possible ones, so p is never 0 (Phipson and "
+              "Smyth); the smallest p is 1/(m + 1), 1/501 with the default."),
+           N_("No p when E-I is undefined or permutations=0.")),
+        ("krackhardt1988", "ucinet2002", "phipson2010"),
+        ("silo.json: ei_index.p_value, ei_index.group_p_values, ei_index.permutation (shuffled, alternative, "
+           "p_le, p_ge, p_two_sided, groups), sample.permutations, sample.seed; CSV table=groups (ei_p_value)"),
         PYTHON_SETUP + '''index = {a: i for i, a in enumerate(nodes)}
 u = np.array([index[a] for a, b in G.edges()], dtype=np.int64)
 v = np.array([index[b] for a, b in G.edges()], dtype=np.int64)
@@ -253,37 +239,35 @@ def group_ei(labels):
 observed, observed_groups = group_ei(codes)
 rng = np.random.default_rng(0)  # the report's seed
 shuffles = [group_ei(rng.permutation(codes)) for _ in range(500)]  # the report's permutations
-p_value = float(np.mean([s <= observed + 1e-12 for s, _ in shuffles]))
+# (b + 1) / (m + 1): b shuffles as closed or more out of m (Phipson and Smyth 2010)
+p_value = (sum(s <= observed + 1e-12 for s, _ in shuffles) + 1) / (len(shuffles) + 1)
 group_p_values = {}
 for g, name in enumerate(groups):
     values = np.array([s[g] for _, s in shuffles])
     values = values[~np.isnan(values)]
     defined = observed_groups[g] == observed_groups[g]  # NaN: the group has no ties
-    group_p_values[name] = float(np.mean(values <= observed_groups[g] + 1e-12)) if defined else None
+    b = np.count_nonzero(values <= observed_groups[g] + 1e-12)
+    group_p_values[name] = (b + 1) / (len(values) + 1) if defined else None
 ''',
         R_SETUP + '''ei <- function(labels) { a <- labels[match(ends(g, E(g))[, 1], V(g)$name)]
   b <- labels[match(ends(g, E(g))[, 2], V(g)$name)]; (sum(a != b) - sum(a == b)) / length(a) }
 observed <- ei(V(g)$group)
 shuffled <- replicate(500, ei(sample(V(g)$group)))
-mean(shuffled <= observed + 1e-12)  # R's generator differs from numpy's: close to, not equal to, the report
+# (b + 1) / (m + 1); R's generator differs from numpy's: close to, not equal to, the report
+(sum(shuffled <= observed + 1e-12) + 1) / (500 + 1)
 ''',
         (("p_value", "ei_index.p_value"), ("group_p_values", "ei_index.group_p_values"))),
     Measure(
         "assortativity", "assortativity", "measure",
-        "r = (Σ_g e_gg − Σ_g a_g b_g) / (1 − Σ_g a_g b_g)",
-        _t(("Newmans assortativitet etter gruppe: 1 er bånd bare innenfor grupper, 0 som ved tilfeldighet, "
-            "negativ når bånd helst går til andre grupper.",
-            "e er blandingsmatrisen normert til sum 1 med hvert bånd talt i begge retninger, a og b dens rad- og "
-            "kolonnesummer. Regnes på den enkle projeksjonen (ingen løkker, ingen parallelle bånd), uvektet "
-            "eller vektet etter valg.",
-            "Udefinert uten bånd, og når alle båndender er i én gruppe (0/0)."),
-           ("Newman's assortativity by group: 1 is ties only inside groups, 0 as by chance, negative when ties "
-            "prefer other groups.",
-            "e is the mixing matrix normalised to sum 1 with each tie counted in both directions, a and b its row "
-            "and column sums. Computed on the simple projection (no loops, no parallel ties), unweighted or "
-            "weighted as chosen.",
-            "Undefined without ties, and when all tie ends are in one group (0/0).")),
-        ("newman2003",), "silo.json: assortativity.value",
+        N_("r = (Σ_g e_gg − Σ_g a_g b_g) / (1 − Σ_g a_g b_g)"),
+        _t(N_("Newman's assortativity by group: 1 is ties only inside groups, 0 as by chance, negative when "
+              "ties prefer other groups."),
+           N_("e is the mixing matrix normalised to sum 1 with each tie counted in both directions, a and b its "
+              "row and column sums. Computed on the simple projection (no loops, no parallel ties), unweighted "
+              "or weighted as chosen."),
+           N_("Undefined without ties, and when all tie ends are in one group (0/0).")),
+        ("newman2003",),
+        ("silo.json: assortativity.value"),
         PYTHON_SETUP + '''assortativity = nx.attribute_assortativity_coefficient(G, "group")
 ''',
         R_SETUP + '''assortativity_nominal(g, as.integer(factor(V(g)$group)), directed = FALSE)
@@ -291,14 +275,12 @@ mean(shuffled <= observed + 1e-12)  # R's generator differs from numpy's: close 
         (("assortativity", "assortativity.value"),)),
     Measure(
         "blau", "blau", "measure",
-        "B_i = 1 − Σ_g p_ig²,   p_ig = share of i's ties to group g",
-        _t(("Hvor spredt en aktørs partnere er over grupper: 0 er alle i én gruppe, høyst 1 − 1/k.",
-            "Andeler av bånd (vektet: av vekt). Ikke normert.",
-            "Udefinert for en aktør uten bånd."),
-           ("How spread an actor's partners are over groups: 0 is all in one group, at most 1 − 1/k.",
-            "Shares of ties (weighted: of weight). Not normalised.",
-            "Undefined for an actor without ties.")),
-        ("blau1977",), "silo.json: actors.<id>.blau; CSV table=actors (blau)",
+        N_("B_i = 1 − Σ_g p_ig²,   p_ig = share of i's ties to group g"),
+        _t(N_("How spread an actor's partners are over groups: 0 is all in one group, at most 1 − 1/k."),
+           N_("Shares of ties (weighted: of weight). Not normalised."),
+           N_("Undefined for an actor without ties.")),
+        ("blau1977",),
+        ("silo.json: actors.<id>.blau; CSV table=actors (blau)"),
         PYTHON_SETUP + '''from collections import Counter
 blau = {}
 for a in nodes:
@@ -312,22 +294,16 @@ for a in nodes:
         (("blau", "actors.*.blau"),)),
     Measure(
         "brokerage", "brokerage", "measure",
-        "role_b = #{(a, c) : a → b → c, a ≠ c, no arc a → c}, by the groups of (a, b, c): coordinator A→A→A, "
-        "itinerant A→B→A, representative A→A→B, gatekeeper A→B→B, liaison A→B→C",
-        _t(("Gould og Fernandez' meglerroller på det rettede nettverket initiativtaker → partner («hvem inviterte "
-            "hvem»): hvor ofte aktøren b står mellom to andre som ikke selv er forbundet.",
-            "Binære piler: vekter og gjensidighet telles ikke, bortsett fra at a → b → a aldri er et meglet par. "
-            "«Megling på tvers» på /metrics er alle roller unntatt koordinator. Initiativ uten kjent "
-            "initiativtaker er utelatt (antallet står i left_out).",
-            "Alltid definert (0 for en aktør som ikke megler)."),
-           ("Gould and Fernandez's brokerage roles on the directed network initiator → partner (“who invited "
-            "whom”): how often actor b stands between two others who are not tied themselves.",
-            "Binary arcs: weights and reciprocity are ignored, except that a → b → a is never a brokered pair. "
-            "“Brokerage across groups” on /metrics is every role but coordinator. Initiatives without a known "
-            "initiator are left out (their number is in left_out).",
-            "Always defined (0 for an actor that brokers nothing).")),
-        ("gould1989",), "silo.json: actors.<id>.brokerage; CSV table=actors (coordinator … liaison, "
-                        "brokerage_total)",
+        N_("role_b = #{(a, c) : a → b → c, a ≠ c, no arc a → c}, by the groups of (a, b, c): coordinator A→A→A, "
+           "itinerant A→B→A, representative A→A→B, gatekeeper A→B→B, liaison A→B→C"),
+        _t(N_("Gould and Fernandez's brokerage roles on the directed network initiator → partner (“who invited "
+              "whom”): how often actor b stands between two others who are not tied themselves."),
+           N_("Binary arcs: weights and reciprocity are ignored, except that a → b → a is never a brokered "
+              "pair. “Brokerage across groups” on /metrics is every role but coordinator. Initiatives without a "
+              "known initiator are left out (their number is in left_out)."),
+           N_("Always defined (0 for an actor that brokers nothing).")),
+        ("gould1989",),
+        ("silo.json: actors.<id>.brokerage; CSV table=actors (coordinator … liaison, brokerage_total)"),
         PYTHON_SETUP + '''doc = json.loads(Path("graph.json").read_text(encoding="utf-8"))
 kinds = {a["id"]: a for a in doc["actors"]}
 D = nx.DiGraph()
@@ -360,21 +336,15 @@ doc <- fromJSON("graph.json", simplifyDataFrame = FALSE)
         (("brokerage", "actors.*.brokerage"),)),
     Measure(
         "betweenness", "betweenness", "measure",
-        "C_B(i) = Σ_{s ≠ i ≠ t} σ_st(i) / σ_st,  normalised by (n−1)(n−2)/2",
-        _t(("Andelen av de korteste stiene mellom andre aktører som går gjennom aktøren (0–1): brobyggere "
-            "(forandringsagenter) har høy verdi.",
-            "Uvektede bånd med vilje: en vekt er styrke, ikke avstand. Eksakt opptil 1 000 aktører; over det "
-            "estimert fra betweenness_k utvalgte kilder (standard 256, samme frø), skalert til hele nettverket "
-            "(Brandes og Pich). Brandes' algoritme (igraph).",
-            "Definert for alle; 0 for en aktør uten bånd eller i et nettverk med færre enn 3 aktører."),
-           ("The share of the shortest paths between other actors that pass through the actor (0–1): bridge "
-            "builders (change agents) score high.",
-            "Unweighted ties on purpose: a weight is a strength, not a distance. Exact up to 1,000 actors; above "
-            "that estimated from betweenness_k sampled sources (default 256, the same seed), scaled to the "
-            "whole network (Brandes and Pich). Brandes' algorithm (igraph).",
-            "Defined for every actor; 0 for an actor without ties or in a network of fewer than 3 actors.")),
-        ("freeman1977", "brandes2001", "brandes2007"), "silo.json: actors.<id>.betweenness, betweenness.method; "
-                                                      "CSV table=actors (betweenness)",
+        N_("C_B(i) = Σ_{s ≠ i ≠ t} σ_st(i) / σ_st,  normalised by (n−1)(n−2)/2"),
+        _t(N_("The share of the shortest paths between other actors that pass through the actor (0–1): bridge "
+              "builders (change agents) score high."),
+           N_("Unweighted ties on purpose: a weight is a strength, not a distance. Exact up to 1,000 actors; "
+              "above that estimated from betweenness_k sampled sources (default 256, the same seed), scaled to "
+              "the whole network (Brandes and Pich). Brandes' algorithm (igraph)."),
+           N_("Defined for every actor; 0 for an actor without ties or in a network of fewer than 3 actors.")),
+        ("freeman1977", "brandes2001", "brandes2007"),
+        ("silo.json: actors.<id>.betweenness, betweenness.method; CSV table=actors (betweenness)"),
         PYTHON_SETUP + '''betweenness = nx.betweenness_centrality(G, normalized=True)  # exact; unweighted
 ''',
         R_SETUP + '''betweenness(g, weights = NA, normalized = TRUE)
@@ -382,16 +352,13 @@ doc <- fromJSON("graph.json", simplifyDataFrame = FALSE)
         (("betweenness", "actors.*.betweenness"),)),
     Measure(
         "constraint", "constraint", "measure",
-        "c_i = Σ_j (p_ij + Σ_{q ≠ i, j} p_iq p_qj)²,   p_ij = w_ij / Σ_k w_ik",
-        _t(("Burts begrensning: høy når aktørens partnere er bundet til hverandre (en lukket krets), lav for "
-            "en megler over strukturelle hull.",
-            "Uvektet (p_ij = 1/grad) eller vektet etter valg; på den enkle projeksjonen.",
-            "Udefinert for en aktør uten bånd."),
-           ("Burt's constraint: high when the actor's partners are tied to each other (a closed circle), low "
-            "for a broker across structural holes.",
-            "Unweighted (p_ij = 1/degree) or weighted as chosen; on the simple projection.",
-            "Undefined for an actor without ties.")),
-        ("burt1992",), "silo.json: actors.<id>.constraint; CSV table=actors (constraint)",
+        N_("c_i = Σ_j (p_ij + Σ_{q ≠ i, j} p_iq p_qj)²,   p_ij = w_ij / Σ_k w_ik"),
+        _t(N_("Burt's constraint: high when the actor's partners are tied to each other (a closed circle), low "
+              "for a broker across structural holes."),
+           N_("Unweighted (p_ij = 1/degree) or weighted as chosen; on the simple projection."),
+           N_("Undefined for an actor without ties.")),
+        ("burt1992",),
+        ("silo.json: actors.<id>.constraint; CSV table=actors (constraint)"),
         PYTHON_SETUP + '''constraint = {a: (None if c != c else c) for a, c in nx.constraint(G).items()}  # NaN: no ties
 ''',
         R_SETUP + '''constraint(g, weights = rep(1, ecount(g)))  # unweighted, as the report unless weighted=true
@@ -399,17 +366,14 @@ doc <- fromJSON("graph.json", simplifyDataFrame = FALSE)
         (("constraint", "actors.*.constraint"),)),
     Measure(
         "effective-size", "effective_size", "measure",
-        "ES_i = n_i − 2t_i / n_i   (unweighted; n_i partners, t_i ties among them)",
-        _t(("Burts effektive størrelse: antall partnere som ikke er overflødige (ikke bundet til aktørens andre "
-            "partnere).",
-            "Uvektet: Borgattis forenkling av Burts formel; vektet: Burts formel med proporsjonale vekter.",
-            "Udefinert for en aktør uten bånd."),
-           ("Burt's effective size: the number of partners that are not redundant (not tied to the actor's "
-            "other partners).",
-            "Unweighted: Borgatti's simplification of Burt's formula; weighted: Burt's formula with "
-            "proportional weights.",
-            "Undefined for an actor without ties.")),
-        ("burt1992",), "silo.json: actors.<id>.effective_size; CSV table=actors (effective_size)",
+        N_("ES_i = n_i − 2t_i / n_i   (unweighted; n_i partners, t_i ties among them)"),
+        _t(N_("Burt's effective size: the number of partners that are not redundant (not tied to the actor's "
+              "other partners)."),
+           N_("Unweighted: Borgatti's simplification of Burt's formula; weighted: Burt's formula with "
+              "proportional weights."),
+           N_("Undefined for an actor without ties.")),
+        ("burt1992",),
+        ("silo.json: actors.<id>.effective_size; CSV table=actors (effective_size)"),
         PYTHON_SETUP + '''effective_size = {a: (None if e != e else e) for a, e in nx.effective_size(G).items()}
 ''',
         R_SETUP + '''sapply(V(g), function(v) { nb <- neighbors(g, v); n <- length(nb)
@@ -418,23 +382,17 @@ doc <- fromJSON("graph.json", simplifyDataFrame = FALSE)
         (("effective_size", "actors.*.effective_size"),)),
     Measure(
         "modularity", "modularity", "measure",
-        "Q = Σ_c [ L_c / m − (d_c / 2m)² ]",
-        _t(("Newman og Girvans modularitet: hvor mye mer av båndene som ligger innenfor grupperingene enn "
-            "ventet. Grupperingene finnes med Louvain (igraph, samme frø); /metrics viser også Q for "
-            "inndelingen etter gruppe (sektor).",
-            "L_c bånd inne i c, d_c summen av gradene i c, m antall bånd (vektet: vekter), oppløsning 1. "
-            "Louvain finner en god, ikke nødvendigvis den beste inndelingen, og andre programmer (networkx) kan "
-            "finne en annen: Q for graphsvcs inndeling kan regnes på nytt fra kolonnen community.",
-            "Udefinert uten bånd (0/0)."),
-           ("Newman and Girvan's modularity: how much more of the ties lie inside the communities than "
-            "expected. Communities are found by Louvain (igraph, the same seed); /metrics also shows Q of the "
-            "partition by group (sector).",
-            "L_c ties inside c, d_c the sum of degrees in c, m the number of ties (weighted: weights), "
-            "resolution 1. Louvain finds a good, not necessarily the best partition, and other programs "
-            "(networkx) may find another: Q of graphsvc's partition can be recomputed from the community column.",
-            "Undefined without ties (0/0).")),
-        ("newman2004", "blondel2008"), "silo.json: communities.count, .modularity, .group_modularity, "
-                                       "actors.<id>.community; CSV table=actors (community)",
+        N_("Q = Σ_c [ L_c / m − (d_c / 2m)² ]"),
+        _t(N_("Newman and Girvan's modularity: how much more of the ties lie inside the communities than "
+              "expected. Communities are found by Louvain (igraph, the same seed); /metrics also shows Q of the "
+              "partition by group (sector)."),
+           N_("L_c ties inside c, d_c the sum of degrees in c, m the number of ties (weighted: weights), "
+              "resolution 1. Louvain finds a good, not necessarily the best partition, and other programs "
+              "(networkx) may find another: Q of graphsvc's partition can be recomputed from the community column."),
+           N_("Undefined without ties (0/0).")),
+        ("newman2004", "blondel2008"),
+        ("silo.json: communities.count, .modularity, .group_modularity, actors.<id>.community; CSV "
+           "table=actors (community)"),
         PYTHON_SETUP + '''import csv
 with open("actors.csv", encoding="utf-8-sig") as f:
     community = {row["id"]: int(row["community"]) for row in csv.DictReader(f)}
@@ -451,22 +409,16 @@ modularity(g, a$community[match(V(g)$name, a$id)] + 1, weights = NA)
         (("modularity", "communities.modularity"), ("group_modularity", "communities.group_modularity"))),
     Measure(
         "co-creation", "co_creation", "word",
-        "share = #{initiatives with a partner of kind association, citizen_group or business} / #initiatives",
-        _t(("Samskapingsandelen: initiativ med minst én partner utenfor den kommunale organisasjonen. Per "
-            "bibliotek: initiativ det tok med kommunale enheter (rapportens figur 17) og initiativ det ble "
-            "invitert inn i av andre kommunale enheter (figur 16).",
-            "Rent internt samarbeid mellom kommunale enheter er ikke samskaping (rapportens definisjon). "
-            "«Invitert av» leses fra initiativtakeren; initiativ uten kjent initiativtaker er utelatt fra de "
-            "to tallene (antallet står i left_out).",
-            "Andelen er udefinert uten initiativ; bibliotekandelene uten bibliotek."),
-           ("The co-creation share: initiatives with at least one partner outside the municipal organisation. "
-            "Per library: initiatives it took with municipal units (the report's figure 17) and initiatives "
-            "other municipal units invited it into (figure 16).",
-            "Purely internal collaboration between municipal units is not co-creation (the report's "
-            "definition). “Invited by” is read from the initiator; initiatives without a known initiator are "
-            "left out of those two counts (their number is in left_out).",
-            "The share is undefined without initiatives; the library shares without libraries.")),
-        ("report2024",), "silo.json: cocreation.external_share, cocreation.libraries, cocreation.summary",
+        N_("share = #{initiatives with a partner of kind association, citizen_group or business} / #initiatives"),
+        _t(N_("The co-creation share: initiatives with at least one partner outside the municipal organisation. "
+              "Per library: initiatives it took with municipal units (the report's figure 17) and initiatives "
+              "other municipal units invited it into (figure 16)."),
+           N_("Purely internal collaboration between municipal units is not co-creation (the report's "
+              "definition). “Invited by” is read from the initiator; initiatives without a known initiator are "
+              "left out of those two counts (their number is in left_out)."),
+           N_("The share is undefined without initiatives; the library shares without libraries.")),
+        ("report2024",),
+        ("silo.json: cocreation.external_share, cocreation.libraries, cocreation.summary"),
         PYTHON_SETUP + '''doc = json.loads(Path("graph.json").read_text(encoding="utf-8"))
 kind = {a["id"]: a["kind"] for a in doc["actors"]}
 external = sum(any(kind[p["actor"]] in ("association", "citizen_group", "business") for p in i["partners"])
@@ -482,6 +434,3 @@ mean(sapply(doc$initiatives, function(i) any(kind[sapply(i$partners, `[[`, "acto
         (("external_share", "cocreation.external_share"),)),
 )
 
-
-def text(measure: Measure, part: str, lang: str) -> str:
-    return measure.text.get(lang, measure.text["nb"])[part]

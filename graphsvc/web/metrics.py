@@ -18,11 +18,10 @@ import json
 import math
 import re
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, url_for
+from flask_babel import gettext
 
 from graphsvc.analytics.report import DEFAULT_BETWEENNESS_K
-from graphsvc.model import messages as msg
-from graphsvc.model.errors import Invalid, Problem
 from graphsvc.model.vocab import GROUP_BY, VIEWS
 from graphsvc.services import maps, metrics as m
 from graphsvc.web import measures, params
@@ -38,33 +37,32 @@ HEAT_STEPS = 9
 
 def metric_params() -> dict:
     """The request's metric parameters, typed; ``silo_metrics`` checks their ranges."""
-    args = request.args
     return {"at": params.day("at"),
-            "view": args.get("view") or "cumulative",
-            "group_by": args.get("group_by") or "sector",
+            "view": params.choice("view", VIEWS, "cumulative"),
+            "group_by": params.choice("group_by", GROUP_BY, "sector"),
             "weighted": params.flag("weighted"),
             "permutations": params.whole("permutations", m.DEFAULT_PERMUTATIONS),
             "seed": params.whole("seed", 0),
             "betweenness_k": params.whole("betweenness_k", DEFAULT_BETWEENNESS_K),
             "exact_betweenness": params.flag("exact_betweenness"),
-            "library_tag": (args.get("library_tag") or "").strip() or None}
+            "library_tag": params.text("library_tag")}
 
 
-def report_for(params: dict) -> dict:
-    return m.silo_metrics(current_store(), cache=current_cache(), **params)
+def report_for(chosen: dict) -> dict:
+    return m.silo_metrics(current_store(), cache=current_cache(), **chosen)
 
 
-def _cached_bytes(name: str, params: dict, make) -> bytes:
-    key = tuple(sorted(params.items()))
-    report = report_for(params)  # checks the parameters before anything is cached under them
+def _cached_bytes(name: str, chosen: dict, make) -> bytes:
+    key = tuple(sorted(chosen.items()))
+    report = report_for(chosen)  # checks the parameters before anything is cached under them
     return current_cache().get_or_compute(report["graph_version"], name, key, lambda: make(report))
 
 
 # -- API ------------------------------------------------------------------------------------------
 @api_bp.get("/metrics/silo")
 def api_silo():
-    params = metric_params()
-    body = _cached_bytes("silo-json", params, lambda r: json.dumps(r, ensure_ascii=False,
+    chosen = metric_params()
+    body = _cached_bytes("silo-json", chosen, lambda r: json.dumps(r, ensure_ascii=False,
                                                                    separators=(",", ":")).encode())
     return Response(body, mimetype="application/json")
 
@@ -93,21 +91,19 @@ def neutralise_formulas(data: bytes) -> bytes:
 
 @api_bp.get("/metrics/silo.csv")
 def api_silo_csv():
-    table = request.args.get("table") or "actors"
-    if table not in m.CSV_TABLES:
-        raise Invalid([Problem("table", msg.CHOICE_INVALID(legal=m.CSV_TABLES, value=table))])
+    table = params.choice("table", m.CSV_TABLES, "actors")
     verbatim = params.flag("verbatim")
-    chosen = metric_params()
+    query = metric_params()
     lang = locale_key()
     if verbatim:
-        body = _cached_bytes(f"silo-csv-{table}-{lang}", chosen, lambda r: m.silo_csv(r, table, lang=lang))
+        body = _cached_bytes(f"silo-csv-{table}-{lang}", query, lambda r: m.silo_csv(r, table, lang=lang))
     else:
-        body = _cached_bytes(f"silo-csv-{table}-{lang}-spreadsheet", chosen,
+        body = _cached_bytes(f"silo-csv-{table}-{lang}-spreadsheet", query,
                              lambda r: neutralise_formulas(m.silo_csv(r, table, lang=lang)))
-    suffix = f"-{chosen['at'].isoformat()}" if chosen["at"] else ""
+    suffix = f"-{query['at'].isoformat()}" if query["at"] else ""
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
-    response.headers["Content-Disposition"] = f'attachment; filename="silo-{table}-{chosen["group_by"]}{suffix}.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="silo-{table}-{query["group_by"]}{suffix}.csv"'
     return response
 
 
@@ -146,26 +142,25 @@ def heat_map(report: dict, view: str = "counts") -> dict:
 
 @bp.get("/metrics")
 def metrics_page():
-    params = metric_params()
-    mixing_view = request.args.get("mixing") or "counts"
-    if mixing_view not in MIXING_VIEWS:
-        raise Invalid([Problem("mixing", msg.CHOICE_INVALID(legal=MIXING_VIEWS, value=mixing_view))])
-    report = report_for(params)
-    query = {k: v for k, v in (("at", params["at"].isoformat() if params["at"] else None),
-                               ("view", params["view"]), ("group_by", params["group_by"]),
-                               ("weighted", "true" if params["weighted"] else None),
-                               ("library_tag", params["library_tag"])) if v}
+    mixing_view = params.choice("mixing", MIXING_VIEWS, "counts")
+    chosen = metric_params()
+    report = report_for(chosen)
+    query = {k: v for k, v in (("at", chosen["at"].isoformat() if chosen["at"] else None),
+                               ("view", chosen["view"]), ("group_by", chosen["group_by"]),
+                               ("weighted", "true" if chosen["weighted"] else None),
+                               ("library_tag", chosen["library_tag"])) if v}
     ei = report["ei_index"]
     groups = [{"group": g, "actors": v["actors"], "internal": v["ties_internal"], "external": v["ties_external"],
                "ei": ei["groups"].get(g), "expected": ei["expected_groups"].get(g),
-               "p": ei["group_p_values"].get(g), "reason": ei["undefined"]["groups"].get(g)}
+               "p": ei["group_p_values"].get(g), "reason": ei["undefined"]["groups"].get(g),
+               "reason_code": ei["undefined_codes"]["groups"].get(g)}
               for g, v in report["groups"].items()]
     groups.sort(key=lambda r: (r["ei"] is None, r["ei"] if r["ei"] is not None else 0, r["group"].casefold()))
     libraries = [{"id": lib, "name": report["actors"].get(lib, {}).get("name", lib), **counts}
                  for lib, counts in report["cocreation"]["libraries"].items()]
     libraries.sort(key=lambda r: (-r["invited_by_municipal_units"] - r["initiated_with_municipal_units"],
                                   r["name"].casefold()))
-    return render_template("metrics.html", r=report, params=params, query=query,
+    return render_template("metrics.html", r=report, params=chosen, query=query,
                            heat=heat_map(report, mixing_view), mixing_view=mixing_view, mixing_views=MIXING_VIEWS,
                            groups=groups, bridges=m.bridges(report), libraries=libraries, views=VIEWS,
                            group_bys=GROUP_BY, csv_tables=m.CSV_TABLES,
@@ -176,6 +171,6 @@ def metrics_page():
 def about_measures():
     """Om målene: each measure's formula, conventions, undefined cases, the permutation scheme,
     references with DOIs, and how to reproduce every number from the exports in networkx or R."""
-    lang = locale_key()
-    return render_template("metrics_about.html", measures=measures.MEASURES, lang=lang,
-                           references=measures.REFERENCES, text=measures.text, exports=measures.EXPORTS)
+    # ``translate`` (not the template's ``_``, whose result Jinja takes as safe HTML): the texts are escaped.
+    return render_template("metrics_about.html", measures=measures.MEASURES, references=measures.REFERENCES,
+                           exports=measures.EXPORTS, translate=gettext)

@@ -50,7 +50,8 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
                                              "sample", "graph_version"], "properties": {
         "at": {**date_schema, "nullable": True}, "view": {"type": "string"}, "group_by": {"type": "string"},
         "weighted": {"type": "boolean"}, "graph_version": {"type": "integer"}, "parameters": {"type": "object"},
-        "sample": {"type": "object", "description": "Permutations, seed and p-value resolution of the E-I test; "
+        "sample": {"type": "object", "description": "Permutations, seed and p-value resolution (the smallest p, "
+                                                    "1/(permutations+1)) of the E-I test; "
                                                     "betweenness exact or sampled (and from how many sources)",
                    "properties": {"permutations": {"type": "integer"}, "seed": {"type": "integer"},
                                   "p_value_resolution": NUMBER_OR_NULL,
@@ -78,9 +79,13 @@ def paths(_param, _json, errors: dict, date_schema: dict) -> dict:
                                                                    "(alternative), p_le, p_ge, p_two_sided, and "
                                                                    "both tails per group (groups)"},
                                     "internal": {"type": "number"}, "external": {"type": "number"},
-                                    "convention": {"type": "string"}, "undefined": {"type": "object"}}},
+                                    "convention": {"type": "string"}, "undefined": {"type": "object"},
+                                    "undefined_codes": {"type": "object", "description": "The stable message "
+                                                        "code of each reason under `undefined` (network, "
+                                                        "groups)"}}},
         "assortativity": {"type": "object", "properties": {"value": NUMBER_OR_NULL, "weighted": {"type": "boolean"},
-                                                            "reason": {"type": "string", "nullable": True}}},
+                                                            "reason": {"type": "string", "nullable": True},
+                                                            "reason_code": {"type": "string", "nullable": True}}},
         "actors": {"type": "object", "additionalProperties": actor, "description": "Per actor id"},
         "betweenness": {"type": "object"},
         "communities": {"type": "object", "description": "Louvain partition (seeded), its modularity and the "

@@ -9,11 +9,13 @@
 
   function debounce(fn, ms) {
     var timer = null;
-    return function () {
+    function later() {
       var args = arguments, self = this;
       clearTimeout(timer);
       timer = setTimeout(function () { fn.apply(self, args); }, ms);
-    };
+    }
+    later.cancel = function () { clearTimeout(timer); };
+    return later;
   }
 
   function getJSON(url, done) {
@@ -202,6 +204,19 @@
     });
     return found;
   }
+  // The server knows the initiative's municipality better (typed names, the library's, the most
+  // common one): ask it, and fill it in unless something was typed meanwhile.
+  function askMunicipality(row, shown) {
+    if (!text.panelPrefillUrl) return;
+    var query = "?row=" + encodeURIComponent(row) + "&rows=" + encodeURIComponent(rowsField.value);
+    rowsBox.querySelectorAll("input[data-partner-row]").forEach(function (input) {
+      query += "&" + encodeURIComponent(input.name) + "=" + encodeURIComponent(input.value);
+    });
+    getJSON(text.panelPrefillUrl + query, function (body) {
+      var place = panelField("municipality");
+      if (place.value === shown && body.municipality) place.value = body.municipality;
+    });
+  }
   function clearPanelErrors() {
     panel.querySelectorAll("p.error, .warning").forEach(function (el) { el.remove(); });
     panel.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
@@ -214,7 +229,11 @@
     document.getElementById("f-np-row").value = String(row);
     document.getElementById("np-row-number").textContent = String(+row + 1);
     panelField("name").value = /\([^()\s]+\)\s*$/.test(typed) ? "" : typed;
-    if (!panelField("municipality").value) panelField("municipality").value = municipalityOfRows(row);
+    var place = panelField("municipality");
+    if (!place.value) {
+      place.value = municipalityOfRows(row);
+      askMunicipality(row, place.value);
+    }
     panel.hidden = false;
     (panelField("name").value ? panelField("kind") : panelField("name")).focus();
   }
@@ -242,7 +261,7 @@
     input.value = label;
     var box = input.closest(".field");
     box.classList.remove("has-error");
-    box.querySelectorAll("p.error").forEach(function (el) { el.remove(); });
+    box.querySelectorAll("p.error, p.mean").forEach(function (el) { el.remove(); });
     input.removeAttribute("aria-invalid");
     var hidden = form.querySelector("input[name='partner-" + row + "-new']");
     if (fresh) {
@@ -346,6 +365,15 @@
     });
   }
 
+  // "Mente du …?": the close match goes into its row without a round trip.
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.suggestion-button") : null;
+    if (!button) return;
+    event.preventDefault();
+    putInRow(button.dataset.row, button.dataset.label, null);
+    rowInput(button.dataset.row).focus();
+  });
+
   // -- a draft in this tab, and an expired session that says so ----------------------------------
   var draftKey = form.dataset.draft ? "graphsvc-draft:" + form.dataset.draft : null;
   var liveStatus = document.getElementById("draft-status");
@@ -366,10 +394,14 @@
     });
     return values;
   }
+  // Once the session has expired in this page, every later save keeps the mark: the draft must
+  // still be restored after login (a blurred field schedules a save after expired() ran).
+  var sessionExpired = false;
   function saveDraft(flags) {
     if (!draftKey) return;
     try {
-      sessionStorage.setItem(draftKey, JSON.stringify(Object.assign({ values: collect() }, flags || {})));
+      var kept = Object.assign({ values: collect() }, sessionExpired ? { expired: true } : {}, flags || {});
+      sessionStorage.setItem(draftKey, JSON.stringify(kept));
     } catch (e) { /* storage full or off: the form still works */ }
   }
   var saveSoon = debounce(function () { saveDraft(); }, 300);
@@ -411,7 +443,9 @@
   }
 
   function expired(loginUrl) {
-    saveDraft({ expired: true });
+    saveSoon.cancel();
+    sessionExpired = true;
+    saveDraft();
     var old = document.getElementById("session-expired");
     if (old) old.remove();
     var box = document.createElement("div");

@@ -16,7 +16,7 @@ from graphsvc.storage.composed import ComposedStore
 from graphsvc.storage.neo4j.accounts import Neo4jAccounts
 from graphsvc.storage.neo4j.audit import Neo4jAudit
 from graphsvc.storage.neo4j.backup import Neo4jBackup
-from graphsvc.storage.neo4j.bulk import Bulk
+from graphsvc.storage.neo4j.bulk import Bulk, JobStatus
 from graphsvc.storage.neo4j.database import CONNECTION_TIMEOUT, MAX_RETRY_TIME, Neo4jDatabase
 from graphsvc.storage.neo4j.graph import Neo4jGraph
 
@@ -36,6 +36,20 @@ class Neo4jStore(ComposedStore):
         """The schema, then a bulk job a process that died left behind: completed or discarded."""
         self.db.ensure_schema()
         self.bulk.recover()
+
+    # -- bulk jobs, for ``graphsvc jobs`` (the SQLite store has none: its bulk writes are one transaction) --
+    def bulk_job(self) -> JobStatus | None:
+        """The bulk job (import, restore, clear) that holds the graph, if any."""
+        return self.bulk.status()
+
+    def resume_bulk_job(self, *, force: bool = False) -> JobStatus | None:
+        """Complete (or, if it never committed, discard) the job whose lease ran out — or, with
+        ``force``, whose process the operator knows is gone; None when nothing was done."""
+        return self.bulk.recover(force=force)
+
+    def discard_bulk_job(self, job_id: str) -> JobStatus | None:
+        """Give up job ``job_id``: its staged rows and its mark deleted (see :meth:`Bulk.discard`)."""
+        return self.bulk.discard(job_id)
 
     @property
     def uri(self) -> str:
@@ -66,4 +80,4 @@ class Neo4jStore(ComposedStore):
 
 
 __all__ = ["Neo4jStore", "Neo4jDatabase", "Neo4jGraph", "Neo4jAccounts", "Neo4jAudit", "Neo4jBackup", "Bulk",
-           "GraphDatabase"]
+           "JobStatus", "GraphDatabase"]

@@ -70,11 +70,14 @@ from graphsvc.storage.rules import ImportTally, identity_conflict
 JOB_BATCH = 5000
 #: Nodes deleted (with their relationships) per transaction when a clear or a restore empties the store.
 DELETE_BATCH = 5000
-#: Seconds a job's mark stays valid without a new batch; past it, another process may take the job
-#: over. Far longer than one batch takes; short enough that a crashed import blocks writes briefly.
-LEASE_SECONDS = 120
 #: Timeout of one batch transaction, in seconds (the server aborts it past this).
 BATCH_TIMEOUT = 300.0
+#: Seconds a job's mark stays valid without a new batch; past it, another process may take the job
+#: over. Every batch renews it at its start and again at its end (counted from the wall clock then,
+#: ``cypher.RENEW_JOB``), and it is longer than a batch can take with the driver's retries
+#: (``BATCH_TIMEOUT`` + ``MAX_RETRY_TIME``), so a live job is never taken over, however slow its
+#: batches; a crashed job blocks writes at most this long (``graphsvc jobs resume`` takes it over now).
+LEASE_SECONDS = int(2 * BATCH_TIMEOUT)
 
 #: What a job does after its commit, step by step (each step runs until it has nothing left).
 STEPS = {
@@ -86,6 +89,20 @@ STEPS = {
 #: Steps that apply staged rows, and the kind of row each one applies.
 STAGED_STEPS = {"actors": "actor", "initiatives": "initiative", "users": "user", "credentials": "credential",
                 "proposals": "proposal", "audit": "audit"}
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A bulk job as ``graphsvc jobs status`` shows it."""
+
+    id: str
+    kind: str
+    state: str  # 'staging' (nothing changed yet) or 'applying' (committed: only moves forward)
+    step: str | None
+    by: str | None
+    until: str | None  # the lease, as the server's ISO date-time
+    expired: bool
+    staged: dict[str, int] = field(default_factory=dict)  # staged rows left, by kind
 
 
 class JobLost(StoreUnavailable):
@@ -174,6 +191,7 @@ class Bulk:
             result, rows = make_rows(tx)
             if rows:
                 tx.run(cypher.STAGE_ROWS, {"rows": rows, "job": job.id, "kind": kind, "batch": number}).consume()
+            self._renew(tx, job)  # counted from now: the batch may have taken long
             return result
 
         return self.db.write(work, timeout=BATCH_TIMEOUT)
@@ -199,7 +217,9 @@ class Bulk:
 
     def _delete_staged(self, tx: ManagedTransaction, job: Job) -> int:
         self._renew(tx, job)
-        return tx.run(cypher.DELETE_STAGED_BATCH, {"job": job.id, "limit": DELETE_BATCH}).single(strict=True)["deleted"]
+        deleted = tx.run(cypher.DELETE_STAGED_BATCH, {"job": job.id, "limit": DELETE_BATCH}).single(strict=True)
+        self._renew(tx, job)
+        return deleted["deleted"]
 
     def _end(self, tx: ManagedTransaction, job: Job) -> None:
         self._renew(tx, job)
@@ -225,16 +245,21 @@ class Bulk:
         """One batch of ``step`` in the caller's transaction; False when the step has nothing left."""
         tx.run(cypher.BUMP_GRAPH_VERSION).consume()  # the graph changes: caches and readers must see it
         self._renew(tx, job)
+        more = self._apply_step_batch(tx, job, step)
+        self._renew(tx, job)  # counted from now: the batch may have taken long
+        return more
+
+    def _apply_step_batch(self, tx: ManagedTransaction, job: Job, step: str) -> bool:
         if step == "clear_graph":
             return tx.run(cypher.DELETE_GRAPH_BATCH, {"limit": DELETE_BATCH}).single(strict=True)["deleted"] > 0
         if step == "clear_accounts":
             return tx.run(cypher.DELETE_ACCOUNTS_BATCH, {"limit": DELETE_BATCH}).single(strict=True)["deleted"] > 0
         kind = STAGED_STEPS[step]
-        batch = tx.run(cypher.NEXT_STAGED_BATCH, {"job": job.id, "kind": kind}).single(strict=True)["batch"]
-        if batch is None:
+        first = tx.run(cypher.NEXT_STAGED_BATCH, {"job": job.id, "kind": kind}).single()
+        if first is None or first["batch"] is None:
             return False
-        keys = [r["key"] for r in tx.run(cypher.STAGED_KEYS, {"job": job.id, "kind": kind, "batch": batch})]
-        params = {"job": job.id, "keys": keys}
+        # Staged rows are found by their batch (the staged_rows index), never key by key.
+        params = {"job": job.id, "batch": first["batch"]}
         if kind == "actor":
             tx.run(cypher.APPLY_STAGED_ACTORS, params).consume()
         elif kind == "initiative":
@@ -248,6 +273,7 @@ class Bulk:
         else:
             tx.run(cypher.APPLY_STAGED_AUDIT_ENTRIES, params).consume()
         if kind == "initiative":  # partners replaced, then the derived ties rebuilt, for just these
+            keys = [r["key"] for r in tx.run(cypher.STAGED_KEYS, {**params, "kind": kind})]
             tx.run(cypher.DELETE_PARTNERS, {"ids": keys}).consume()
             tx.run(cypher.CREATE_STAGED_PARTNERS, params).consume()
             tx.run(cypher.DELETE_CO_CREATES, {"ids": keys}).consume()
@@ -267,27 +293,59 @@ class Bulk:
         tx.run(cypher.END_JOB).consume()
 
     # -- a job left behind -------------------------------------------------------------------------------
-    def recover(self) -> None:
-        """Complete a job whose process died after its commit, or discard one that died before it.
-        Nothing happens when no job is there or its lease still runs."""
-        taken: dict[str, Any] = {}
+    def recover(self, *, force: bool = False) -> JobStatus | None:
+        """Complete a job whose process died after its commit, or discard one that died before it;
+        returns the job as it was found, or None when nothing was done: no job is there, or its lease
+        still runs (``force``: take it over all the same — for an operator who knows its process is gone)."""
         owner = new_id()
+        job = self._take_over(owner, lambda r: bool(r["job_expired"]) or force)
+        if job is None:
+            return None
+        if job.state == "applying":
+            self.apply(Job(job.kind, job.by, id=job.id, owner=owner), job.step)
+        else:
+            self.abort(Job(job.kind, job.by, id=job.id, owner=owner))
+        return job
+
+    def _take_over(self, owner: str, wanted: Callable[[Any], bool]) -> JobStatus | None:
+        """Make ``owner`` the owner of the job that holds the graph, if there is one and ``wanted(row)``."""
+        taken: list[JobStatus] = []
 
         def work(tx: ManagedTransaction) -> None:
+            taken.clear()
             r = tx.run(cypher.BUMP_GRAPH_VERSION).single(strict=True)
-            if r["job"] is None or not r["job_expired"]:
+            if r["job"] is None or not wanted(r):
                 return
             tx.run(cypher.TAKE_OVER_JOB, {"owner": owner, "lease": LEASE_SECONDS}).consume()
-            taken.update(job=r["job"], kind=r["job_kind"], state=r["job_state"], step=r["job_step"], by=r["job_by"])
+            taken.append(JobStatus(r["job"], r["job_kind"], r["job_state"], r["job_step"], r["job_by"], None,
+                                   bool(r["job_expired"])))
 
         self.db.write(work, timeout=BATCH_TIMEOUT)
-        if not taken:
-            return
-        job = Job(taken["kind"], taken["by"], id=taken["job"], owner=owner)
-        if taken["state"] == "applying":
-            self.apply(job, taken["step"])
-        else:
-            self.abort(job)
+        return taken[0] if taken else None
+
+    # -- the operator's escape hatch (``graphsvc jobs``) -------------------------------------------------
+    def status(self) -> JobStatus | None:
+        """The bulk job that holds the graph, if any, with its staged rows by kind."""
+        def work(tx: ManagedTransaction) -> JobStatus | None:
+            r = tx.run(cypher.JOB_STATUS).single()
+            if r is None or r["job"] is None:
+                return None
+            staged = {c["kind"]: c["rows"] for c in tx.run(cypher.STAGED_COUNTS, {"job": r["job"]})}
+            return JobStatus(r["job"], r["kind"], r["state"], r["step"], r["by"], r["until"], bool(r["expired"]),
+                             staged)
+
+        return self.db.read(work)
+
+    def discard(self, job_id: str) -> JobStatus | None:
+        """Delete job ``job_id``'s staged rows and its mark, whatever its state or lease: graph writes
+        are accepted again. A job that had committed (``applying``) stays half applied — what its
+        applied batches wrote stays, the rest is gone; restore a backup or import again. None: no job
+        ``job_id`` holds the graph (it finished, or it is another one)."""
+        owner = new_id()
+        job = self._take_over(owner, lambda r: r["job"] == job_id)
+        if job is not None:
+            self.abort(Job(job.kind, job.by, id=job.id, owner=owner))
+        return job
 
     # -- the bulk writes ------------------------------------------------------------------------------------
     def execute(self, job: Job, stage: Callable[[], dict | None], first_step: str, *, empty: bool = False) -> None:

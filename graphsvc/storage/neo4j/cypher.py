@@ -220,23 +220,6 @@ SET a.name = row.name,
 RETURN a.id AS id
 """
 
-UPSERT_ACTORS: LiteralString = """
-UNWIND $actors AS row
-MERGE (a:Actor {id: row.id})
-SET a.name = row.name,
-    a.name_key = row.name_key,
-    a.kind = row.kind,
-    a.sector = row.sector,
-    a.sector_key = row.sector_key,
-    a.municipality = row.municipality,
-    a.municipality_key = row.municipality_key,
-    a.municipality_number = row.municipality_number,
-    a.org_number = row.org_number,
-    a.service_model = row.service_model,
-    a.registered = date(row.registered),
-    a.tags = row.tags,
-    a.identity_key = row.identity_key
-"""
 
 # No row: the actor does not exist. One row: the ids of the initiatives it is a partner in.
 ACTOR_INITIATIVE_IDS: LiteralString = """
@@ -327,17 +310,6 @@ SET i.title = row.title,
 RETURN i.id AS id
 """
 
-UPSERT_INITIATIVES: LiteralString = """
-UNWIND $initiatives AS row
-MERGE (i:Initiative {id: row.id})
-SET i.title = row.title,
-    i.category = row.category,
-    i.category_key = row.category_key,
-    i.started = date(row.started),
-    i.ended = date(row.ended),
-    i.location = row.location,
-    i.initiator = row.initiator
-"""
 
 DELETE_PARTNERS: LiteralString = """
 UNWIND $ids AS initiative_id
@@ -615,13 +587,15 @@ SET m.job = $job,
 """
 
 # No row: the job is no longer this owner's (its lease ran out and another process took it over).
+# ``datetime.realtime()``, not ``datetime()``: the latter is the transaction's start, so a renewal at
+# the end of a long batch would count the lease from its beginning.
 RENEW_JOB: LiteralString = """
 MATCH (m:GraphMeta {key: 'graph'})
 SET m.lock = true
 REMOVE m.lock
 WITH m
 WHERE m.job = $job AND m.job_owner = $owner
-SET m.job_until = datetime() + duration({seconds: $lease})
+SET m.job_until = datetime.realtime() + duration({seconds: $lease})
 RETURN m.job_state AS state, m.job_step AS step
 """
 
@@ -656,6 +630,9 @@ SET m.job = null,
 
 # Rows keep their parameter names as properties (what the APPLY_STAGED_* statements read), plus
 # ``key`` (the object's id, name or digest), ``kind`` and ``batch``, the staging batch they came in.
+# Every statement that reads or deletes staged rows finds them by {job, kind, batch} — the properties
+# of the staged_rows index — so applying a batch of 5,000 reads those 5,000 rows, not every staged
+# row of the job (300,000 initiatives at size L).
 STAGE_ROWS: LiteralString = """
 UNWIND $rows AS row
 CREATE (s:Staged)
@@ -665,9 +642,14 @@ SET s += row,
     s.batch = $batch
 """
 
+# The lowest batch number left (no row: none left). Equality on job and kind and a predicate on batch,
+# ordered by batch, let the planner read the first entry of the staged_rows index instead of them all.
 NEXT_STAGED_BATCH: LiteralString = """
 MATCH (s:Staged {job: $job, kind: $kind})
-RETURN min(s.batch) AS batch
+WHERE s.batch IS NOT NULL
+RETURN s.batch AS batch
+ORDER BY s.batch
+LIMIT 1
 """
 
 STAGED_KEYS: LiteralString = """
@@ -676,8 +658,7 @@ RETURN s.key AS key
 """
 
 DELETE_STAGED: LiteralString = """
-UNWIND $keys AS staged_key
-MATCH (s:Staged {job: $job, kind: $kind, key: staged_key})
+MATCH (s:Staged {job: $job, kind: $kind, batch: $batch})
 DELETE s
 """
 
@@ -690,6 +671,20 @@ DELETE s
 RETURN count(*) AS deleted
 """
 
+# What ``graphsvc jobs status`` shows: the job on the GraphMeta node (no lock: a plain read).
+JOB_STATUS: LiteralString = """
+OPTIONAL MATCH (m:GraphMeta {key: 'graph'})
+RETURN m.job AS job, m.job_kind AS kind, m.job_state AS state, m.job_step AS step, m.job_by AS by,
+       toString(m.job_until) AS until, coalesce(m.job_until < datetime(), true) AS expired
+"""
+
+# Staged rows of one job, by kind (found through the staged_rows index's first property).
+STAGED_COUNTS: LiteralString = """
+MATCH (s:Staged {job: $job})
+RETURN s.kind AS kind, count(*) AS rows
+ORDER BY kind
+"""
+
 # Other actors that already hold the identity keys of a batch being staged.
 ACTORS_WITH_IDENTITIES: LiteralString = """
 UNWIND $rows AS row
@@ -699,8 +694,7 @@ RETURN row.id AS id, a.id AS other, a.name AS name
 """
 
 APPLY_STAGED_ACTORS: LiteralString = """
-UNWIND $keys AS staged_key
-MATCH (s:Staged {job: $job, kind: 'actor', key: staged_key})
+MATCH (s:Staged {job: $job, kind: 'actor', batch: $batch})
 MERGE (a:Actor {id: s.id})
 SET a.name = s.name,
     a.name_key = s.name_key,
@@ -718,8 +712,7 @@ SET a.name = s.name,
 """
 
 APPLY_STAGED_INITIATIVES: LiteralString = """
-UNWIND $keys AS staged_key
-MATCH (s:Staged {job: $job, kind: 'initiative', key: staged_key})
+MATCH (s:Staged {job: $job, kind: 'initiative', batch: $batch})
 MERGE (i:Initiative {id: s.id})
 SET i.title = s.title,
     i.category = s.category,
@@ -732,8 +725,7 @@ SET i.title = s.title,
 
 # After DELETE_PARTNERS of the same ids: the staged partner lists become PARTNER_IN relationships.
 CREATE_STAGED_PARTNERS: LiteralString = """
-UNWIND $keys AS staged_key
-MATCH (s:Staged {job: $job, kind: 'initiative', key: staged_key})
+MATCH (s:Staged {job: $job, kind: 'initiative', batch: $batch})
 MATCH (i:Initiative {id: s.id})
 UNWIND range(0, size(s.partner_actors) - 1) AS position
 MATCH (a:Actor {id: s.partner_actors[position]})
@@ -742,8 +734,7 @@ RETURN count(*) AS created
 """
 
 APPLY_STAGED_USERS: LiteralString = """
-UNWIND $keys AS staged_key
-MATCH (s:Staged {job: $job, kind: 'user', key: staged_key})
+MATCH (s:Staged {job: $job, kind: 'user', batch: $batch})
 CREATE (u:User {name: s.name})
 SET u.role = s.role,
     u.password_hash = s.password_hash,
@@ -752,8 +743,7 @@ SET u.role = s.role,
 """
 
 APPLY_STAGED_CREDENTIALS: LiteralString = """
-UNWIND $keys AS staged_key
-MATCH (s:Staged {job: $job, kind: 'credential', key: staged_key})
+MATCH (s:Staged {job: $job, kind: 'credential', batch: $batch})
 MATCH (u:User {name: s.user})
 CREATE (u)-[:HAS_CREDENTIAL]->(c:Credential {digest: s.digest})
 SET c.kind = s.kind_of,
@@ -764,8 +754,7 @@ SET c.kind = s.kind_of,
 """
 
 APPLY_STAGED_PROPOSALS: LiteralString = """
-UNWIND $keys AS staged_key
-MATCH (s:Staged {job: $job, kind: 'proposal', key: staged_key})
+MATCH (s:Staged {job: $job, kind: 'proposal', batch: $batch})
 CREATE (p:Proposal {id: s.id})
 SET p.kind = s.kind_of,
     p.data = s.data,
@@ -780,8 +769,7 @@ SET p.kind = s.kind_of,
 
 # Restored entries keep their sequence numbers; RESTORE_AUDIT_SEQUENCE then moves the counter past them.
 APPLY_STAGED_AUDIT_ENTRIES: LiteralString = """
-UNWIND $keys AS staged_key
-MATCH (s:Staged {job: $job, kind: 'audit', key: staged_key})
+MATCH (s:Staged {job: $job, kind: 'audit', batch: $batch})
 CREATE (e:AuditEntry {id: s.id})
 SET e.seq = s.seq,
     e.at = datetime(s.at),

@@ -15,7 +15,7 @@ from graphsvc.model import messages as msg
 from graphsvc.model.entities import Actor, Initiative
 from graphsvc.model.errors import Invalid, Problem, StoreUnavailable
 from graphsvc.storage.neo4j import cypher
-from graphsvc.storage.neo4j.records import actor_from, actor_row, batches, initiative_from, initiative_row, partner_rows
+from graphsvc.storage.neo4j.records import actor_from, batches, initiative_from, partner_rows
 from graphsvc.storage.rules import identity_conflict
 
 
@@ -144,21 +144,5 @@ def delete_initiatives(tx: ManagedTransaction, initiative_ids: Sequence[str]) ->
     for batch in batches(list(initiative_ids)):
         tx.run(cypher.DELETE_CO_CREATES, {"ids": batch}).consume()
         tx.run(cypher.DELETE_INITIATIVES, {"ids": batch}).consume()
-
-
-def write_actors(tx: ManagedTransaction, actors: Sequence[Actor]) -> None:
-    for batch in batches([actor_row(a) for a in actors]):
-        tx.run(cypher.UPSERT_ACTORS, {"actors": batch}).consume()
-
-
-def write_initiatives(tx: ManagedTransaction, initiatives: Sequence[Initiative], *, first: int = 0) -> None:
-    """Upsert initiatives and replace their partners and derived ties."""
-    ids = [i.id for i in initiatives]
-    for rows in batches([initiative_row(i) for i in initiatives]):
-        tx.run(cypher.UPSERT_INITIATIVES, {"initiatives": rows}).consume()
-    for batch in batches(ids):
-        tx.run(cypher.DELETE_PARTNERS, {"ids": batch}).consume()
-    create_partners(tx, initiatives, document_prefix, first=first)
-    rebuild_ties(tx, ids)
 
 
