@@ -282,7 +282,7 @@ def init_app(app: Flask) -> None:
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     app.extensions["graphsvc_throttle"] = LoginThrottle(
-        Path(app.config.get("GRAPHSVC_LOGIN_THROTTLE_PATH") or instance / "login-throttle.db"),
+        instance / "login-throttle.db",
         str(app.config.get("GRAPHSVC_STORE_URL")),
         free_attempts=int(app.config["GRAPHSVC_LOGIN_ATTEMPTS"]),
         address_attempts=int(app.config["GRAPHSVC_LOGIN_ADDRESS_ATTEMPTS"]))
