@@ -128,3 +128,19 @@ def client_for(app, role: str | None):
         test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         test_client.user_name = f"test-{role}"
     return test_client
+
+
+def small_dump():
+    """A whole store in a few rows (two actors, one initiative, a user with a session, one audit entry)."""
+    from graphsvc.model.accounts import AuditEntry, Credential, User, now
+    from graphsvc.storage.base import StoreDump
+
+    moment = now()
+    return StoreDump(
+        graph_version=12,
+        actors=[Actor("a", "A-lag", "association", "Lier"), Actor("b", "B bibliotek", "library", "Lier")],
+        initiatives=[Initiative("i", "Lesesirkel", date(2021, 1, 1), "b", "library",
+                                (Partner("b", "lead"), Partner("a", "co_creator")))],
+        users=[User("eva", "editor", "$argon2id$x", False, moment)],
+        credentials=[Credential("d" * 64, "session", "eva", "", moment, moment)],
+        proposals=[], audit=[AuditEntry(moment, "eva", "create", "actor", "a", None, {"id": "a"}, id="41")])

@@ -21,7 +21,7 @@ from graphsvc.model.errors import Invalid
 from graphsvc.services import accounts, backup
 from graphsvc.storage import open_store
 from graphsvc.storage.base import StoreDump
-from helpers import example_document
+from helpers import example_document, small_dump
 
 PASSWORD = "et langt passord"
 
@@ -156,18 +156,9 @@ def test_a_wrong_format_is_one_problem_naming_both_formats():
 def test_neo4j_restore_stages_everything_before_it_empties_the_store():
     """A restore is a bulk job (issue 13): every row is staged first, in transactions of bounded
     size; only after the commit is the store emptied and the staged rows applied."""
-    from graphsvc.model.accounts import AuditEntry, Credential, User, now
 
     store, db = fake_store()
-    moment = now()
-    dump = StoreDump(
-        graph_version=12,
-        actors=[Actor("a", "A-lag", "association", "Lier"), Actor("b", "B bibliotek", "library", "Lier")],
-        initiatives=[Initiative("i", "Lesesirkel", date(2021, 1, 1), "b", "library",
-                                (Partner("b", "lead"), Partner("a", "co_creator")))],
-        users=[User("eva", "editor", "$argon2id$x", False, moment)],
-        credentials=[Credential("d" * 64, "session", "eva", "", moment, moment)],
-        proposals=[], audit=[AuditEntry(moment, "eva", "create", "actor", "a", None, {"id": "a"}, id="41")])
+    dump = small_dump()
     store.restore_all(dump)
     assert {t.mode for t in db.transactions} == {"write"}
     names = [name for t in db.transactions for name in t.names]

@@ -110,6 +110,17 @@ def log_in(page, base: str, name: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+
+def log_out_in_another_tab(context, server: str) -> None:
+    """Log out in a second tab of the same browser: the session the first tab's form belongs to is gone.
+
+    The tab stays open (``context.close()`` ends it): closing a page right after its navigation can hang
+    Chromium's page close under load."""
+    other = context.new_page()
+    other.goto(f"{server}/")
+    other.get_by_role("button", name="Logg ut").click()
+    other.get_by_text("Du er logget ut.").wait_for()
+
 def test_a_librarian_adds_a_partner_and_an_initiative_with_the_keyboard_and_axe_finds_nothing_serious(
         chromium, server, axe_source, tmp_path):
     context = chromium.new_context(locale="nb-NO", bypass_csp=True)  # only so axe can be injected
@@ -323,12 +334,7 @@ def test_an_expired_session_says_so_and_the_draft_comes_back_after_login(chromiu
     page.get_by_label("Hvem tok initiativet").select_option("0")
 
     # Logged out in another tab: the session this form belongs to is gone.
-    other = context.new_page()
-    other.goto(f"{server}/")
-    other.get_by_role("button", name="Logg ut").click()
-    other.get_by_text("Du er logget ut.").wait_for()
-    # The other tab stays open (context.close() ends it): closing a page right after a navigation can hang
-    # Chromium's page close under load.
+    log_out_in_another_tab(context, server)
 
     page.get_by_role("button", name="Lagre initiativet").click()
     alert = page.locator("#session-expired")
@@ -363,12 +369,7 @@ def test_a_field_typed_just_before_save_does_not_lose_the_expired_draft(chromium
     page.goto(f"{server}/initiatives/new")
     page.get_by_label("Tittel").fill("Lesesirkel på Strømsø")
     page.get_by_label("Startet").fill("01.10.2024")
-    other = context.new_page()
-    other.goto(f"{server}/")
-    other.get_by_role("button", name="Logg ut").click()
-    other.get_by_text("Du er logget ut.").wait_for()
-    # The other tab stays open (context.close() ends it): closing a page right after a navigation can hang
-    # Chromium's page close under load.
+    log_out_in_another_tab(context, server)
     page.get_by_label("Partner 2", exact=True).fill("Strømsø lesesirkel")
     page.get_by_role("button", name="Lagre initiativet").click()  # at once: the typed field is blurred
     page.locator("#session-expired").wait_for()
@@ -581,10 +582,7 @@ def test_the_new_partner_page_keeps_its_draft_when_the_session_expires_too(chrom
     page.get_by_label("Navn", exact=False).first.fill("Turlaget i Drammen")
     page.get_by_label("Type").select_option("association")
     page.locator("#f-municipality").fill("Drammen")
-    other = context.new_page()
-    other.goto(f"{server}/")
-    other.get_by_role("button", name="Logg ut").click()
-    other.get_by_text("Du er logget ut.").wait_for()
+    log_out_in_another_tab(context, server)
     page.get_by_role("button", name="Lagre partneren").click()
     page.locator("#session-expired").wait_for()
     assert "Økten er utløpt" in page.locator("#session-expired").inner_text()

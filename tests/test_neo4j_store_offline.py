@@ -23,6 +23,7 @@ from graphsvc.model.errors import Conflict, Invalid, NotFound, StoreUnavailable
 from graphsvc.storage import open_store
 from graphsvc.storage.base import ActorFilter, InitiativeFilter
 from graphsvc.storage.neo4j import Neo4jStore, bulk, cypher, records
+from helpers import small_dump
 
 
 @pytest.fixture
@@ -667,21 +668,11 @@ def test_a_restore_takes_the_graph_lock_before_the_audit_counter_and_replaces_ev
     """13.5 and 13.1: a restore is a job; its every transaction begins with the graph's lock (the
     job mark refuses other writes from the first to the last), and its last one moves the graph
     version, then the audit counter — in the order every other write takes them."""
-    from graphsvc.model.accounts import AuditEntry, Credential, User, now
-    from graphsvc.storage.base import StoreDump
 
     store, db = fake
     db.actors.update({"old-1", "old-2"})
     db.accounts = 3
-    moment = now()
-    dump = StoreDump(
-        graph_version=12,
-        actors=[Actor("a", "A-lag", "association", "Lier"), Actor("b", "B bibliotek", "library", "Lier")],
-        initiatives=[Initiative("i", "Lesesirkel", date(2021, 1, 1), "b", "library",
-                                (Partner("b", "lead"), Partner("a", "co_creator")))],
-        users=[User("eva", "editor", "$argon2id$x", False, moment)],
-        credentials=[Credential("d" * 64, "session", "eva", "", moment, moment)],
-        proposals=[], audit=[AuditEntry(moment, "eva", "create", "actor", "a", None, {"id": "a"}, id="41")])
+    dump = small_dump()
     store.restore_all(dump)
     transactions = _job_transactions(db)
     for t in transactions:
